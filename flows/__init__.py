@@ -1,0 +1,1 @@
+"""copydesk's Prefect flows and its command line."""

@@ -1,0 +1,96 @@
+"""The `copydesk` command line.
+
+Exit codes: 0 success; 1 the run failed (one line on stderr says why); 2 usage error (bad
+arguments, missing input folder, unwritable output folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from flows.prefect_env import configure_prefect
+from flows.summary import summary_rows, to_text
+from tasks.models import ArticleRecord
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see 'copydesk --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="copydesk", description="Clean news articles into one record per story.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ingest = commands.add_parser("ingest", help="run the ingest flow on a folder of articles")
+    ingest.add_argument("input", type=Path, help="folder of article files (read recursively)")
+    ingest.add_argument("--out", type=Path, required=True, help="output folder")
+    ingest.add_argument("--threshold", type=float, default=None, help="minimum match score")
+    ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
+    commands.add_parser("schema", help="print the JSON Schema of an article record")
+    return parser
+
+
+def check_input(folder: Path) -> None:
+    if not folder.exists():
+        raise UsageError(f"input folder '{folder}' does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"input '{folder}' is not a folder")
+
+
+def check_output(folder: Path) -> None:
+    """Create the output folder and prove it writable before spending time on the run."""
+    probe = folder / ".copydesk-write-test"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(f"cannot write to output folder '{folder}': {reason}") from None
+
+
+def run_ingest(arguments: argparse.Namespace) -> int:
+    check_input(arguments.input)
+    check_output(arguments.out)
+    configure_prefect(verbose=arguments.verbose)
+    # Prefect reads its settings when first imported: only now, after configure_prefect.
+    from flows.ingest import IngestOptions, ingest_flow
+    from tasks.write import ARTICLES, REJECTED, RUN
+
+    options = (
+        IngestOptions()
+        if arguments.threshold is None
+        else IngestOptions(threshold=arguments.threshold)
+    )
+    summary = ingest_flow(str(arguments.input), str(arguments.out), options)
+    print(f"copydesk ingest {arguments.input} -> {arguments.out}")
+    print(to_text(summary_rows(summary)))
+    written = ", ".join(str(arguments.out / name) for name in (ARTICLES, REJECTED, RUN))
+    print(f"wrote {written}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        arguments = build_parser().parse_args(argv)
+        if arguments.command == "schema":
+            print(json.dumps(ArticleRecord.model_json_schema(), indent=2))
+            return EXIT_OK
+        return run_ingest(arguments)
+    except UsageError as error:
+        print(f"copydesk: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:
+        print(f"copydesk: error: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILED

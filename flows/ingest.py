@@ -1,0 +1,119 @@
+"""The ingest flow: input folder -> articles.jsonl, rejected.jsonl, run.json.
+
+The flow only composes stages (all logic lives in `tasks/`) and keeps the books: every
+shard-level stage runs as one task per shard, stage after stage, and is timed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from prefect import Task, flow
+from prefect.artifacts import create_markdown_artifact
+from pydantic import BaseModel, Field
+
+from flows.summary import summary_rows, to_markdown
+from tasks.accounting import check_accounting
+from tasks.batch import Batch, merge, shard
+from tasks.clean import clean_shard
+from tasks.decode import decode_shard
+from tasks.match.assign import MATCH_THRESHOLD, match_task
+from tasks.match.duplicates import group_duplicate_sources
+from tasks.models import InputFile, RawDocument, Rejection, RejectReason, RunSummary, StageTiming
+from tasks.parse import parse_shard
+from tasks.read import discover_task, read_shard
+from tasks.records import build_records_task
+from tasks.runtime import opaque
+from tasks.write import write_task
+
+SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+class IngestOptions(BaseModel):
+    threshold: float = Field(MATCH_THRESHOLD, ge=0, le=100, description="Minimum match score.")
+    shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
+    today: dt.date | None = Field(None, description="Latest plausible date - 1 day (default: now).")
+
+
+class StageClock:
+    def __init__(self) -> None:
+        self.timings: list[StageTiming] = []
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings.append(StageTiming(stage=name, seconds=round(time.perf_counter() - start, 3)))
+
+
+def run_shards(stage: Task[..., Batch[Out]], batches: list[In], **kwargs: Any) -> list[Batch[Out]]:
+    """Submit one task run per shard, then collect them in order."""
+    futures = [stage.submit(opaque(batch), **kwargs) for batch in batches]
+    return [future.result() for future in futures]
+
+
+def read_files(files: list[InputFile], shard_size: int) -> list[Batch[RawDocument]]:
+    """Read shard by shard; a shard whose reads still fail after the task's retries has each
+    of its files rejected as unreadable rather than failing the run."""
+    futures = [(part, read_shard.submit(part)) for part in shard(files, shard_size)]
+    batches: list[Batch[RawDocument]] = []
+    for part, future in futures:
+        result = future.result(raise_on_failure=False)
+        if isinstance(result, Batch):
+            batches.append(result)
+            continue
+        detail = f"read failed after retries: {result}"
+        rejected = [
+            Rejection(path=f.path, reason=RejectReason.UNREADABLE, detail=detail) for f in part
+        ]
+        batches.append(Batch([], rejected))
+    return batches
+
+
+@flow(name="copydesk-ingest", log_prints=False)
+def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = None) -> RunSummary:
+    options = options or IngestOptions()
+    today = options.today or dt.date.today()
+    clock = StageClock()
+    with clock.stage("discover"):
+        files = discover_task(input_dir)
+    with clock.stage("read"):
+        raw = read_files(files, options.shard_size)
+    with clock.stage("decode"):
+        decoded = run_shards(decode_shard, raw)
+    with clock.stage("clean"):
+        cleaned = run_shards(clean_shard, decoded)
+    with clock.stage("parse"):
+        parsed = merge(run_shards(parse_shard, cleaned, today=today))
+    with clock.stage("match"):
+        sources = [document for document in parsed.items if document.role == "source"]
+        variants = [document for document in parsed.items if document.role == "variant"]
+        groups = group_duplicate_sources(sources)
+        assignment = match_task(opaque(groups.canonical), opaque(variants), options.threshold)
+    with clock.stage("build_records"):
+        records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
+    rejected = [*parsed.rejected, *assignment.rejected]
+    check_accounting(files, records, rejected)
+    summary = RunSummary(
+        inputs=len(files),
+        records=len(records),
+        variants=sum(len(record.variants) for record in records),
+        rejected=len(rejected),
+        rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
+        timings=clock.timings,
+    )
+    write_task(out_dir, opaque(records), opaque(rejected), summary)
+    create_markdown_artifact(
+        markdown=to_markdown(summary_rows(summary)),
+        key="copydesk-ingest-summary",
+        description=f"copydesk ingest of {input_dir} into {out_dir}",
+    )
+    return summary

@@ -1,0 +1,42 @@
+"""The run summary as rows, rendered as plain text for the terminal or markdown for Prefect."""
+
+from __future__ import annotations
+
+from tasks.models import RunSummary
+
+
+def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
+    """(label, value) rows: the counts, then one row per rejection reason."""
+    rows = [
+        ("inputs", str(summary.inputs)),
+        ("records", str(summary.records)),
+        ("variants", str(summary.variants)),
+        ("rejected", str(summary.rejected)),
+    ]
+    rows.extend(
+        (f"  {reason}", str(count)) for reason, count in sorted(summary.rejected_by_reason.items())
+    )
+    return rows
+
+
+def to_text(rows: list[tuple[str, str]]) -> str:
+    """
+    >>> print(to_text([("inputs", "2"), ("rejected", "10")]))
+    inputs     2
+    rejected  10
+    """
+    label_width = max(len(label) for label, _ in rows)
+    value_width = max(len(value) for _, value in rows)
+    return "\n".join(f"{label:<{label_width}}  {value:>{value_width}}" for label, value in rows)
+
+
+def to_markdown(rows: list[tuple[str, str]]) -> str:
+    """
+    >>> print(to_markdown([("inputs", "2")]))
+    | | count |
+    |---|---:|
+    | inputs | 2 |
+    """
+    lines = ["| | count |", "|---|---:|"]
+    lines.extend(f"| {label.strip()} | {value} |" for label, value in rows)
+    return "\n".join(lines)

@@ -1,0 +1,29 @@
+"""Nothing is lost: every input file ends up exactly once, as a source, a variant or a rejection."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from tasks.models import ArticleRecord, InputFile, Rejection
+
+
+class AccountingError(RuntimeError):
+    """The outputs do not account for every input exactly once: a bug, never written out."""
+
+
+def check_accounting(
+    files: Sequence[InputFile], records: Sequence[ArticleRecord], rejected: Sequence[Rejection]
+) -> None:
+    """Raise `AccountingError` naming the files that are missing or appear twice."""
+    seen = Counter(record.source.path for record in records)
+    seen.update(variant.path for record in records for variant in record.variants)
+    seen.update(rejection.path for rejection in rejected)
+    expected = Counter(file.path for file in files)
+    missing = sorted((expected - seen).keys())
+    extra = sorted((seen - expected).keys())
+    if missing or extra:
+        raise AccountingError(
+            f"outputs do not account for the inputs: missing {missing[:5]} "
+            f"({len(missing)} in all), unexpected or repeated {extra[:5]} ({len(extra)} in all)"
+        )

@@ -1,0 +1,89 @@
+"""Shards of documents, and applying a per-document step to a shard without failing it.
+
+Prefect tasks work on shards (hundreds of documents), never on single files: thousands of
+tiny task runs would swamp the orchestration server. A bad document must not fail its shard,
+so each step's `RejectedError` (or any unexpected exception) becomes a `Rejection` and the
+shard goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from tasks.errors import RejectedError, TransientError
+from tasks.models import Rejection, RejectReason
+
+
+class HasPath(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+In = TypeVar("In", bound=HasPath)
+Out = TypeVar("Out")
+
+
+@dataclass(frozen=True)
+class Batch(Generic[Out]):
+    """The documents that passed a stage, plus every rejection so far."""
+
+    items: list[Out]
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def map_batch(step: Callable[[In], Out], batch: Batch[In]) -> Batch[Out]:
+    """Apply `step` to every document; a failing document is rejected, never raised
+    (a `TransientError` is raised: the whole shard is worth retrying).
+
+    >>> def shout(doc):
+    ...     if not doc.path:
+    ...         raise RejectedError(RejectReason.EMPTY, "no name")
+    ...     return doc.path.upper()
+    >>> from types import SimpleNamespace as Doc
+    >>> out = map_batch(shout, Batch([Doc(path="a"), Doc(path="")]))
+    >>> out.items, [r.reason.value for r in out.rejected]
+    (['A'], ['empty'])
+    """
+    items: list[Out] = []
+    rejected = list(batch.rejected)
+    for document in batch.items:
+        try:
+            items.append(step(document))
+        except TransientError:
+            raise
+        except RejectedError as error:
+            rejected.append(Rejection(path=document.path, reason=error.reason, detail=error.detail))
+        except Exception as error:  # a bug must cost one document, not the run
+            detail = f"{type(error).__name__}: {error}"
+            rejected.append(
+                Rejection(path=document.path, reason=RejectReason.INTERNAL_ERROR, detail=detail)
+            )
+    return Batch(items, rejected)
+
+
+T = TypeVar("T")
+
+
+def shard(items: Sequence[T], size: int) -> list[list[T]]:
+    """Split `items` into consecutive shards of at most `size`, keeping order.
+
+    >>> shard([1, 2, 3, 4, 5], 2)
+    [[1, 2], [3, 4], [5]]
+    >>> shard([], 3)
+    []
+    """
+    if size < 1:
+        raise ValueError(f"shard size must be at least 1, got {size}")
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def merge(batches: Iterable[Batch[T]]) -> Batch[T]:
+    """Concatenate shards back into one batch, in order."""
+    items: list[T] = []
+    rejected: list[Rejection] = []
+    for batch in batches:
+        items.extend(batch.items)
+        rejected.extend(batch.rejected)
+    return Batch(items, rejected)

@@ -1,0 +1,143 @@
+"""Clean: repair encoding glitches with ftfy, then normalize whitespace, keeping the repair trail.
+
+ftfy runs first and alone decides about characters; the steps after it only touch line
+breaks and spaces, so they can never undo an ftfy repair.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ftfy import TextFixerConfig, fix_and_explain
+
+from tasks.batch import Batch, map_batch
+from tasks.models import CleanDocument, DecodedDocument, Fix, Provenance
+from tasks.runtime import stage_task
+
+FTFY_CONFIG = TextFixerConfig(
+    # Curly quotes and apostrophes are the publisher's typography, i.e. content; uncurling
+    # them loses information a reader sees, and matching compares words, not quote marks.
+    uncurl_quotes=False,
+    # We want the repair trail in every record (ftfy's default for fix_and_explain).
+    explain=True,
+)
+# Kept defaults, deliberately: unescape_html="auto" (entities in plain text are encoding
+# damage; applied per line, so one literal "<" only protects its own line), fix_encoding and
+# its sub-fixes (mojibake is the main damage we receive), NFC normalization (one spelling per
+# accented letter, so copies compare equal), fix_character_width and fix_latin_ligatures
+# (fullwidth Latin and "ﬁ" are presentation forms), remove_control_chars and
+# remove_terminal_escapes (never content).
+
+_COPYDESK = "copydesk"
+
+# U+00A0 no-break, U+2007 figure, U+202F narrow no-break, and the typographic spaces
+# U+2000-U+200A and U+205F: all render as a space and break word matching if kept.
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]+")
+# Invisible characters that only hint at rendering: zero-width space, word joiner, a BOM
+# inside the text, soft hyphen. ZWJ and ZWNJ (U+200C/D) stay: they change how Persian,
+# Indic scripts and emoji are written.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def normalize_line_endings(text: str) -> str:
+    r"""Turn CRLF and lone CR into LF.
+
+    >>> normalize_line_endings("a\r\nb\rc\n")
+    'a\nb\nc\n'
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def repair_with_ftfy(text: str) -> tuple[str, list[Fix]]:
+    r"""Fix each line on its own (as `ftfy.fix_text` does) and merge the explanations.
+
+    Line by line, one mojibake line cannot make ftfy misjudge the others, and the
+    cost stays linear in the text length.
+
+    >>> text, fixes = repair_with_ftfy("cafÃ©\nfine")
+    >>> text, [(fix.action, fix.parameter) for fix in fixes]
+    ('café\nfine', [('encode', 'latin-1'), ('decode', 'utf-8')])
+    """
+    lines: list[str] = []
+    fixes: list[Fix] = []
+    for line in text.split("\n"):
+        fixed, steps = fix_and_explain(line, FTFY_CONFIG)
+        lines.append(fixed)
+        if fixed == line:
+            continue  # ftfy may plan a step that changes nothing (an undefined C1 byte)
+        for step in steps or []:
+            fix = Fix(action=step.action, parameter=step.parameter)
+            if fix not in fixes:
+                fixes.append(fix)
+    return "\n".join(lines), fixes
+
+
+def collapse_spaces(text: str) -> str:
+    r"""Make every run of spaces, tabs and no-break spaces one plain space.
+
+    >>> collapse_spaces("10\u00a0km  away\tnow")
+    '10 km away now'
+    """
+    return _SPACES.sub(" ", text)
+
+
+def remove_invisible_characters(text: str) -> str:
+    r"""Drop zero-width spaces, word joiners, stray BOMs and soft hyphens.
+
+    >>> remove_invisible_characters("co\u200bop\u00aderate")
+    'cooperate'
+    """
+    return _INVISIBLE.sub("", text)
+
+
+def normalize_paragraphs(text: str) -> str:
+    r"""Strip each line; separate paragraphs by exactly one blank line; no leading or trailing
+    blank lines. Single line breaks inside a paragraph are kept.
+
+    >>> normalize_paragraphs("  One.\n\n\n\nTwo,\n  still two. \n\n")
+    'One.\n\nTwo,\nstill two.'
+    """
+    stripped = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", stripped).strip("\n")
+
+
+_WHITESPACE_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("remove_invisible_characters", remove_invisible_characters),
+    ("collapse_spaces", collapse_spaces),
+    ("normalize_paragraphs", normalize_paragraphs),
+)
+
+
+def clean_text(text: str) -> tuple[str, list[Fix]]:
+    r"""Run every cleaning step; return the clean text and the fixes that changed something.
+
+    >>> clean_text("Caf\u00c3\u00a9 &amp; bar\r\n\r\n\r\nNext\u00a0 para ")[0]
+    'Café & bar\n\nNext para'
+    """
+    fixes: list[Fix] = []
+    endings = normalize_line_endings(text)
+    if endings != text:
+        fixes.append(Fix(action=_COPYDESK, parameter="normalize_line_endings"))
+    text, ftfy_fixes = repair_with_ftfy(endings)
+    fixes.extend(ftfy_fixes)
+    for name, step in _WHITESPACE_STEPS:
+        changed = step(text)
+        if changed != text:
+            fixes.append(Fix(action=_COPYDESK, parameter=name))
+        text = changed
+    return text, fixes
+
+
+def clean_document(document: DecodedDocument) -> CleanDocument:
+    text, fixes = clean_text(document.text)
+    origin = Provenance(
+        path=document.path, sha256=document.sha256, encoding=document.encoding, fixes=fixes
+    )
+    return CleanDocument(origin=origin, text=text)
+
+
+@stage_task("clean")
+def clean_shard(batch: Batch[DecodedDocument]) -> Batch[CleanDocument]:
+    return map_batch(clean_document, batch)

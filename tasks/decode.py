@@ -1,0 +1,119 @@
+"""Decode: raw bytes -> text, recording which encoding was used.
+
+Order matters. Strict UTF-8 goes first because valid UTF-8 is almost never an accident,
+while every byte string is "valid" cp1252 or latin-1; a detector asked first would happily
+call an English UTF-8 file cp1252. UTF-16 is only believed with a byte-order mark (without
+one, ASCII-heavy UTF-16 is indistinguishable from binary). Everything else is a Western
+single-byte file, the only legacy encodings news feeds in this domain send us.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from tasks.batch import Batch, map_batch
+from tasks.errors import RejectedError
+from tasks.models import DecodedDocument, RawDocument, RejectReason
+from tasks.runtime import stage_task
+
+# A file that is UTF-8 except for a few stray bytes (one pasted latin-1 "£") is still UTF-8:
+# decoding it whole as cp1252 would turn every other accented letter into mojibake.
+MAX_STRAY_BYTES = 8
+
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _decode_stray_byte(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode one undecodable byte as cp1252 (latin-1 where undefined)."""
+    assert isinstance(error, UnicodeDecodeError)
+    byte = error.object[error.start : error.start + 1]
+    try:
+        return byte.decode("cp1252"), error.start + 1
+    except UnicodeDecodeError:
+        return byte.decode("latin-1"), error.start + 1
+
+
+codecs.register_error("copydesk-stray-byte", _decode_stray_byte)
+
+
+def count_stray_bytes(data: bytes) -> int:
+    """Bytes that strict UTF-8 cannot place; counting stops just past `MAX_STRAY_BYTES`.
+
+    >>> count_stray_bytes(b"ok \\xa3 and \\xa3")
+    2
+    """
+    strays = position = 0
+    while strays <= MAX_STRAY_BYTES:
+        try:
+            data[position:].decode("utf-8")
+            return strays
+        except UnicodeDecodeError as error:
+            strays += error.end - error.start
+            position += error.end
+    return strays
+
+
+def _has_multibyte_utf8(data: bytes) -> bool:
+    """Whether any valid multi-byte UTF-8 sequence occurs (each decodes to fewer characters)."""
+    return len(data.decode("utf-8", errors="replace")) < len(data)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return `(text, encoding)` for a file's bytes.
+
+    >>> decode_bytes("café".encode())
+    ('café', 'utf-8')
+    >>> decode_bytes(codecs.BOM_UTF8 + b"hi")
+    ('hi', 'utf-8-sig')
+    >>> decode_bytes("hé".encode("utf-16"))[1] in ("utf-16-le", "utf-16-be")
+    True
+    >>> decode_bytes(b"\\x93quoted\\x94 \\xa35")
+    ('“quoted” £5', 'cp1252')
+    >>> decode_bytes("café ".encode() + b"\\xa3" + " naïve".encode())
+    ('café £ naïve', 'utf-8+stray-cp1252')
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    for bom, encoding in _UTF16_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise RejectedError(
+                    RejectReason.UNDECODABLE, f"has a {encoding} byte-order mark but {error}"
+                ) from error
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if count_stray_bytes(data) <= MAX_STRAY_BYTES and _has_multibyte_utf8(data):
+        return data.decode("utf-8", errors="copydesk-stray-byte"), "utf-8+stray-cp1252"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def reject_binary(data: bytes) -> None:
+    """Text never holds NUL bytes (UTF-16 was handled by its BOM before this is asked)."""
+    if b"\x00" in data:
+        raise RejectedError(RejectReason.BINARY, "contains NUL bytes: not a text file")
+
+
+def decode_document(raw: RawDocument) -> DecodedDocument:
+    if not raw.data:
+        raise RejectedError(RejectReason.EMPTY, "the file is empty (0 bytes)")
+    text, encoding = decode_bytes(raw.data)
+    if encoding not in ("utf-16-le", "utf-16-be"):
+        reject_binary(raw.data)
+    if not text.strip():
+        raise RejectedError(RejectReason.EMPTY, f"{len(raw.data)} bytes of whitespace, no text")
+    return DecodedDocument(path=raw.path, sha256=raw.sha256, encoding=encoding, text=text)
+
+
+@stage_task("decode")
+def decode_shard(batch: Batch[RawDocument]) -> Batch[DecodedDocument]:
+    return map_batch(decode_document, batch)

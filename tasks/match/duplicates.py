@@ -1,0 +1,42 @@
+"""Exact duplicates among sources: one record per story, not one per copy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tasks.models import ParsedDocument
+
+
+@dataclass(frozen=True)
+class SourceGroups:
+    canonical: list[ParsedDocument]  # one per distinct body, in path order
+    duplicates: list[tuple[ParsedDocument, str]]  # (copy, path of its canonical source)
+
+
+def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
+    """Group sources whose clean bodies are identical. The canonical copy is the earliest
+    dated one (the original publication), then the first by path; the others are listed on
+    its record as duplicate variants.
+
+    >>> import datetime as dt
+    >>> from tasks.models import Provenance
+    >>> def doc(path, day, body):
+    ...     origin = Provenance(path=path, sha256="0" * 64, encoding="utf-8", fixes=[])
+    ...     return ParsedDocument(origin=origin, date=dt.date(2025, 5, day), title=None,
+    ...                           place=None, body=body)
+    >>> groups = group_duplicate_sources([doc("a", 16, "x"), doc("b", 15, "x"), doc("c", 1, "y")])
+    >>> [s.path for s in groups.canonical], [(d.path, c) for d, c in groups.duplicates]
+    (['b', 'c'], [('a', 'b')])
+    """
+    by_body: dict[str, list[ParsedDocument]] = {}
+    for source in sources:
+        by_body.setdefault(source.body, []).append(source)
+    canonical: list[ParsedDocument] = []
+    duplicates: list[tuple[ParsedDocument, str]] = []
+    for group in by_body.values():
+        first, *copies = sorted(group, key=lambda source: (source.date, source.path))
+        canonical.append(first)
+        duplicates.extend((copy, first.path) for copy in copies)
+    canonical.sort(key=lambda source: source.path)
+    return SourceGroups(canonical, duplicates)

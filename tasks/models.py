@@ -1,0 +1,150 @@
+"""The document types that flow between stages, and the record copydesk writes.
+
+Every model is frozen and strict: a stage can neither mutate what an earlier stage
+produced nor smuggle in an unexpected field or a silently coerced value. The chain is::
+
+    InputFile -> RawDocument -> DecodedDocument -> CleanDocument -> ParsedDocument
+                                                                   -> ArticleRecord
+    (any stage) -> Rejection
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Score = Annotated[float, Field(ge=0.0, le=100.0)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+
+class RejectReason(StrEnum):
+    """Why a file did not become a source or a variant. Stable codes: users filter on them."""
+
+    UNREADABLE = "unreadable"
+    EMPTY = "empty"
+    BINARY = "binary"
+    UNDECODABLE = "undecodable"
+    INVALID_DATE = "invalid_date"
+    NO_MATCHING_SOURCE = "no_matching_source"
+    INTERNAL_ERROR = "internal_error"
+
+
+class Rejection(Model):
+    path: str
+    reason: RejectReason
+    detail: str
+
+
+class Fix(Model):
+    """One repair applied to a document: ftfy's explanation steps, then copydesk's own."""
+
+    action: str
+    parameter: str
+
+
+class InputFile(Model):
+    path: str = Field(description="Path relative to the input folder, with '/' separators.")
+    location: str = Field(description="Absolute path on the machine that ran the job.")
+
+
+class RawDocument(Model):
+    path: str
+    sha256: Sha256
+    data: bytes
+
+
+class DecodedDocument(Model):
+    path: str
+    sha256: Sha256
+    encoding: str
+    text: str
+
+
+class Provenance(Model):
+    """Where a record's text came from and what was done to it."""
+
+    path: str
+    sha256: Sha256
+    encoding: str
+    fixes: list[Fix]
+
+
+class CleanDocument(Model):
+    origin: Provenance
+    text: str
+
+    @property
+    def path(self) -> str:
+        return self.origin.path
+
+
+class ParsedDocument(Model):
+    origin: Provenance
+    date: dt.date | None
+    title: str | None
+    place: str | None
+    body: str
+
+    @property
+    def path(self) -> str:
+        return self.origin.path
+
+    @property
+    def role(self) -> Literal["source", "variant"]:
+        """A dated document is a source; an undated one is a variant of some source."""
+        return "variant" if self.date is None else "source"
+
+
+class Match(Model):
+    variant: str = Field(description="Path of the variant.")
+    source: str = Field(description="Path of the source it was assigned to.")
+    score: Score
+
+
+class VariantRef(Provenance):
+    score: Score = Field(description="Match score against the record's source, 0-100.")
+    duplicate: bool = Field(description="True when it is a byte-for-byte copy of the body.")
+
+
+class FieldOrigin(Model):
+    role: Literal["source", "variant"]
+    path: str
+
+
+class ArticleRecord(Model):
+    """One story: the source's clean text plus every variant matched to it."""
+
+    id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")] = Field(
+        description="First 16 hex digits of the SHA-256 of the source's clean body."
+    )
+    title: str | None
+    title_from: FieldOrigin | None
+    date: dt.date
+    place: str | None
+    place_from: FieldOrigin | None
+    body: Annotated[str, Field(min_length=1)]
+    source: Provenance
+    variants: list[VariantRef] = Field(description="Best match first.")
+
+
+class StageTiming(Model):
+    stage: str
+    seconds: float
+
+
+class RunSummary(Model):
+    """What `run.json` holds: counts that add up to the input count, and timings."""
+
+    inputs: int = Field(description="Files found; always records + variants + rejected.")
+    variants: int
+    records: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+    timings: list[StageTiming]

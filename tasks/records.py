@@ -1,0 +1,91 @@
+"""Build: one validated `ArticleRecord` per source, with its variants attached best first."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from tasks.match.duplicates import SourceGroups
+from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, VariantRef
+from tasks.runtime import stage_task
+
+
+@dataclass(frozen=True)
+class Attached:
+    ref: VariantRef
+    document: ParsedDocument
+
+
+def record_id(body: str) -> str:
+    """Stable id from content: the same clean body always gets the same id.
+
+    >>> record_id("The Trump administration")
+    '566bc5795bdf0ef2'
+    """
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def attach(document: ParsedDocument, score: float, source_body: str) -> Attached:
+    ref = VariantRef(
+        **document.origin.model_dump(), score=score, duplicate=document.body == source_body
+    )
+    return Attached(ref, document)
+
+
+def pick_field(
+    name: Literal["title", "place"], source: ParsedDocument, variants: Sequence[Attached]
+) -> tuple[str | None, FieldOrigin | None]:
+    """The source's value, else the best-matching variant's that has one, and where from."""
+    value = getattr(source, name)
+    if value:
+        return value, FieldOrigin(role="source", path=source.path)
+    for variant in variants:
+        value = getattr(variant.document, name)
+        if value:
+            return value, FieldOrigin(role="variant", path=variant.document.path)
+    return None, None
+
+
+def build_records(
+    groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
+) -> list[ArticleRecord]:
+    """Records in source path order; each record's variants by score, then path."""
+    bodies = {source.path: source.body for source in groups.canonical}
+    attached: dict[str, list[Attached]] = defaultdict(list)
+    for copy, canonical in groups.duplicates:
+        attached[canonical].append(attach(copy, 100.0, bodies[canonical]))
+    by_path = {variant.path: variant for variant in variants}
+    for match in matches:
+        attached[match.source].append(
+            attach(by_path[match.variant], match.score, bodies[match.source])
+        )
+    records = []
+    for source in groups.canonical:
+        ranked = sorted(attached[source.path], key=lambda a: (-a.ref.score, a.ref.path))
+        title, title_from = pick_field("title", source, ranked)
+        place, place_from = pick_field("place", source, ranked)
+        assert source.date is not None, "only dated documents are sources"
+        records.append(
+            ArticleRecord(
+                id=record_id(source.body),
+                title=title,
+                title_from=title_from,
+                date=source.date,
+                place=place,
+                place_from=place_from,
+                body=source.body,
+                source=source.origin,
+                variants=[a.ref for a in ranked],
+            )
+        )
+    return records
+
+
+@stage_task("build_records")
+def build_records_task(
+    groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
+) -> list[ArticleRecord]:
+    return build_records(groups, variants, matches)

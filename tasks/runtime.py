@@ -1,0 +1,45 @@
+"""The one way copydesk turns a plain stage function into a Prefect task.
+
+Stage inputs are shards of documents: hashing them for Prefect's cache would cost more than
+the work, and persisting them would write every article to Prefect's result store, so tasks
+neither cache nor persist. IO stages retry, because a network share or a busy disk fails
+transiently; pure stages do not, because rerunning a deterministic function cannot help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar, cast
+
+from prefect import Task, task
+from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+IO_RETRIES = 3
+IO_RETRY_DELAY_SECONDS = 1.0
+
+
+def stage_task(name: str, *, io: bool = False) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """Wrap a stage function as a Prefect task; `io=True` adds retries."""
+    return task(
+        name=name,
+        cache_policy=NONE,
+        persist_result=False,
+        retries=IO_RETRIES if io else 0,
+        retry_delay_seconds=IO_RETRY_DELAY_SECONDS if io else 0,
+    )
+
+
+def opaque(value: T) -> T:
+    """Hand `value` to a task without Prefect walking it.
+
+    Before a task runs, Prefect visits every element of its arguments looking for futures to
+    resolve; for a shard of documents that is thousands of pydantic models. `quote` skips the
+    walk and Prefect unwraps it before the call, so the task receives `value` itself (hence
+    the cast).
+    """
+    return cast(T, quote(value))

@@ -1,0 +1,27 @@
+"""Shared fixtures. Flow tests share one temporary Prefect server for the whole session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SOURCE_SEED = "001_5e6ffe34fbe02a36.txt"
+VARIANT_SEED = "000_bf654fb3b9717d80.txt"
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One temporary Prefect server and database for every flow test (startup costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tasks.clean import clean_document, clean_text
+from tasks.models import DecodedDocument, Fix
+
+FTFY_LATIN1 = [Fix(action="encode", parameter="latin-1"), Fix(action="decode", parameter="utf-8")]
+
+
+def _own(name: str) -> Fix:
+    return Fix(action="copydesk", parameter=name)
+
+
+@pytest.mark.parametrize(
+    ("text", "clean", "fixes"),
+    [
+        ("Already clean.\n\nTwo paragraphs.", "Already clean.\n\nTwo paragraphs.", []),
+        (
+            "Line one\r\nLine two\r\n",
+            "Line one\nLine two",
+            [_own("normalize_line_endings"), _own("normalize_paragraphs")],
+        ),
+        ("Old Mac\rline", "Old Mac\nline", [_own("normalize_line_endings")]),
+        ("CafÃ© culture", "Café culture", FTFY_LATIN1),
+        ("Fish &amp; chips", "Fish & chips", [Fix(action="apply", parameter="unescape_html")]),
+        ("“Curly” quotes stay", "“Curly” quotes stay", []),
+        ("10\u00a0km", "10 km", [_own("collapse_spaces")]),
+        ("zero\u200bwidth", "zerowidth", [_own("remove_invisible_characters")]),
+        ("a\n\n\n\nb", "a\n\nb", [_own("normalize_paragraphs")]),
+        ("  indented\n\n", "indented", [_own("collapse_spaces"), _own("normalize_paragraphs")]),
+        ("bell\x07 char", "bell char", [Fix(action="apply", parameter="remove_control_chars")]),
+        ("e\u0301", "é", [Fix(action="normalize", parameter="NFC")]),
+        # ZWJ in an emoji sequence is meaningful: kept.
+        ("family 👨\u200d👩", "family 👨\u200d👩", []),
+        # A literal "<" protects only its own line from HTML unescaping.
+        (
+            "a < b &amp; c\nfish &amp; chips",
+            "a < b &amp; c\nfish & chips",
+            [Fix(action="apply", parameter="unescape_html")],
+        ),
+    ],
+)
+def test_clean_text(text: str, clean: str, fixes: list[Fix]) -> None:
+    assert clean_text(text) == (clean, fixes)
+
+
+def test_fixes_are_listed_once_in_first_seen_order() -> None:
+    _, fixes = clean_text("CafÃ© one\nCafÃ© two &amp;")
+    assert fixes == [*FTFY_LATIN1, Fix(action="apply", parameter="unescape_html")]
+
+
+@given(st.text())
+def test_cleaning_is_idempotent(text: str) -> None:
+    once, _ = clean_text(text)
+    assert clean_text(once) == (once, [])
+
+
+def test_clean_document_carries_provenance() -> None:
+    decoded = DecodedDocument(path="x.txt", sha256="a" * 64, encoding="cp1252", text="Hi\r\n")
+    document = clean_document(decoded)
+    assert document.text == "Hi"
+    assert document.origin.model_dump() == {
+        "path": "x.txt",
+        "sha256": "a" * 64,
+        "encoding": "cp1252",
+        "fixes": [
+            {"action": "copydesk", "parameter": "normalize_line_endings"},
+            {"action": "copydesk", "parameter": "normalize_paragraphs"},
+        ],
+    }

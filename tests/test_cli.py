@@ -1,0 +1,113 @@
+"""The command line: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+from tests.conftest import SEEDS
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_missing_input_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    assert _run(capsys, "ingest", str(missing), "--out", str(tmp_path / "out")) == (
+        2,
+        "",
+        f"copydesk: error: input folder '{missing}' does not exist\n",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_input_is_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    file = tmp_path / "a.txt"
+    file.write_text("x")
+    assert _run(capsys, "ingest", str(file), "--out", str(tmp_path / "out")) == (
+        2,
+        "",
+        f"copydesk: error: input '{file}' is not a folder\n",
+    )
+
+
+def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = blocker / "out"
+    assert _run(capsys, "ingest", str(SEEDS), "--out", str(out)) == (
+        2,
+        "",
+        f"copydesk: error: cannot write to output folder '{out}': Not a directory\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "the following arguments are required: command"),
+        (["ingest", "seeds"], "the following arguments are required: --out"),
+        (
+            ["frobnicate"],
+            "argument command: invalid choice: 'frobnicate' (choose from 'ingest', 'schema')",
+        ),
+        (
+            ["ingest", "seeds", "--out", "o", "--threshold", "high"],
+            "argument --threshold: invalid float value: 'high'",
+        ),
+    ],
+)
+def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    assert _run(capsys, *argv) == (2, "", f"copydesk: error: {message} (see 'copydesk --help')\n")
+
+
+def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "schema")
+    schema = json.loads(out)
+    assert (code, err, schema["title"]) == (0, "", "ArticleRecord")
+    assert set(schema["required"]) == {
+        "id",
+        "title",
+        "title_from",
+        "date",
+        "place",
+        "place_from",
+        "body",
+        "source",
+        "variants",
+    }
+    assert schema["additionalProperties"] is False
+
+
+def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
+    """The installed console script, as a user runs it: exact output, nothing on stderr."""
+    out = tmp_path / "out"
+    copydesk = Path(sys.executable).with_name("copydesk")
+    environment = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    result = subprocess.run(
+        [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"copydesk ingest {SEEDS} -> {out}\n"
+        "inputs    2\n"
+        "records   1\n"
+        "variants  1\n"
+        "rejected  0\n"
+        f"wrote {out}/articles.jsonl, {out}/rejected.jsonl, {out}/run.json\n"
+    )
+    assert len((out / "articles.jsonl").read_text().splitlines()) == 1

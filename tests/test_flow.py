@@ -1,0 +1,147 @@
+"""The ingest flow end to end, under one temporary Prefect server for the session."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flows.ingest import IngestOptions, ingest_flow
+from tasks.errors import TransientError
+from tasks.match.assign import MATCH_THRESHOLD
+from tasks.models import ArticleRecord, InputFile, RawDocument
+from tasks.read import read_shard
+from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+OPTIONS = IngestOptions(today=TODAY)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
+    summary = ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
+    assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (2, 1, 1, 0)
+    lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    record = ArticleRecord.model_validate_json(lines[0])
+    assert record.date.isoformat() == "2025-05-15"
+    assert record.body.startswith("The Trump administration is warning Massachusetts")
+    assert "2025-05-15" not in record.body
+    assert record.body.endswith('warranted by such activity."')
+    assert record.title == '"Everyone needs to take a step back"'
+    assert record.title_from is not None
+    assert (record.title_from.role, record.title_from.path) == ("variant", VARIANT_SEED)
+    assert record.place == "Boston, Massachusetts"
+    assert (record.source.path, record.source.sha256, record.source.encoding) == (
+        SOURCE_SEED,
+        _sha256(SEEDS / SOURCE_SEED),
+        "utf-8",
+    )
+    (variant,) = record.variants
+    assert (variant.path, variant.sha256, variant.encoding, variant.duplicate) == (
+        VARIANT_SEED,
+        _sha256(SEEDS / VARIANT_SEED),
+        "utf-8",
+        False,
+    )
+    assert MATCH_THRESHOLD <= variant.score < 100
+    assert (tmp_path / "rejected.jsonl").read_bytes() == b""
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["inputs"] == 2 and run["records"] == 1
+    assert [t["stage"] for t in run["timings"]] == [
+        "discover",
+        "read",
+        "decode",
+        "clean",
+        "parse",
+        "match",
+        "build_records",
+    ]
+
+
+def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
+    ingest_flow(str(SEEDS), str(tmp_path / "one"), OPTIONS)
+    ingest_flow(str(SEEDS), str(tmp_path / "two"), OPTIONS)
+    for name in ("articles.jsonl", "rejected.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def _mixed_input(folder: Path) -> None:
+    folder.mkdir()
+    for seed in (SOURCE_SEED, VARIANT_SEED):
+        (folder / seed).write_bytes((SEEDS / seed).read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "nested").mkdir()
+    (folder / "nested" / "bad-date.txt").write_text("Date: someday soon\n\nSome body text.")
+    (folder / "nested" / "orphan.txt").write_text("Zebras escaped overnight, keepers confirmed.")
+    (folder / "copy.txt").write_text(
+        "date: 2025-05-16\n\n" + (SEEDS / SOURCE_SEED).read_text()[17:]
+    )
+
+
+def test_every_input_is_accounted_for(tmp_path: Path) -> None:
+    _mixed_input(tmp_path / "in")
+    summary = ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (7, 1, 2, 4)
+    assert summary.rejected_by_reason == {
+        "binary": 1,
+        "empty": 1,
+        "invalid_date": 1,
+        "no_matching_source": 1,
+    }
+    rejected = _lines(tmp_path / "out" / "rejected.jsonl")
+    assert [(r["path"], r["reason"]) for r in rejected] == [
+        ("empty.txt", "empty"),
+        ("image.png", "binary"),
+        ("nested/bad-date.txt", "invalid_date"),
+        ("nested/orphan.txt", "no_matching_source"),
+    ]
+    assert rejected[2]["detail"] == "unrecognized date 'someday soon'"
+    (record,) = _lines(tmp_path / "out" / "articles.jsonl")
+    assert record["source"]["path"] == SOURCE_SEED  # the earlier-dated of two identical bodies
+    assert [(v["path"], v["duplicate"]) for v in record["variants"]] == [
+        ("copy.txt", True),
+        (VARIANT_SEED, False),
+    ]
+
+
+def test_read_retries_then_rejects_the_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts: list[str] = []
+
+    def flaky(file: InputFile) -> RawDocument:
+        attempts.append(file.path)
+        raise TransientError(f"{file.path}: Input/output error")
+
+    monkeypatch.setattr("tasks.read.read_document", flaky)
+    monkeypatch.setattr("flows.ingest.read_shard", read_shard.with_options(retry_delay_seconds=0))
+    summary = ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
+    assert len(attempts) == 1 + read_shard.retries  # first try stops at the first file
+    assert summary.rejected_by_reason == {"unreadable": 2}
+    first = _lines(tmp_path / "rejected.jsonl")[0]
+    assert first["detail"] == f"read failed after retries: {VARIANT_SEED}: Input/output error"
+
+
+def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["copydesk-ingest-summary"]))
+        )
+    assert artifacts
+    assert "| records | 1 |" in str(artifacts[-1].data)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tasks.match.align import align_sentences
+from tasks.match.assign import MATCH_THRESHOLD, assign_variants
+from tasks.match.candidates import CandidateIndex
+from tasks.match.units import sentences, words
+from tasks.models import RejectReason
+from tests.helpers import parsed
+
+DAY = dt.date(2025, 5, 15)
+STORY = (
+    "The council approved the new harbour bridge on Monday after a long debate.\n\n"
+    "Mayor Alice Brennan said the bridge would open in 2027. Critics warned that the cost "
+    "had doubled since the first estimate.\n\n"
+    "Engineers from Halvorsen Partners will begin surveying the estuary next month. "
+    "Residents of Kettleby have opposed the route for years."
+)
+OTHER_STORY = (
+    "A storm closed the harbour on Monday and cancelled all ferries.\n\n"
+    "Mayor Alice Brennan said the council would meet to discuss emergency funds. The coast "
+    "guard rescued two sailors near the estuary.\n\n"
+    "Forecasters expect calmer weather by the weekend."
+)
+
+
+def test_words_and_sentences() -> None:
+    assert words("Mayor O'Neil, 2027!") == ["mayor", "neil", "2027"]
+    assert sentences("First one. Second one!\n\nThird\nline") == [
+        "first one",
+        "second one",
+        "third line",
+    ]
+
+
+def test_candidates_rank_by_shared_distinctive_words() -> None:
+    index = CandidateIndex([OTHER_STORY, STORY, "Football results from the weekend."])
+    top = index.top(STORY.replace("Monday", "Tuesday"), k=2)
+    assert [candidate.source for candidate in top] == [1, 0]
+    assert top[0].similarity > top[1].similarity
+
+
+def test_candidates_ignore_unknown_words() -> None:
+    assert CandidateIndex([STORY]).top("zzz qqq", k=3) == []
+
+
+@pytest.mark.parametrize(
+    ("variant", "low", "high"),
+    [
+        (STORY, 100, 100),
+        (STORY.split("\n\n")[0], 100, 100),  # truncation
+        (STORY + "\n\nAdvertisement\n\nShare this article", 85, 99),  # boilerplate added
+        ("\n\n".join(reversed(STORY.split("\n\n"))), 30, 70),  # paragraphs swapped
+        (STORY.replace("e", "c").replace("o", "0"), 60, 95),  # OCR-like noise
+        # Same town, same mayor, one sentence of the same shape: a different article.
+        (OTHER_STORY, 0, 30),
+    ],
+)
+def test_alignment_scores(variant: str, low: float, high: float) -> None:
+    score = align_sentences(sentences(variant), sentences(STORY)).score
+    assert low <= score <= high
+
+
+def test_alignment_of_nothing_is_zero() -> None:
+    assert align_sentences([], ["a b c"]).score == 0.0
+    assert align_sentences(["a b c"], []).score == 0.0
+
+
+def test_assign_matches_best_source_and_rejects_the_rest() -> None:
+    sources = [parsed("s1", STORY, DAY), parsed("s2", OTHER_STORY, DAY)]
+    variants = [
+        parsed("v-copy", STORY.split("\n\n")[1]),
+        parsed("v-unrelated", "Football results: United beat City two goals to one."),
+        parsed("v-orphan", "Zebras escaped overnight, keepers confirmed."),
+    ]
+    assignment = assign_variants(sources, variants)
+    assert [(m.variant, m.source, m.score) for m in assignment.matches] == [("v-copy", "s1", 100.0)]
+    assert [(r.path, r.reason) for r in assignment.rejected] == [
+        ("v-unrelated", RejectReason.NO_MATCHING_SOURCE),
+        ("v-orphan", RejectReason.NO_MATCHING_SOURCE),
+    ]
+    assert assignment.rejected[1].detail == (
+        "no source in this run shares any distinctive word with it"
+    )
+
+
+def test_rejection_names_best_candidate_and_score() -> None:
+    sources = [parsed("s1", STORY, DAY)]
+    variant = parsed("v", OTHER_STORY)
+    (rejection,) = assign_variants(sources, [variant]).rejected
+    assert rejection.detail.startswith("best candidate s1 scored ")
+    assert rejection.detail.endswith(f", below the threshold {MATCH_THRESHOLD:.1f}")
+
+
+def test_threshold_is_configurable() -> None:
+    sources = [parsed("s1", STORY, DAY)]
+    variant = parsed(
+        "v", STORY + "\n\nA wholly new closing paragraph about other matters entirely."
+    )
+    assert assign_variants(sources, [variant], threshold=99.9).matches == []
+    assert len(assign_variants(sources, [variant], threshold=50).matches) == 1
+
+
+def test_no_sources_rejects_every_variant() -> None:
+    (rejection,) = assign_variants([], [parsed("v", STORY)]).rejected
+    assert rejection.reason == RejectReason.NO_MATCHING_SOURCE

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from tasks.accounting import AccountingError, check_accounting
+from tasks.match.duplicates import group_duplicate_sources
+from tasks.models import ArticleRecord, InputFile, Match, Rejection, RejectReason
+from tasks.records import build_records, record_id
+from tests.helpers import parsed
+
+DAY = dt.date(2025, 5, 15)
+
+
+def test_record_takes_title_and_place_from_best_variant_with_one() -> None:
+    source = parsed("s", "Body text.", DAY)
+    variants = [
+        parsed("v1", "Body.", title=None, place="Oslo"),
+        parsed("v2", "Body text", title="Second title"),
+        parsed("v3", "Body", title="Best title"),
+    ]
+    matches = [
+        Match(variant="v1", source="s", score=95.0),
+        Match(variant="v2", source="s", score=80.0),
+        Match(variant="v3", source="s", score=90.0),
+    ]
+    (record,) = build_records(group_duplicate_sources([source]), variants, matches)
+    assert [v.path for v in record.variants] == ["v1", "v3", "v2"]
+    assert (record.title, record.title_from and record.title_from.path) == ("Best title", "v3")
+    assert (record.place, record.place_from and record.place_from.role) == ("Oslo", "variant")
+    assert record.id == record_id("Body text.")
+
+
+def test_source_title_wins() -> None:
+    source = parsed("s", "Body.", DAY, title="Own title", place="Rome")
+    variant = parsed("v", "Body, edited.", title="Other")
+    (record,) = build_records(
+        group_duplicate_sources([source]), [variant], [Match(variant="v", source="s", score=70.0)]
+    )
+    assert record.title_from is not None and record.title_from.role == "source"
+    assert record.title == "Own title" and record.place == "Rome"
+    assert record.variants[0].duplicate is False
+
+
+def test_duplicate_sources_become_one_record() -> None:
+    later = parsed("a-later", "Same body.", dt.date(2025, 5, 16))
+    original = parsed("b-original", "Same body.", DAY)
+    (record,) = build_records(group_duplicate_sources([later, original]), [], [])
+    assert record.source.path == "b-original"
+    assert [(v.path, v.score, v.duplicate) for v in record.variants] == [("a-later", 100.0, True)]
+
+
+def test_variants_tie_break_by_path() -> None:
+    source = parsed("s", "Body.", DAY)
+    variants = [parsed("b", "Body."), parsed("a", "Body.")]
+    matches = [Match(variant=p, source="s", score=100.0) for p in ("b", "a")]
+    (record,) = build_records(group_duplicate_sources([source]), variants, matches)
+    assert [(v.path, v.duplicate) for v in record.variants] == [("a", True), ("b", True)]
+
+
+def test_record_model_is_strict() -> None:
+    (record,) = build_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
+    data = record.model_dump()
+    with pytest.raises(ValidationError):
+        ArticleRecord.model_validate({**data, "unexpected": 1})
+    with pytest.raises(ValidationError):
+        ArticleRecord.model_validate({**data, "body": ""})
+    with pytest.raises(ValidationError):
+        ArticleRecord.model_validate({**data, "id": "not-hex"})
+    assert ArticleRecord.model_validate_json(record.model_dump_json()) == record
+
+
+def _file(path: str) -> InputFile:
+    return InputFile(path=path, location=f"/in/{path}")
+
+
+def test_accounting_passes_when_every_file_is_placed_once() -> None:
+    (record,) = build_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
+    rejected = [Rejection(path="r", reason=RejectReason.EMPTY, detail="x")]
+    check_accounting([_file("s"), _file("r")], [record], rejected)
+
+
+def test_accounting_names_missing_and_repeated_files() -> None:
+    (record,) = build_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
+    rejected = [Rejection(path="s", reason=RejectReason.EMPTY, detail="x")]
+    with pytest.raises(AccountingError) as caught:
+        check_accounting([_file("s"), _file("lost")], [record], rejected)
+    assert str(caught.value) == (
+        "outputs do not account for the inputs: missing ['lost'] (1 in all), "
+        "unexpected or repeated ['s'] (1 in all)"
+    )
