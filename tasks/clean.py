@@ -30,6 +30,9 @@ FTFY_CONFIG = TextFixerConfig(
 # remove_terminal_escapes (never content).
 
 _COPYDESK = "copydesk"
+# Each pass either changes nothing or removes damage, so this converges fast; the bound is a
+# guard against a pathological input ping-ponging forever.
+MAX_CLEAN_PASSES = 4
 
 # U+00A0 no-break, U+2007 figure, U+202F narrow no-break, and the typographic spaces
 # U+2000-U+200A and U+205F: all render as a space and break word matching if kept.
@@ -110,12 +113,8 @@ _WHITESPACE_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def clean_text(text: str) -> tuple[str, list[Fix]]:
-    r"""Run every cleaning step; return the clean text and the fixes that changed something.
-
-    >>> clean_text("Caf\u00c3\u00a9 &amp; bar\r\n\r\n\r\nNext\u00a0 para ")[0]
-    'Café & bar\n\nNext para'
-    """
+def clean_once(text: str) -> tuple[str, list[Fix]]:
+    """One pass of every step; return the text and the fixes that changed something."""
     fixes: list[Fix] = []
     endings = normalize_line_endings(text)
     if endings != text:
@@ -127,6 +126,26 @@ def clean_text(text: str) -> tuple[str, list[Fix]]:
         if changed != text:
             fixes.append(Fix(action=_COPYDESK, parameter=name))
         text = changed
+    return text, fixes
+
+
+def clean_text(text: str) -> tuple[str, list[Fix]]:
+    r"""Clean until nothing changes, so that cleaning clean text is a no-op.
+
+    One pass is not always enough: collapsing a tab can turn "Â\t" into "Â ", which ftfy
+    rightly reads as the mojibake of a no-break space on the next pass. ftfy itself loops
+    the same way. Fixes are listed once, in the order first applied.
+
+    >>> clean_text("Caf\u00c3\u00a9 &amp; bar\r\n\r\n\r\nNext\u00a0 para ")[0]
+    'Café & bar\n\nNext para'
+    """
+    fixes: list[Fix] = []
+    for _ in range(MAX_CLEAN_PASSES):
+        cleaned, pass_fixes = clean_once(text)
+        fixes.extend(fix for fix in pass_fixes if fix not in fixes)
+        if cleaned == text:
+            break
+        text = cleaned
     return text, fixes
 
 
