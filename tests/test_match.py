@@ -106,4 +106,7 @@ def test_threshold_is_configurable() -> None:
 
 def test_no_sources_rejects_every_variant() -> None:
     (rejection,) = assign_variants([], [parsed("v", STORY)]).rejected
-    assert rejection.reason == RejectReason.NO_MATCHING_SOURCE
+    assert (rejection.reason, rejection.detail) == (
+        RejectReason.NO_MATCHING_SOURCE,
+        "there is no source (dated document) in this run to match it to",
+    )

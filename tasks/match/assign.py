@@ -48,12 +48,16 @@ def assign_variants(
         if scored and scored[0][0] >= threshold:
             matches.append(Match(variant=variant.path, source=scored[0][1], score=scored[0][0]))
         else:
-            rejected.append(_no_match(variant.path, scored, threshold))
+            rejected.append(_no_match(variant.path, scored, threshold, len(sources)))
     return Assignment(matches, rejected)
 
 
-def _no_match(path: str, scored: list[tuple[float, str]], threshold: float) -> Rejection:
-    if scored:
+def _no_match(
+    path: str, scored: list[tuple[float, str]], threshold: float, source_count: int
+) -> Rejection:
+    if not source_count:
+        detail = "there is no source (dated document) in this run to match it to"
+    elif scored:
         score, best = scored[0]
         detail = f"best candidate {best} scored {score:.1f}, below the threshold {threshold:.1f}"
     else:
