@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from flows.prefect_env import configure_prefect
+from pydantic import ValidationError
+
+from flows.options import IngestOptions
+from flows.prefect_env import configure_prefect, flush_prefect_events
 from flows.summary import summary_rows, to_text
+from tasks.dates import DateOrder
 from tasks.models import ArticleRecord
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -36,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("input", type=Path, help="folder of article files (read recursively)")
     ingest.add_argument("--out", type=Path, required=True, help="output folder")
     ingest.add_argument("--threshold", type=float, default=None, help="minimum match score")
+    ingest.add_argument(
+        "--ambiguous-dates",
+        choices=[order.value for order in DateOrder],
+        default=None,
+        help="how to read 05/06/2025: dmy (default), mdy, or reject the file",
+    )
+    ingest.add_argument("--shard-size", type=int, default=None, help="documents per task run")
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     commands.add_parser("schema", help="print the JSON Schema of an article record")
     return parser
@@ -60,20 +71,30 @@ def check_output(folder: Path) -> None:
         raise UsageError(f"cannot write to output folder '{folder}': {reason}") from None
 
 
+def read_options(arguments: argparse.Namespace) -> IngestOptions:
+    chosen = {
+        "threshold": arguments.threshold,
+        "ambiguous_dates": arguments.ambiguous_dates,
+        "shard_size": arguments.shard_size,
+    }
+    try:
+        return IngestOptions(**{name: value for name, value in chosen.items() if value is not None})
+    except ValidationError as error:
+        problems = [f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in error.errors()]
+        raise UsageError("; ".join(problems)) from None
+
+
 def run_ingest(arguments: argparse.Namespace) -> int:
+    options = read_options(arguments)
     check_input(arguments.input)
     check_output(arguments.out)
     configure_prefect(verbose=arguments.verbose)
     # Prefect reads its settings when first imported: only now, after configure_prefect.
-    from flows.ingest import IngestOptions, ingest_flow
+    from flows.ingest import ingest_flow
     from tasks.write import ARTICLES, REJECTED, RUN
 
-    options = (
-        IngestOptions()
-        if arguments.threshold is None
-        else IngestOptions(threshold=arguments.threshold)
-    )
     summary = ingest_flow(str(arguments.input), str(arguments.out), options)
+    flush_prefect_events()
     print(f"copydesk ingest {arguments.input} -> {arguments.out}")
     print(to_text(summary_rows(summary)))
     written = ", ".join(str(arguments.out / name) for name in (ARTICLES, REJECTED, RUN))

@@ -15,14 +15,15 @@ from typing import Any, TypeVar
 
 from prefect import Task, flow
 from prefect.artifacts import create_markdown_artifact
-from pydantic import BaseModel, Field
 
+from flows.options import IngestOptions
 from flows.summary import summary_rows, to_markdown
 from tasks.accounting import check_accounting
 from tasks.batch import Batch, merge, shard
 from tasks.clean import clean_shard
 from tasks.decode import decode_shard
-from tasks.match.assign import MATCH_THRESHOLD, match_task
+from tasks.header import DateRules
+from tasks.match.assign import match_task
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import InputFile, RawDocument, Rejection, RejectReason, RunSummary, StageTiming
 from tasks.parse import parse_shard
@@ -31,16 +32,8 @@ from tasks.records import build_records_task
 from tasks.runtime import opaque
 from tasks.write import write_task
 
-SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
-
 In = TypeVar("In")
 Out = TypeVar("Out")
-
-
-class IngestOptions(BaseModel):
-    threshold: float = Field(MATCH_THRESHOLD, ge=0, le=100, description="Minimum match score.")
-    shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
-    today: dt.date | None = Field(None, description="Latest plausible date - 1 day (default: now).")
 
 
 class StageClock:
@@ -81,7 +74,7 @@ def read_files(files: list[InputFile], shard_size: int) -> list[Batch[RawDocumen
 @flow(name="copydesk-ingest", log_prints=False)
 def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = None) -> RunSummary:
     options = options or IngestOptions()
-    today = options.today or dt.date.today()
+    rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     clock = StageClock()
     with clock.stage("discover"):
         files = discover_task(input_dir)
@@ -92,7 +85,7 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
     with clock.stage("clean"):
         cleaned = run_shards(clean_shard, decoded)
     with clock.stage("parse"):
-        parsed = merge(run_shards(parse_shard, cleaned, today=today))
+        parsed = merge(run_shards(parse_shard, cleaned, rules=rules))
     with clock.stage("match"):
         sources = [document for document in parsed.items if document.role == "source"]
         variants = [document for document in parsed.items if document.role == "variant"]

@@ -1,6 +1,18 @@
 """Prefect settings for a clean command-line run, applied before Prefect is imported.
 
-Each is a default: a user's own environment or Prefect profile still wins.
+`copydesk ingest` runs the flow on Prefect's temporary server, which lives for one run. Its
+shutdown noise ("Error flushing N events" with CancelledError tracebacks) has one cause:
+task runs reach the server only as events, and its TaskRunRecorder writes them one SQLite
+transaction at a time (batch size 1), so after a burst of task runs it is seconds behind.
+At interpreter exit the temporary server is stopped at once; cancelling the recorder
+mid-write logs an ERROR from the server process (which no client log level silences) and
+drops the unrecorded task runs anyway. Nobody reads that history after the server is gone,
+so the services that keep it are not started; the client's own event queue is drained
+before exit (`flush_prefect_events`).
+
+Each setting is a default: a user's environment or Prefect profile still wins, and against
+a real Prefect server (PREFECT_API_URL set) no temporary server starts and none of the
+server settings apply.
 """
 
 from __future__ import annotations
@@ -8,10 +20,15 @@ from __future__ import annotations
 import os
 
 QUIET_SETTINGS = {
-    # The temporary server's telemetry service phones home (impossible offline) and races
-    # the run for the SQLite database ("database is locked" tracebacks).
+    # Telemetry phones home, which fails offline.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The services that record task-run history from events, see above.
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    # Automations react to persisted events; with none persisted they have nothing to do.
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
 }
+DRAIN_TIMEOUT_SECONDS = 30.0
 
 
 def configure_prefect(*, verbose: bool = False) -> None:
@@ -22,3 +39,11 @@ def configure_prefect(*, verbose: bool = False) -> None:
         settings["PREFECT_LOGGING_LEVEL"] = "WARNING"
     for name, value in settings.items():
         os.environ.setdefault(name, value)
+
+
+def flush_prefect_events() -> None:
+    """Send the run's queued events and logs while the temporary server is still up; at
+    interpreter exit the server may stop first ("Still processing items" warnings)."""
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.drain_all(timeout=DRAIN_TIMEOUT_SECONDS)

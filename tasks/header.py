@@ -1,46 +1,92 @@
 r"""Find and remove the "date" header at the top of an article.
 
-Headers come in two shapes:
+The header sits in the first lines (before or after a title), in any of the shapes real
+files carry: ``date: 2025-05-15``, ``Date=...``, ``DATE 26-FEB-1987 15:01:01.79``,
+``Date:2025-05-15``, or glued in front of the first paragraph,
+`` date 2025-05-15 The Trump administration ...``. (YAML front matter: `frontmatter.py`.)
 
-* on a line of their own, ``date: 2025-05-15`` or ``Date: May 15, 2025`` (also ``Date=``);
-* glued in front of the first paragraph, `` date 2025-05-15 The Trump administration ...``,
-  as some exporters write them.
-
-A header with an explicit separator (``:`` or ``=``) is a header whatever follows, so a value
-that cannot be read is an error (the file is rejected, never silently undated). Without a
-separator, "date" is only a header when a complete date follows: "Date palms grow..." is text.
-Only the first lines are searched, so a date inside the body never overrides the header.
+A header with a separator (``:`` or ``=``) is a header whatever follows, so a value that
+cannot be read is an error: the file is rejected, never silently undated. Without a
+separator, "date" only starts a header when a date follows: "Date palms grow..." is text.
+A date inside the body never overrides the header: only the first lines are searched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-from tasks.dates import DATE_VALUE, check_plausible, parse_date_value
+from tasks.dates import DateOrder, UnrecognizedDateError, check_plausible, read_date_value
 from tasks.errors import RejectedError
-from tasks.models import RejectReason
+from tasks.models import DateHeader, RejectReason
 
 # How many non-blank lines from the top may hold the header (a title may come first).
 HEADER_SEARCH_LINES = 3
+# Text after the date on the header's line is the glued first paragraph when it reads like
+# prose (a space, then words); otherwise it is junk kept in the raw value (Reuters'
+# "15:01:01.79\x05\x05F", "# date added as guesswork").
+_GLUED_PROSE = re.compile(r"\s+(?=[\"'“‘(]?[^\W\d_])(?=(?:\S+\s+){2,}\S)")
+_KEY = re.compile(r"date(?:\s*(?P<separator>[:=])\s*|\s+)", re.IGNORECASE)
 
-_OWN_LINE = re.compile(r"date\s*[:=]\s*(?P<value>.*?)\s*", re.IGNORECASE)
-_GLUED = re.compile(rf"date\s*[:=]?\s*(?P<value>{DATE_VALUE})(?:\s+(?P<rest>\S.*))?", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class DateRules:
+    """What a run knows about dates: today (for plausibility) and the ambiguity policy."""
+
+    today: dt.date
+    order: DateOrder = DateOrder.DMY
 
 
-def split_date_header(text: str, today: dt.date) -> tuple[dt.date | None, str]:
-    r"""Return the header's date (None when there is no header) and the text without it.
+def read_header_value(value: str, rules: DateRules) -> tuple[DateHeader, str]:
+    """Read a header value; return the header and any glued prose that followed it.
 
-    >>> today = dt.date(2026, 1, 1)
-    >>> split_date_header(" date 2025-05-15 The Trump administration", today)
-    (datetime.date(2025, 5, 15), 'The Trump administration')
-    >>> split_date_header("Title\n\nDate: May 15, 2025\n\nBody.", today)
-    (datetime.date(2025, 5, 15), 'Title\n\nBody.')
-    >>> split_date_header("Date palms grow in 2025-05-15 soil.", today)
+    Raises `RejectedError(invalid_date)` for an impossible or implausible date and
+    `UnrecognizedDateError` when no date form starts the value.
+    """
+    try:
+        parsed = read_date_value(value, rules.order)
+        check_plausible(parsed.reading.date, rules.today)
+    except UnrecognizedDateError:
+        raise
+    except ValueError as error:
+        raise RejectedError(RejectReason.INVALID_DATE, str(error)) from None
+    rest = value[parsed.end :]
+    glued = _GLUED_PROSE.match(rest)
+    prose = rest[glued.end() :] if glued else ""
+    raw = (value[: parsed.end] if glued else value).strip()
+    reading = parsed.reading
+    header = DateHeader(
+        date=reading.date,
+        published_at=reading.published_at,
+        ambiguous=reading.ambiguous,
+        raw=raw,
+    )
+    return header, prose
+
+
+def _read_header_line(line: str, rules: DateRules) -> tuple[DateHeader, str] | None:
+    """The header and the glued prose when `line` starts with a date header, else None."""
+    key = _KEY.match(line)
+    if key is None:
+        return None
+    try:
+        return read_header_value(line[key.end() :], rules)
+    except UnrecognizedDateError as error:
+        if key["separator"]:
+            raise RejectedError(RejectReason.INVALID_DATE, str(error)) from None
+        return None
+
+
+def split_date_header(text: str, rules: DateRules) -> tuple[DateHeader | None, str]:
+    r"""Return the header (None when there is none) and the text without it.
+
+    >>> rules = DateRules(today=dt.date(2026, 1, 1))
+    >>> header, rest = split_date_header(" date 2025-05-15 The Trump administration", rules)
+    >>> header.date, header.raw, rest
+    (datetime.date(2025, 5, 15), '2025-05-15', 'The Trump administration')
+    >>> split_date_header("Date palms grow in 2025-05-15 soil.", rules)
     (None, 'Date palms grow in 2025-05-15 soil.')
-    >>> split_date_header("Date: someday soon\n\nBody.", today)
-    Traceback (most recent call last):
-    tasks.errors.RejectedError: invalid_date: unrecognized date 'someday soon'
     """
     lines = text.split("\n")
     seen = 0
@@ -50,33 +96,10 @@ def split_date_header(text: str, today: dt.date) -> tuple[dt.date | None, str]:
         if seen == HEADER_SEARCH_LINES:
             break
         seen += 1
-        found = _read_header_line(line.strip(), today)
+        found = _read_header_line(line.strip(), rules)
         if found is None:
             continue
-        date, rest = found
-        kept = [*lines[:index], *([rest] if rest else []), *lines[index + 1 :]]
-        return date, _drop_blank_edges("\n".join(kept))
+        header, prose = found
+        kept = [*lines[:index], *([prose] if prose else []), *lines[index + 1 :]]
+        return header, re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
     return None, text
-
-
-def _read_header_line(line: str, today: dt.date) -> tuple[dt.date, str] | None:
-    """The date and the rest of the line when `line` is a header, else None."""
-    glued = _GLUED.fullmatch(line)
-    if glued is not None:
-        value, rest = glued["value"], glued["rest"] or ""
-    else:
-        own = _OWN_LINE.fullmatch(line)
-        if own is None:
-            return None
-        value, rest = own["value"], ""
-    try:
-        date = parse_date_value(value)
-        check_plausible(date, today)
-    except ValueError as error:
-        raise RejectedError(RejectReason.INVALID_DATE, str(error)) from None
-    return date, rest
-
-
-def _drop_blank_edges(text: str) -> str:
-    """Collapse the blank lines a removed header leaves behind."""
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")

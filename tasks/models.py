@@ -85,9 +85,19 @@ class CleanDocument(Model):
         return self.origin.path
 
 
+class DateHeader(Model):
+    date: dt.date = Field(description="The calendar date as written, in the header's own zone.")
+    published_at: dt.datetime | None = Field(
+        description="Date and time when the header has a valid time; with its UTC offset when "
+        "the header names one."
+    )
+    ambiguous: bool = Field(description="Day and month could be swapped; read by policy.")
+    raw: str = Field(description="The header's value as written, trailing junk included.")
+
+
 class ParsedDocument(Model):
     origin: Provenance
-    date: dt.date | None
+    header: DateHeader | None
     title: str | None
     place: str | None
     body: str
@@ -99,7 +109,7 @@ class ParsedDocument(Model):
     @property
     def role(self) -> Literal["source", "variant"]:
         """A dated document is a source; an undated one is a variant of some source."""
-        return "variant" if self.date is None else "source"
+        return "variant" if self.header is None else "source"
 
 
 class Match(Model):
@@ -127,6 +137,9 @@ class ArticleRecord(Model):
     title: str | None
     title_from: FieldOrigin | None
     date: dt.date
+    published_at: dt.datetime | None
+    date_ambiguous: bool
+    date_raw: str
     place: str | None
     place_from: FieldOrigin | None
     body: Annotated[str, Field(min_length=1)]

@@ -67,13 +67,16 @@ def build_records(
         ranked = sorted(attached[source.path], key=lambda a: (-a.ref.score, a.ref.path))
         title, title_from = pick_field("title", source, ranked)
         place, place_from = pick_field("place", source, ranked)
-        assert source.date is not None, "only dated documents are sources"
+        assert source.header is not None, "only dated documents are sources"
         records.append(
             ArticleRecord(
                 id=record_id(source.body),
                 title=title,
                 title_from=title_from,
-                date=source.date,
+                date=source.header.date,
+                published_at=source.header.published_at,
+                date_ambiguous=source.header.ambiguous,
+                date_raw=source.header.raw,
                 place=place,
                 place_from=place_from,
                 body=source.body,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tasks.models import ParsedDocument, Provenance
+from tasks.models import DateHeader, ParsedDocument, Provenance
 
 
 def parsed(
@@ -15,4 +15,7 @@ def parsed(
     place: str | None = None,
 ) -> ParsedDocument:
     origin = Provenance(path=path, sha256="0" * 64, encoding="utf-8", fixes=[])
-    return ParsedDocument(origin=origin, date=date, title=title, place=place, body=body)
+    header = None
+    if date is not None:
+        header = DateHeader(date=date, published_at=None, ambiguous=False, raw=date.isoformat())
+    return ParsedDocument(origin=origin, header=header, title=title, place=place, body=body)

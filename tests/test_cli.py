@@ -70,22 +70,39 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], mess
     assert _run(capsys, *argv) == (2, "", f"copydesk: error: {message} (see 'copydesk --help')\n")
 
 
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--threshold", "120"], "--threshold: Input should be less than or equal to 100"),
+        (["--shard-size", "0"], "--shard-size: Input should be greater than or equal to 1"),
+    ],
+)
+def test_out_of_range_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: list[str], message: str
+) -> None:
+    argv = ["ingest", str(SEEDS), "--out", str(tmp_path / "out"), *option]
+    assert _run(capsys, *argv) == (2, "", f"copydesk: error: {message}\n")
+
+
 def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "schema")
     schema = json.loads(out)
     assert (code, err, schema["title"]) == (0, "", "ArticleRecord")
     assert set(schema["required"]) == {
-        "id",
-        "title",
-        "title_from",
-        "date",
-        "place",
-        "place_from",
-        "body",
-        "source",
-        "variants",
-    }
+        "id", "title", "title_from", "date", "published_at", "date_ambiguous", "date_raw",
+        "place", "place_from", "body", "source", "variants",
+    }  # fmt: skip
     assert schema["additionalProperties"] is False
+
+
+def test_cli_does_not_import_prefect_before_configuring_it() -> None:
+    """Prefect reads its settings at import: if the CLI imported it first, the quiet
+    defaults would come too late and the console would fill with Prefect's INFO lines."""
+    code = "import sys, flows.cli; print(sorted(m for m in sys.modules if m.startswith('prefect')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
 
 
 def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:

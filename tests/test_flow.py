@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from flows.ingest import IngestOptions, ingest_flow
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
 from tasks.errors import TransientError
-from tasks.match.assign import MATCH_THRESHOLD
+from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
 from tasks.read import read_shard
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED

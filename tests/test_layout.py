@@ -5,10 +5,13 @@ import datetime as dt
 import pytest
 
 from tasks.errors import RejectedError
+from tasks.header import DateRules
 from tasks.layout import looks_like_headline, split_dateline, split_title
 from tasks.models import CleanDocument, Provenance, RejectReason
 from tasks.parse import parse_document
 from tests.conftest import TODAY
+
+RULES = DateRules(today=TODAY)
 
 
 @pytest.mark.parametrize(
@@ -70,8 +73,9 @@ def _clean(text: str) -> CleanDocument:
 
 def test_parse_document_order_header_title_dateline() -> None:
     text = "A headline\n\nDate: 2025-05-15\n\nPARIS (AFP) - First sentence.\n\nSecond."
-    document = parse_document(_clean(text), TODAY)
-    assert (document.date, document.title, document.place, document.body) == (
+    document = parse_document(_clean(text), RULES)
+    assert document.header is not None
+    assert (document.header.date, document.title, document.place, document.body) == (
         dt.date(2025, 5, 15),
         "A headline",
         "PARIS",
@@ -81,8 +85,8 @@ def test_parse_document_order_header_title_dateline() -> None:
 
 
 def test_parse_document_without_header_is_a_variant() -> None:
-    document = parse_document(_clean("Some text."), TODAY)
-    assert (document.date, document.title, document.body, document.role) == (
+    document = parse_document(_clean("Some text."), RULES)
+    assert (document.header, document.title, document.body, document.role) == (
         None,
         None,
         "Some text.",
@@ -92,5 +96,5 @@ def test_parse_document_without_header_is_a_variant() -> None:
 
 def test_header_only_document_is_empty() -> None:
     with pytest.raises(RejectedError) as caught:
-        parse_document(_clean("Date: 2025-05-15"), TODAY)
+        parse_document(_clean("Date: 2025-05-15"), RULES)
     assert caught.value.reason == RejectReason.EMPTY

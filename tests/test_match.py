@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 
 from tasks.match.align import align_sentences
-from tasks.match.assign import MATCH_THRESHOLD, assign_variants
+from tasks.match.assign import assign_variants
 from tasks.match.candidates import CandidateIndex
+from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.match.units import sentences, words
 from tasks.models import RejectReason
 from tests.helpers import parsed

@@ -7,15 +7,10 @@ from dataclasses import dataclass
 
 from tasks.match.align import align_sentences
 from tasks.match.candidates import CandidateIndex
+from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD
 from tasks.match.units import sentences
 from tasks.models import Match, ParsedDocument, Rejection, RejectReason
 from tasks.runtime import stage_task
-
-# Scores are 0-100 (see align.py). The seed round-trip translation scores 64.9 against its
-# source; BBC articles on the same topic that share no sentences score below 50 (the ones
-# above it are real rewrites of each other). Calibration: docs/matching.md.
-MATCH_THRESHOLD = 50.0
-CANDIDATES = 5
 
 
 @dataclass(frozen=True)

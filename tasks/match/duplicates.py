@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,17 +15,19 @@ class SourceGroups:
     duplicates: list[tuple[ParsedDocument, str]]  # (copy, path of its canonical source)
 
 
+def _publication_order(source: ParsedDocument) -> tuple[dt.date, str]:
+    assert source.header is not None, "only dated documents are sources"
+    return source.header.date, source.path
+
+
 def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
     """Group sources whose clean bodies are identical. The canonical copy is the earliest
     dated one (the original publication), then the first by path; the others are listed on
     its record as duplicate variants.
 
-    >>> import datetime as dt
-    >>> from tasks.models import Provenance
+    >>> from tests.helpers import parsed
     >>> def doc(path, day, body):
-    ...     origin = Provenance(path=path, sha256="0" * 64, encoding="utf-8", fixes=[])
-    ...     return ParsedDocument(origin=origin, date=dt.date(2025, 5, day), title=None,
-    ...                           place=None, body=body)
+    ...     return parsed(path, body, dt.date(2025, 5, day))
     >>> groups = group_duplicate_sources([doc("a", 16, "x"), doc("b", 15, "x"), doc("c", 1, "y")])
     >>> [s.path for s in groups.canonical], [(d.path, c) for d, c in groups.duplicates]
     (['b', 'c'], [('a', 'b')])
@@ -35,7 +38,7 @@ def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
     canonical: list[ParsedDocument] = []
     duplicates: list[tuple[ParsedDocument, str]] = []
     for group in by_body.values():
-        first, *copies = sorted(group, key=lambda source: (source.date, source.path))
+        first, *copies = sorted(group, key=_publication_order)
         canonical.append(first)
         duplicates.extend((copy, first.path) for copy in copies)
     canonical.sort(key=lambda source: source.path)

@@ -1,0 +1,25 @@
+"""The ingest run's options, validated before any work (and before Prefect is imported)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tasks.dates import DateOrder
+from tasks.match.thresholds import MATCH_THRESHOLD
+
+SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
+
+
+class IngestOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float = Field(MATCH_THRESHOLD, ge=0, le=100, description="Minimum match score.")
+    shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
+    ambiguous_dates: DateOrder = Field(
+        DateOrder.DMY, description="Reading of 05/06/2025: dmy, mdy, or reject the file."
+    )
+    today: dt.date | None = Field(
+        None, description="Dates more than a day after this are implausible (default: today)."
+    )

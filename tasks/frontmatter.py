@@ -1,0 +1,43 @@
+r"""YAML front matter: a ``---`` fenced block of ``key: value`` lines at the very top.
+
+Static-site exports and some feeds put the date and title there. Only flat ``key: value``
+lines are read (no YAML library): YAML would turn ``date: 2025-05-15`` into a date object and
+``date: 05/06/2025`` into a string by its own rules, while copydesk reads every header value
+with the same strict date reader.
+"""
+
+from __future__ import annotations
+
+FENCE = "---"
+FENCE_ENDS = ("---", "...")
+MAX_FRONT_MATTER_LINES = 40
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    r"""Return the front matter's fields (keys lower-cased) and the text after it.
+
+    >>> split_front_matter('---\ntitle: "Hi: there"\nDate: 2025-05-15\n---\n\nBody.')
+    ({'title': 'Hi: there', 'date': '2025-05-15'}, 'Body.')
+    >>> split_front_matter("--- not a fence\nBody.")
+    ({}, '--- not a fence\nBody.')
+    >>> split_front_matter("---\nno closing fence")
+    ({}, '---\nno closing fence')
+    """
+    lines = text.split("\n")
+    if lines[0].strip() != FENCE:
+        return {}, text
+    for end in range(1, min(len(lines), MAX_FRONT_MATTER_LINES)):
+        if lines[end].strip() in FENCE_ENDS:
+            fields: dict[str, str] = {}
+            for line in lines[1:end]:
+                key, separator, value = line.partition(":")
+                if separator and key.strip():
+                    fields[key.strip().lower()] = _unquote(value.strip())
+            return fields, "\n".join(lines[end + 1 :]).strip("\n")
+    return {}, text
