@@ -152,7 +152,11 @@ def clean_text(text: str) -> tuple[str, list[Fix]]:
 def clean_document(document: DecodedDocument) -> CleanDocument:
     text, fixes = clean_text(document.text)
     origin = Provenance(
-        path=document.path, sha256=document.sha256, encoding=document.encoding, fixes=fixes
+        path=document.path,
+        sha256=document.sha256,
+        encoding=document.encoding,
+        encoding_reason=document.encoding_reason,
+        fixes=fixes,
     )
     return CleanDocument(origin=origin, text=text)
 

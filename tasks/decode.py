@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 
 from tasks.batch import Batch, map_batch
+from tasks.charset import detect_legacy_encoding
 from tasks.errors import RejectedError
 from tasks.models import DecodedDocument, RawDocument, RejectReason
 from tasks.runtime import stage_task
@@ -20,7 +21,14 @@ from tasks.runtime import stage_task
 # decoding it whole as cp1252 would turn every other accented letter into mojibake.
 MAX_STRAY_BYTES = 8
 
-_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 little-endian"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 big-endian"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 little-endian"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 big-endian"),
+)
 
 
 def _decode_stray_byte(error: UnicodeError) -> tuple[str, int]:
@@ -58,47 +66,43 @@ def _has_multibyte_utf8(data: bytes) -> bool:
     return len(data.decode("utf-8", errors="replace")) < len(data)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return `(text, encoding)` for a file's bytes.
+def decode_bytes(data: bytes) -> tuple[str, str, str]:
+    """Return `(text, encoding, reason)` for a file's bytes.
 
     >>> decode_bytes("café".encode())
-    ('café', 'utf-8')
+    ('café', 'utf-8', 'valid UTF-8')
     >>> decode_bytes(codecs.BOM_UTF8 + b"hi")
-    ('hi', 'utf-8-sig')
-    >>> decode_bytes("hé".encode("utf-16"))[1] in ("utf-16-le", "utf-16-be")
-    True
-    >>> decode_bytes(b"\\x93quoted\\x94 \\xa35")
-    ('“quoted” £5', 'cp1252')
+    ('hi', 'utf-8-sig', 'UTF-8 byte-order mark')
+    >>> decode_bytes(codecs.BOM_UTF16_BE + "hé".encode("utf-16-be"))
+    ('hé', 'utf-16-be', 'UTF-16 big-endian byte-order mark')
     >>> decode_bytes("café ".encode() + b"\\xa3" + " naïve".encode())
-    ('café £ naïve', 'utf-8+stray-cp1252')
+    ('café £ naïve', 'utf-8+stray-cp1252', 'valid UTF-8 except 1 stray byte, read as cp1252')
     """
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    for bom, encoding in _UTF16_BOMS:
+    for bom, encoding, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(encoding), encoding
+                return data[len(bom) :].decode(encoding), encoding, f"{name} byte-order mark"
             except UnicodeDecodeError as error:
                 raise RejectedError(
-                    RejectReason.UNDECODABLE, f"has a {encoding} byte-order mark but {error}"
-                ) from error
+                    RejectReason.UNDECODABLE, f"has a {name} byte-order mark but {error}"
+                ) from None
+    reject_binary(data)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", "valid UTF-8"
     except UnicodeDecodeError:
         pass
-    if count_stray_bytes(data) <= MAX_STRAY_BYTES and _has_multibyte_utf8(data):
-        return data.decode("utf-8", errors="copydesk-stray-byte"), "utf-8+stray-cp1252"
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    strays = count_stray_bytes(data)
+    if strays <= MAX_STRAY_BYTES and _has_multibyte_utf8(data):
+        text = data.decode("utf-8", errors="copydesk-stray-byte")
+        plural = "byte" if strays == 1 else "bytes"
+        reason = f"valid UTF-8 except {strays} stray {plural}, read as cp1252"
+        return text, "utf-8+stray-cp1252", reason
+    encoding, reason = detect_legacy_encoding(data)
+    return data.decode(encoding), encoding, reason
 
 
 def reject_binary(data: bytes) -> None:
-    """Text never holds NUL bytes (UTF-16 was handled by its BOM before this is asked)."""
+    """Text never holds NUL bytes (UTF-16 and UTF-32 are recognized by their BOM first)."""
     if b"\x00" in data:
         raise RejectedError(RejectReason.BINARY, "contains NUL bytes: not a text file")
 
@@ -106,12 +110,12 @@ def reject_binary(data: bytes) -> None:
 def decode_document(raw: RawDocument) -> DecodedDocument:
     if not raw.data:
         raise RejectedError(RejectReason.EMPTY, "the file is empty (0 bytes)")
-    text, encoding = decode_bytes(raw.data)
-    if encoding not in ("utf-16-le", "utf-16-be"):
-        reject_binary(raw.data)
+    text, encoding, reason = decode_bytes(raw.data)
     if not text.strip():
         raise RejectedError(RejectReason.EMPTY, f"{len(raw.data)} bytes of whitespace, no text")
-    return DecodedDocument(path=raw.path, sha256=raw.sha256, encoding=encoding, text=text)
+    return DecodedDocument(
+        path=raw.path, sha256=raw.sha256, encoding=encoding, encoding_reason=reason, text=text
+    )
 
 
 @stage_task("decode")

@@ -64,6 +64,7 @@ class DecodedDocument(Model):
     path: str
     sha256: Sha256
     encoding: str
+    encoding_reason: str
     text: str
 
 
@@ -72,7 +73,8 @@ class Provenance(Model):
 
     path: str
     sha256: Sha256
-    encoding: str
+    encoding: str = Field(description="Python codec name the bytes were decoded with.")
+    encoding_reason: str = Field(description="Why that encoding was chosen.")
     fixes: list[Fix]
 
 

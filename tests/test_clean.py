@@ -60,13 +60,16 @@ def test_cleaning_is_idempotent(text: str) -> None:
 
 
 def test_clean_document_carries_provenance() -> None:
-    decoded = DecodedDocument(path="x.txt", sha256="a" * 64, encoding="cp1252", text="Hi\r\n")
+    decoded = DecodedDocument(
+        path="x.txt", sha256="a" * 64, encoding="cp1252", encoding_reason="why", text="Hi\r\n"
+    )
     document = clean_document(decoded)
     assert document.text == "Hi"
     assert document.origin.model_dump() == {
         "path": "x.txt",
         "sha256": "a" * 64,
         "encoding": "cp1252",
+        "encoding_reason": "why",
         "fixes": [
             {"action": "copydesk", "parameter": "normalize_line_endings"},
             {"action": "copydesk", "parameter": "normalize_paragraphs"},

@@ -1,3 +1,5 @@
+"""Every encoding users send, the reason recorded for it, and the files that are refused."""
+
 from __future__ import annotations
 
 import codecs
@@ -11,32 +13,105 @@ from tasks.errors import RejectedError
 from tasks.models import RawDocument, RejectReason
 
 TEXT = "Café “naïve” — £5"
+LONG = "The minister said on Monday that the talks would continue next week in the capital. "
+DETECTED_CP1252 = "not UTF-8; detected cp1252"
 
 
 @pytest.mark.parametrize(
-    ("data", "text", "encoding"),
+    ("data", "text", "encoding", "reason"),
     [
-        (TEXT.encode("utf-8"), TEXT, "utf-8"),
-        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), TEXT, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), TEXT, "utf-16-le"),
-        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), TEXT, "utf-16-be"),
-        (TEXT.encode("cp1252"), TEXT, "cp1252"),
-        # 0x81 is undefined in cp1252: only latin-1 reads it.
-        (b"caf\xe9 \x81", "café \x81", "latin-1"),
-        # UTF-8 with one stray latin-1 pound sign (as in BBC sport/199.txt).
-        ("Café ".encode() + b"\xa3" + "5 naïve".encode(), "Café £5 naïve", "utf-8+stray-cp1252"),
-        # ASCII plus one high byte is plain cp1252, not "UTF-8 with a stray byte".
-        (b"costs \xa35", "costs £5", "cp1252"),
-        (b"plain ascii", "plain ascii", "utf-8"),
+        (TEXT.encode("utf-8"), TEXT, "utf-8", "valid UTF-8"),
+        (b"plain ascii", "plain ascii", "utf-8", "valid UTF-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), TEXT, "utf-8-sig", "UTF-8 byte-order mark"),
+        (
+            codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),
+            TEXT,
+            "utf-16-le",
+            "UTF-16 little-endian byte-order mark",
+        ),
+        (
+            codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+            TEXT,
+            "utf-16-be",
+            "UTF-16 big-endian byte-order mark",
+        ),
+        (
+            codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"),
+            TEXT,
+            "utf-32-le",
+            "UTF-32 little-endian byte-order mark",
+        ),
+        (
+            codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be"),
+            TEXT,
+            "utf-32-be",
+            "UTF-32 big-endian byte-order mark",
+        ),
+        # UTF-8 with one stray latin-1 pound sign, as in BBC sport/199.txt.
+        (
+            "Café ".encode() + b"\xa3" + "5 naïve".encode(),
+            "Café £5 naïve",
+            "utf-8+stray-cp1252",
+            "valid UTF-8 except 1 stray byte, read as cp1252",
+        ),
+        (
+            "é ".encode() + b"\xa3\xa3",
+            "é ££",
+            "utf-8+stray-cp1252",
+            "valid UTF-8 except 2 stray bytes, read as cp1252",
+        ),
     ],
 )
-def test_decode_bytes(data: bytes, text: str, encoding: str) -> None:
-    assert decode_bytes(data) == (text, encoding)
+def test_decode_bytes(data: bytes, text: str, encoding: str, reason: str) -> None:
+    assert decode_bytes(data) == (text, encoding, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (TEXT, "cp1252"),  # curly quotes 0x93/0x94, em dash, pound
+        ("It costs £5.", "cp1252"),  # one high byte: not "UTF-8 with a stray byte"
+        ("Die Straße war gesperrt, sagte der Bürgermeister.", "cp1252"),
+        (LONG + "“Quote” £100 — done.", "cp1252"),
+        ("L'économie française a progressé de 0,5 % au troisième trimestre.", "cp1252"),
+        ("Premier powiedział w poniedziałek, że rozmowy będą kontynuowane w Warszawie.", "cp1250"),
+        (
+            "Predsjednik vlade rekao je u ponedjeljak da će se pregovori nastaviti sljedećeg tjedna "
+            "u Zagrebu. Ministar financija najavio je da će proračun biti predstavljen početkom "
+            "ožujka. Građani su zabrinuti zbog rasta cijena hrane, a sindikati najavljuju prosvjede.",
+            "cp1250",
+        ),
+        (
+            "Ministras pirmadienį sakė, kad derybos bus tęsiamos kitą savaitę Vilniuje. Opozicija "
+            "pareikalavo skubaus Seimo posėdžio dėl elektros ir dujų kainų augimo. Gyventojai "
+            "nerimauja dėl maisto kainų, o profesinės sąjungos žada protestus.",
+            "cp1257",
+        ),
+        ("Министр заявил, что переговоры продолжатся завтра утром в столице.", "cp1251"),
+        ("Ο υπουργός δήλωσε ότι οι συνομιλίες θα συνεχιστούν αύριο.", "cp1253"),
+        ("Bakan, görüşmelerin yarın İstanbul'da devam edeceğini söyledi.", "cp1254"),
+        ("השר אמר כי השיחות יימשכו מחר בבוקר בירושלים.", "cp1255"),
+        ("وقال الوزير إن المحادثات ستستمر غدا في العاصمة.", "cp1256"),
+    ],
+)
+def test_legacy_encodings_are_detected(text: str, encoding: str) -> None:
+    decoded, chosen, reason = decode_bytes(text.encode(encoding))
+    assert (decoded, chosen) == (text, encoding)
+    assert reason.startswith(f"not UTF-8; detected {encoding} (")
+
+
+def test_undefined_cp1252_bytes_fall_back_to_a_full_single_byte_reading() -> None:
+    text, encoding, _ = decode_bytes(b"caf\xe9 \x81 and more plain words here")
+    assert text.startswith("caf") and encoding != "cp1252"
 
 
 def test_many_stray_bytes_mean_a_legacy_file() -> None:
-    data = "é".encode() + b" \xe9" * 20
+    data = "é".encode() + b" caf\xe9" * 20
     assert decode_bytes(data)[1] == "cp1252"
+
+
+def test_crlf_and_cr_survive_decoding() -> None:
+    assert decode_bytes(b"a\r\nb\rc")[0] == "a\r\nb\rc"
 
 
 @given(st.text())
@@ -46,7 +121,9 @@ def test_valid_utf8_round_trips(text: str) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return  # lone surrogates are not valid UTF-8
-    assert decode_bytes(data) == (text, "utf-8")
+    if "\x00" in text or data.startswith(codecs.BOM_UTF8):
+        return  # NUL means binary; a leading U+FEFF is read as a byte-order mark
+    assert decode_bytes(data) == (text, "utf-8", "valid UTF-8")
 
 
 def _raw(data: bytes) -> RawDocument:
@@ -58,16 +135,22 @@ def _raw(data: bytes) -> RawDocument:
     [
         (b"", RejectReason.EMPTY, "the file is empty (0 bytes)"),
         (b" \n\t\r\n", RejectReason.EMPTY, "5 bytes of whitespace, no text"),
+        (codecs.BOM_UTF8 + b"  \n", RejectReason.EMPTY, "6 bytes of whitespace, no text"),
         (
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
             RejectReason.BINARY,
             "contains NUL bytes: not a text file",
         ),
         (
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00",
+            RejectReason.BINARY,
+            "contains NUL bytes: not a text file",
+        ),
+        (
             codecs.BOM_UTF16_LE + b"a\x00\x00\xd8",
             RejectReason.UNDECODABLE,
-            "has a utf-16-le byte-order mark but 'utf-16-le' codec can't decode bytes in "
-            "position 2-3: unexpected end of data",
+            "has a UTF-16 little-endian byte-order mark but 'utf-16-le' codec can't decode "
+            "bytes in position 2-3: unexpected end of data",
         ),
     ],
 )
@@ -77,11 +160,12 @@ def test_decode_document_rejects(data: bytes, reason: RejectReason, detail: str)
     assert (caught.value.reason, caught.value.detail) == (reason, detail)
 
 
-def test_decode_document_keeps_identity() -> None:
+def test_decode_document_keeps_identity_and_reason() -> None:
     decoded = decode_document(_raw(b"hello"))
-    assert (decoded.path, decoded.sha256, decoded.encoding, decoded.text) == (
-        "a.txt",
-        "0" * 64,
-        "utf-8",
-        "hello",
-    )
+    assert decoded.model_dump() == {
+        "path": "a.txt",
+        "sha256": "0" * 64,
+        "encoding": "utf-8",
+        "encoding_reason": "valid UTF-8",
+        "text": "hello",
+    }

@@ -9,9 +9,10 @@ import pytest
 from tasks.dates import DateOrder
 from tasks.errors import RejectedError
 from tasks.header import DateRules, split_date_header
-from tasks.models import CleanDocument, Provenance, RejectReason
+from tasks.models import CleanDocument, RejectReason
 from tasks.parse import parse_document
 from tests.conftest import TODAY
+from tests.helpers import origin
 
 MAY_15 = dt.date(2025, 5, 15)
 RULES = DateRules(today=TODAY)
@@ -135,8 +136,7 @@ def test_ambiguous_header_is_flagged_and_policy_applies() -> None:
 
 
 def _parse(text: str) -> tuple[object, ...]:
-    origin = Provenance(path="a.txt", sha256="0" * 64, encoding="utf-8", fixes=[])
-    document = parse_document(CleanDocument(origin=origin, text=text), RULES)
+    document = parse_document(CleanDocument(origin=origin(), text=text), RULES)
     header = document.header
     return (header and header.date, header and header.published_at, document.title, document.body)
 

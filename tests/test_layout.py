@@ -7,9 +7,10 @@ import pytest
 from tasks.errors import RejectedError
 from tasks.header import DateRules
 from tasks.layout import looks_like_headline, split_dateline, split_title
-from tasks.models import CleanDocument, Provenance, RejectReason
+from tasks.models import CleanDocument, RejectReason
 from tasks.parse import parse_document
 from tests.conftest import TODAY
+from tests.helpers import origin
 
 RULES = DateRules(today=TODAY)
 
@@ -66,9 +67,7 @@ def test_split_dateline(paragraph: str, place: str | None, rest: str) -> None:
 
 
 def _clean(text: str) -> CleanDocument:
-    return CleanDocument(
-        origin=Provenance(path="a.txt", sha256="0" * 64, encoding="utf-8", fixes=[]), text=text
-    )
+    return CleanDocument(origin=origin(), text=text)
 
 
 def test_parse_document_order_header_title_dateline() -> None:
