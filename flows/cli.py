@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="how to read 05/06/2025: dmy (default), mdy, or reject the file",
     )
     ingest.add_argument("--shard-size", type=int, default=None, help="documents per task run")
+    ingest.add_argument(
+        "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
+    )
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     commands.add_parser("schema", help="print the JSON Schema of an article record")
     return parser
@@ -76,6 +79,7 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
         "threshold": arguments.threshold,
         "ambiguous_dates": arguments.ambiguous_dates,
         "shard_size": arguments.shard_size,
+        "max_bytes": arguments.max_bytes,
     }
     try:
         return IngestOptions(**{name: value for name, value in chosen.items() if value is not None})

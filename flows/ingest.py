@@ -53,10 +53,10 @@ def run_shards(stage: Task[..., Batch[Out]], batches: list[In], **kwargs: Any) -
     return [future.result() for future in futures]
 
 
-def read_files(files: list[InputFile], shard_size: int) -> list[Batch[RawDocument]]:
+def read_files(files: list[InputFile], shard_size: int, max_bytes: int) -> list[Batch[RawDocument]]:
     """Read shard by shard; a shard whose reads still fail after the task's retries has each
     of its files rejected as unreadable rather than failing the run."""
-    futures = [(part, read_shard.submit(part)) for part in shard(files, shard_size)]
+    futures = [(part, read_shard.submit(part, max_bytes)) for part in shard(files, shard_size)]
     batches: list[Batch[RawDocument]] = []
     for part, future in futures:
         result = future.result(raise_on_failure=False)
@@ -77,9 +77,9 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     clock = StageClock()
     with clock.stage("discover"):
-        files = discover_task(input_dir)
+        discovery = discover_task(input_dir)
     with clock.stage("read"):
-        raw = read_files(files, options.shard_size)
+        raw = read_files(discovery.files, options.shard_size, options.max_bytes)
     with clock.stage("decode"):
         decoded = run_shards(decode_shard, raw)
     with clock.stage("clean"):
@@ -93,10 +93,10 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
         assignment = match_task(opaque(groups.canonical), opaque(variants), options.threshold)
     with clock.stage("build_records"):
         records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
-    rejected = [*parsed.rejected, *assignment.rejected]
-    check_accounting(files, records, rejected)
+    rejected = [*discovery.rejected, *parsed.rejected, *assignment.rejected]
+    check_accounting(discovery.files, discovery.rejected, records, rejected)
     summary = RunSummary(
-        inputs=len(files),
+        inputs=len(discovery.files) + len(discovery.rejected),
         records=len(records),
         variants=sum(len(record.variants) for record in records),
         rejected=len(rejected),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tasks.dates import DateOrder
 from tasks.match.thresholds import MATCH_THRESHOLD
 
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a long article is ~100 KB; 10 MiB is never an article
 SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
 
 
@@ -19,6 +20,9 @@ class IngestOptions(BaseModel):
     shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
     ambiguous_dates: DateOrder = Field(
         DateOrder.DMY, description="Reading of 05/06/2025: dmy, mdy, or reject the file."
+    )
+    max_bytes: int = Field(
+        DEFAULT_MAX_BYTES, ge=1, description="Larger files are rejected (too_large) unread."
     )
     today: dt.date | None = Field(
         None, description="Dates more than a day after this are implausible (default: today)."

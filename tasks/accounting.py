@@ -13,13 +13,20 @@ class AccountingError(RuntimeError):
 
 
 def check_accounting(
-    files: Sequence[InputFile], records: Sequence[ArticleRecord], rejected: Sequence[Rejection]
+    files: Sequence[InputFile],
+    discovered_rejections: Sequence[Rejection],
+    records: Sequence[ArticleRecord],
+    rejected: Sequence[Rejection],
 ) -> None:
-    """Raise `AccountingError` naming the files that are missing or appear twice."""
+    """Raise `AccountingError` naming the inputs missing from the outputs or repeated there.
+
+    The inputs are the files found plus the entries discovery refused (loops, unreadable
+    folders); `rejected` must include the latter."""
     seen = Counter(record.source.path for record in records)
     seen.update(variant.path for record in records for variant in record.variants)
     seen.update(rejection.path for rejection in rejected)
     expected = Counter(file.path for file in files)
+    expected.update(rejection.path for rejection in discovered_rejections)
     missing = sorted((expected - seen).keys())
     extra = sorted((seen - expected).keys())
     if missing or extra:

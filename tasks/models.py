@@ -28,6 +28,9 @@ class RejectReason(StrEnum):
     """Why a file did not become a source or a variant. Stable codes: users filter on them."""
 
     UNREADABLE = "unreadable"
+    TOO_LARGE = "too_large"
+    SYMLINK_LOOP = "symlink_loop"
+    DUPLICATE_LINK = "duplicate_link"
     EMPTY = "empty"
     BINARY = "binary"
     UNDECODABLE = "undecodable"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +84,16 @@ def _mixed_input(folder: Path) -> None:
         (folder / seed).write_bytes((SEEDS / seed).read_bytes())
     (folder / "empty.txt").write_bytes(b"")
     (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "huge.txt").write_bytes(b"Date: 2025-05-15\n\n" + b"word " * 2000)
+    (folder / "utf16-broken.txt").write_bytes(b"\xff\xfea\x00\x00\xd8")
+    os.mkfifo(folder / "pipe")
     (folder / "nested").mkdir()
     (folder / "nested" / "bad-date.txt").write_text("Date: someday soon\n\nSome body text.")
     (folder / "nested" / "orphan.txt").write_text("Zebras escaped overnight, keepers confirmed.")
+    (folder / "nested" / "loop").symlink_to(folder)
+    (folder / "alias").symlink_to(folder / "nested")
+    legacy = "Date: 2025-05-17\r\n\r\nCaf\u00e9 owners say \u201cnothing\u201d changed \u2014 yet."
+    (folder / "legacy.txt").write_bytes(legacy.encode("cp1252"))
     (folder / "copy.txt").write_text(
         "date: 2025-05-16\n\n" + (SEEDS / SOURCE_SEED).read_text()[17:]
     )
@@ -93,28 +101,31 @@ def _mixed_input(folder: Path) -> None:
 
 def test_every_input_is_accounted_for(tmp_path: Path) -> None:
     _mixed_input(tmp_path / "in")
-    summary = ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
-    assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (7, 1, 2, 4)
-    assert summary.rejected_by_reason == {
-        "binary": 1,
-        "empty": 1,
-        "invalid_date": 1,
-        "no_matching_source": 1,
-    }
+    options = IngestOptions(today=TODAY, max_bytes=6000)
+    summary = ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), options)
+    assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (13, 2, 2, 9)
     rejected = _lines(tmp_path / "out" / "rejected.jsonl")
     assert [(r["path"], r["reason"]) for r in rejected] == [
+        ("alias", "duplicate_link"),
         ("empty.txt", "empty"),
+        ("huge.txt", "too_large"),
         ("image.png", "binary"),
         ("nested/bad-date.txt", "invalid_date"),
+        ("nested/loop", "symlink_loop"),
         ("nested/orphan.txt", "no_matching_source"),
+        ("pipe", "unreadable"),
+        ("utf16-broken.txt", "undecodable"),
     ]
-    assert rejected[2]["detail"] == "unrecognized date 'someday soon'"
-    (record,) = _lines(tmp_path / "out" / "articles.jsonl")
-    assert record["source"]["path"] == SOURCE_SEED  # the earlier-dated of two identical bodies
-    assert [(v["path"], v["duplicate"]) for v in record["variants"]] == [
+    assert rejected[4]["detail"] == "unrecognized date 'someday soon'"
+    records = _lines(tmp_path / "out" / "articles.jsonl")
+    assert [r["source"]["path"] for r in records] == [SOURCE_SEED, "legacy.txt"]
+    assert [(v["path"], v["duplicate"]) for v in records[0]["variants"]] == [
         ("copy.txt", True),
         (VARIANT_SEED, False),
     ]
+    legacy = records[1]
+    assert legacy["body"] == "Café owners say “nothing” changed — yet."
+    assert (legacy["source"]["encoding"], legacy["date"]) == ("cp1252", "2025-05-17")
 
 
 def test_read_retries_then_rejects_the_shard(
@@ -122,7 +133,7 @@ def test_read_retries_then_rejects_the_shard(
 ) -> None:
     attempts: list[str] = []
 
-    def flaky(file: InputFile) -> RawDocument:
+    def flaky(file: InputFile, max_bytes: int) -> RawDocument:
         attempts.append(file.path)
         raise TransientError(f"{file.path}: Input/output error")
 

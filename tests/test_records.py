@@ -79,14 +79,14 @@ def _file(path: str) -> InputFile:
 def test_accounting_passes_when_every_file_is_placed_once() -> None:
     (record,) = build_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
     rejected = [Rejection(path="r", reason=RejectReason.EMPTY, detail="x")]
-    check_accounting([_file("s"), _file("r")], [record], rejected)
+    check_accounting([_file("s"), _file("r")], [], [record], rejected)
 
 
 def test_accounting_names_missing_and_repeated_files() -> None:
     (record,) = build_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
     rejected = [Rejection(path="s", reason=RejectReason.EMPTY, detail="x")]
     with pytest.raises(AccountingError) as caught:
-        check_accounting([_file("s"), _file("lost")], [record], rejected)
+        check_accounting([_file("s"), _file("lost")], [], [record], rejected)
     assert str(caught.value) == (
         "outputs do not account for the inputs: missing ['lost'] (1 in all), "
         "unexpected or repeated ['s'] (1 in all)"
