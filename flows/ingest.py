@@ -103,7 +103,7 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
         rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
         timings=clock.timings,
     )
-    write_task(out_dir, opaque(records), opaque(rejected), summary)
+    summary = write_task(out_dir, opaque(records), opaque(rejected), summary)
     create_markdown_artifact(
         markdown=to_markdown(summary_rows(summary)),
         key="copydesk-ingest-summary",

@@ -157,8 +157,14 @@ class StageTiming(Model):
     seconds: float
 
 
+class OutputFile(Model):
+    sha256: Sha256
+    lines: int
+
+
 class RunSummary(Model):
-    """What `run.json` holds: counts that add up to the input count, and timings."""
+    """What `run.json` holds: counts that add up to the input count, timings, and the
+    checksums of the data files written with it."""
 
     inputs: int = Field(description="Files found; always records + variants + rejected.")
     variants: int
@@ -166,3 +172,6 @@ class RunSummary(Model):
     rejected: int
     rejected_by_reason: dict[str, int]
     timings: list[StageTiming]
+    outputs: dict[str, OutputFile] = Field(
+        default_factory=dict, description="articles.jsonl and rejected.jsonl of this run."
+    )

@@ -148,12 +148,24 @@ def test_read_retries_then_rejects_the_shard(
 
 def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
-    ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
+    state = ingest_flow(str(SEEDS), str(tmp_path), OPTIONS, return_state=True)
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["copydesk-ingest-summary"]))
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["copydesk-ingest-summary"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]),
+            )
         )
-    assert artifacts
-    assert "| records | 1 |" in str(artifacts[-1].data)
+    (artifact,) = artifacts
+    assert artifact.data == (
+        "| | count |\n|---|---:|\n| inputs | 2 |\n| records | 1 |\n| variants | 1 |\n"
+        "| rejected | 0 |"
+    )

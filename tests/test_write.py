@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from tasks.models import RunSummary
+from tasks.models import Rejection, RejectReason, RunSummary
 from tasks.write import write_atomic, write_outputs
 
 SUMMARY = RunSummary(inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[])
@@ -32,7 +33,25 @@ def test_write_atomic_failure_keeps_old_file(tmp_path: Path) -> None:
     assert (target.read_text(), _names(tmp_path)) == ("old", ["f.jsonl"])
 
 
-def test_write_outputs_creates_three_files(tmp_path: Path) -> None:
-    write_outputs(tmp_path / "out", [], [], SUMMARY)
-    assert _names(tmp_path / "out") == ["articles.jsonl", "rejected.jsonl", "run.json"]
-    assert json.loads((tmp_path / "out" / "run.json").read_text())["inputs"] == 0
+def test_write_outputs_creates_three_files_and_names_the_data_in_run_json(tmp_path: Path) -> None:
+    rejected = [Rejection(path=p, reason=RejectReason.EMPTY, detail="x") for p in ("b", "a")]
+    final = write_outputs(tmp_path / "out", [], rejected, SUMMARY)
+    out = tmp_path / "out"
+    assert _names(out) == ["articles.jsonl", "rejected.jsonl", "run.json"]
+    data = (out / "rejected.jsonl").read_bytes()
+    assert [json.loads(line)["path"] for line in data.splitlines()] == ["a", "b"]
+    run = json.loads((out / "run.json").read_text())
+    assert run["outputs"] == {
+        "articles.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "lines": 0},
+        "rejected.jsonl": {"sha256": hashlib.sha256(data).hexdigest(), "lines": 2},
+    }
+    assert final.outputs["rejected.jsonl"].lines == 2
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".articles.jsonl.4242.tmp").write_text("half")
+    (out / "notes.txt").write_text("the user's own file stays")
+    write_outputs(out, [], [], SUMMARY)
+    assert _names(out) == ["articles.jsonl", "notes.txt", "rejected.jsonl", "run.json"]
