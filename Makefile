@@ -26,5 +26,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Benchmarks read ../shared/corpora (absent on a user's clone: each then says so, exit 2).
+bench: $(STAMP)
+	$(BIN)/python bench/charset_samples.py
+	$(BIN)/python bench/ftfy_cases.py
+	$(BIN)/python bench/reuters.py
+
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
