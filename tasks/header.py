@@ -23,10 +23,11 @@ from tasks.models import DateHeader, RejectReason
 
 # How many non-blank lines from the top may hold the header (a title may come first).
 HEADER_SEARCH_LINES = 3
-# Text after the date on the header's line is the glued first paragraph when it reads like
-# prose (a space, then words); otherwise it is junk kept in the raw value (Reuters'
-# "15:01:01.79\x05\x05F", "# date added as guesswork").
-_GLUED_PROSE = re.compile(r"\s+(?=[\"'“‘(]?[^\W\d_])(?=(?:\S+\s+){2,}\S)")
+# Text after the date on the header's line is the glued first paragraph, unless it is
+# clearly not prose: attached to the date without a space (Reuters' "15:01:01.79\x05\x05F"
+# after control characters are removed) or a "#" comment ("# date added as guesswork").
+# Such junk stays in the raw value; anything else is kept as body text, never dropped.
+_GLUED_PROSE = re.compile(r"\s+(?=[^#\s])")
 _KEY = re.compile(r"date(?:\s*(?P<separator>[:=])\s*|\s+)", re.IGNORECASE)
 
 

@@ -97,7 +97,10 @@ class DateHeader(Model):
         "the header names one."
     )
     ambiguous: bool = Field(description="Day and month could be swapped; read by policy.")
-    raw: str = Field(description="The header's value as written, trailing junk included.")
+    raw: str = Field(
+        description="The header's value as it stands after encoding repair and whitespace "
+        "cleanup (control characters removed, spaces collapsed), trailing junk included."
+    )
 
 
 class ParsedDocument(Model):
@@ -125,7 +128,13 @@ class Match(Model):
 
 class VariantRef(Provenance):
     score: Score = Field(description="Match score against the record's source, 0-100.")
-    duplicate: bool = Field(description="True when it is a byte-for-byte copy of the body.")
+    duplicate: bool = Field(
+        description="True when its clean body is the source's, up to line wrapping."
+    )
+    date: dt.date | None = Field(
+        description="A duplicate source's own date header (the record keeps the earliest); "
+        "null for undated variants."
+    )
 
 
 class FieldOrigin(Model):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from tasks.match.duplicates import SourceGroups
+from tasks.match.duplicates import SourceGroups, same_text_key
 from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, VariantRef
 from tasks.runtime import stage_task
 
@@ -30,7 +30,10 @@ def record_id(body: str) -> str:
 
 def attach(document: ParsedDocument, score: float, source_body: str) -> Attached:
     ref = VariantRef(
-        **document.origin.model_dump(), score=score, duplicate=document.body == source_body
+        **document.origin.model_dump(),
+        score=score,
+        duplicate=same_text_key(document.body) == same_text_key(source_body),
+        date=document.header.date if document.header else None,
     )
     return Attached(ref, document)
 

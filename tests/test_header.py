@@ -63,7 +63,26 @@ RULES = DateRules(today=TODAY)
             "9-APR-1987 00:00:00.00    # date added as guesswork",
             "Body.",
         ),
-        ("date: 2025-05-15 (updated)\n\nBody.", MAY_15, "2025-05-15 (updated)", "Body."),
+        # Text after the date is body unless clearly not prose: nothing is dropped.
+        ("date: 2025-05-15 (updated)\n\nBody.", MAY_15, "2025-05-15", "(updated)\n\nBody."),
+        (
+            " date 1987-03-03 <Royal Bank of Canada>, in reporting a\nloss",
+            dt.date(1987, 3, 3),
+            "1987-03-03",
+            "<Royal Bank of Canada>, in reporting a\nloss",
+        ),
+        (
+            " date 1987-03-03 British Columbia\nsaid today",
+            dt.date(1987, 3, 3),
+            "1987-03-03",
+            "British Columbia\nsaid today",
+        ),
+        (
+            " date 1987-03-03 5507 tonnes were sold",
+            dt.date(1987, 3, 3),
+            "1987-03-03",
+            "5507 tonnes were sold",
+        ),
     ],
 )
 def test_header_forms(text: str, date: dt.date, raw: str, rest: str) -> None:

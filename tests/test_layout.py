@@ -23,6 +23,12 @@ RULES = DateRules(today=TODAY)
         "Why is the pound falling?",
         "2004: a year in review",
         "‘We will not give up’",
+        "TAIWAN TO SEEK HIGHER TEXTILE EXPORTS TO U.S.",
+        "Talks with the U.S.",
+        "<COFAB INC> BUYS GULFEX FOR UNDISCLOSED AMOUNT",
+        "BONUS WHEAT FLOUR FOR NORTH YEMEN -- USDA",
+        "(MARSHALL STEEL LTD) YEAR NET",
+        "BC-WORLD-HIGHLIGHTS",
     ],
 )
 def test_headlines(line: str) -> None:
@@ -38,7 +44,8 @@ def test_headlines(line: str) -> None:
         "a lower-case start is a sentence fragment",
         "Two lines\nare a paragraph",
         "x " * 30,
-        "Boston, Massachusetts - The sheriff spoke",
+        "Boston, Massachusetts - The sheriff spoke to reporters on Monday.",
+        "Talks failed, officials said.",
         "Ends with a colon:",
     ],
 )
@@ -48,6 +55,11 @@ def test_not_headlines(line: str) -> None:
 
 def test_title_needs_following_text() -> None:
     assert split_title(["Only a headline"]) == (None, ["Only a headline"])
+
+
+def test_a_line_continued_in_lower_case_is_not_a_title() -> None:
+    paragraphs = ["Sweden's Nordbanken banking group", "said it would postpone the auction."]
+    assert split_title(paragraphs) == (None, paragraphs)
 
 
 @pytest.mark.parametrize(
@@ -60,6 +72,12 @@ def test_title_needs_following_text() -> None:
         ("The minister - a veteran - resigned.", None, "The minister - a veteran - resigned."),
         ("One Two Three Four Five - too long.", None, "One Two Three Four Five - too long."),
         ("No dateline here.", None, "No dateline here."),
+        ("ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>", None, "ECONOMIC SPOTLIGHT - BANKAMERICA <BAC>"),
+        (
+            "VEREINS- UND WESTBANK raised its dividend.",
+            None,
+            "VEREINS- UND WESTBANK raised its dividend.",
+        ),
     ],
 )
 def test_split_dateline(paragraph: str, place: str | None, rest: str) -> None:

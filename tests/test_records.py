@@ -44,12 +44,14 @@ def test_source_title_wins() -> None:
     assert record.variants[0].duplicate is False
 
 
-def test_duplicate_sources_become_one_record() -> None:
-    later = parsed("a-later", "Same body.", dt.date(2025, 5, 16))
-    original = parsed("b-original", "Same body.", DAY)
+def test_duplicate_sources_become_one_record_keeping_each_date() -> None:
+    later = parsed("a-later", "Same body,\nwrapped differently.", dt.date(2025, 5, 16))
+    original = parsed("b-original", "Same body, wrapped\ndifferently.", DAY)
     (record,) = build_records(group_duplicate_sources([later, original]), [], [])
-    assert record.source.path == "b-original"
-    assert [(v.path, v.score, v.duplicate) for v in record.variants] == [("a-later", 100.0, True)]
+    assert (record.source.path, record.date) == ("b-original", DAY)
+    assert [(v.path, v.score, v.duplicate, v.date) for v in record.variants] == [
+        ("a-later", 100.0, True, dt.date(2025, 5, 16))
+    ]
 
 
 def test_variants_tie_break_by_path() -> None:

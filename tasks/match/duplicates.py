@@ -15,15 +15,25 @@ class SourceGroups:
     duplicates: list[tuple[ParsedDocument, str]]  # (copy, path of its canonical source)
 
 
+def same_text_key(body: str) -> str:
+    r"""The body with its line wrapping and spacing folded: copies re-wrapped by another
+    feed are the same text.
+
+    >>> same_text_key("One line\nwrapped  here.\n\nTwo.")
+    'One line wrapped here. Two.'
+    """
+    return " ".join(body.split())
+
+
 def _publication_order(source: ParsedDocument) -> tuple[dt.date, str]:
     assert source.header is not None, "only dated documents are sources"
     return source.header.date, source.path
 
 
 def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
-    """Group sources whose clean bodies are identical. The canonical copy is the earliest
-    dated one (the original publication), then the first by path; the others are listed on
-    its record as duplicate variants.
+    """Group sources whose clean bodies are identical up to line wrapping. The canonical
+    copy is the earliest dated one (the original publication), then the first by path; the
+    others are listed on its record as duplicate variants, each with its own date.
 
     >>> from tests.helpers import parsed
     >>> def doc(path, day, body):
@@ -34,7 +44,7 @@ def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
     """
     by_body: dict[str, list[ParsedDocument]] = {}
     for source in sources:
-        by_body.setdefault(source.body, []).append(source)
+        by_body.setdefault(same_text_key(source.body), []).append(source)
     canonical: list[ParsedDocument] = []
     duplicates: list[tuple[ParsedDocument, str]] = []
     for group in by_body.values():
