@@ -76,10 +76,17 @@ def split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     if (
         len(paragraphs) >= 2
         and looks_like_headline(paragraphs[0])
-        and not paragraphs[1][0].islower()  # "Sweden's Nordbanken group" / "said it would..."
+        and not _continued_in_lower_case(paragraphs[0], paragraphs[1])
     ):
         return paragraphs[0], paragraphs[1:]
     return None, paragraphs
+
+
+def _continued_in_lower_case(first: str, second: str) -> bool:
+    """A mixed-case line followed by lower case is a sentence split by a stray paragraph
+    break ("Sweden's Nordbanken banking group" / "said it would ..."). A line in capitals is
+    a wire headline even when the story below it starts in lower case (a cut dateline)."""
+    return second[0].islower() and any(character.islower() for character in first)
 
 
 def split_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:

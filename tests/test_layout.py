@@ -62,6 +62,14 @@ def test_a_line_continued_in_lower_case_is_not_a_title() -> None:
     assert split_title(paragraphs) == (None, paragraphs)
 
 
+def test_a_wire_headline_stays_a_title_above_a_lower_case_start() -> None:
+    paragraphs = [
+        "USDA TO REDUCE CITRUS ESTIMATING PROGRAM",
+        "the U.S. Agriculture Department said.",
+    ]
+    assert split_title(paragraphs) == (paragraphs[0], paragraphs[1:])
+
+
 @pytest.mark.parametrize(
     ("paragraph", "place", "rest"),
     [
