@@ -26,6 +26,29 @@ def _own(name: str) -> Fix:
         ("Old Mac\rline", "Old Mac\nline", [_own("normalize_line_endings")]),
         ("CafÃ© culture", "Café culture", FTFY_LATIN1),
         ("Fish &amp; chips", "Fish & chips", [Fix(action="apply", parameter="unescape_html")]),
+        (
+            "It&#8217;s a test &mdash; really",
+            "It’s a test — really",
+            [Fix(action="apply", parameter="unescape_html")],
+        ),
+        # UTF-8 read as cp1252 (mojibake), once and twice over.
+        (
+            "CafÃ© dÃ©jÃ\xa0 vu â€” naÃ¯ve",
+            "Café déjà vu — naïve",
+            [
+                Fix(action="encode", parameter="sloppy-windows-1252"),
+                Fix(action="decode", parameter="utf-8"),
+            ],
+        ),
+        (
+            "CafÃƒÂ© dÃƒÂ©jÃƒÂ\xa0 naÃƒÂ¯ve",
+            "Café déjà naïve",
+            [
+                Fix(action="encode", parameter="sloppy-windows-1252"),
+                Fix(action="decode", parameter="utf-8"),
+                Fix(action="encode", parameter="latin-1"),
+            ],
+        ),
         ("“Curly” quotes stay", "“Curly” quotes stay", []),
         ("10\u00a0km", "10 km", [_own("collapse_spaces")]),
         ("zero\u200bwidth", "zerowidth", [_own("remove_invisible_characters")]),
