@@ -15,11 +15,13 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
+from flows.explain import NotInRun, RunOutput, explain
 from flows.options import IngestOptions
 from flows.prefect_env import configure_prefect, flush_prefect_events
 from flows.summary import summary_rows, to_text
 from tasks.dates import DateOrder
 from tasks.models import ArticleRecord
+from tasks.output_files import ARTICLES, REJECTED, RUN
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -51,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
     )
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
+    explain = commands.add_parser("explain", help="say why a file was matched or rejected")
+    explain.add_argument("file", help="an input file of the run (as stored, or its path)")
+    explain.add_argument(
+        "--in", dest="out", type=Path, required=True, help="the run's output folder"
+    )
     commands.add_parser("schema", help="print the JSON Schema of an article record")
     return parser
 
@@ -95,7 +102,6 @@ def run_ingest(arguments: argparse.Namespace) -> int:
     configure_prefect(verbose=arguments.verbose)
     # Prefect reads its settings when first imported: only now, after configure_prefect.
     from flows.ingest import ingest_flow
-    from tasks.write import ARTICLES, REJECTED, RUN
 
     summary = ingest_flow(str(arguments.input), str(arguments.out), options)
     flush_prefect_events()
@@ -106,12 +112,33 @@ def run_ingest(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_explain(arguments: argparse.Namespace) -> int:
+    try:
+        run = RunOutput.load(arguments.out)
+    except FileNotFoundError:
+        raise UsageError(f"no copydesk output in '{arguments.out}'") from None
+    except ValueError as error:  # pydantic's ValidationError: not our format, or damaged
+        problem = str(error).splitlines()[0]
+        raise UsageError(f"'{arguments.out}' holds no valid copydesk output: {problem}") from None
+    try:
+        print(explain(arguments.file, run))
+    except NotInRun as missing:
+        print(
+            f"copydesk: '{missing}' is not an input of the run in '{arguments.out}'",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = build_parser().parse_args(argv)
         if arguments.command == "schema":
             print(json.dumps(ArticleRecord.model_json_schema(), indent=2))
             return EXIT_OK
+        if arguments.command == "explain":
+            return run_explain(arguments)
         return run_ingest(arguments)
     except UsageError as error:
         print(f"copydesk: error: {error}", file=sys.stderr)

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import Task, flow
@@ -102,6 +103,8 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
         rejected=len(rejected),
         rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
         timings=clock.timings,
+        input=str(Path(input_dir).absolute()),
+        settings=options.model_dump(mode="json"),
     )
     summary = write_task(out_dir, opaque(records), opaque(rejected), summary)
     create_markdown_artifact(

@@ -39,10 +39,19 @@ class RejectReason(StrEnum):
     INTERNAL_ERROR = "internal_error"
 
 
+class CandidateScore(Model):
+    source: str = Field(description="Path of a candidate source.")
+    score: Score
+
+
 class Rejection(Model):
     path: str
     reason: RejectReason
     detail: str
+    candidates: list[CandidateScore] = Field(
+        default_factory=list,
+        description="For no_matching_source: the best-scoring candidate sources, best first.",
+    )
 
 
 class Fix(Model):
@@ -120,14 +129,43 @@ class ParsedDocument(Model):
         return "variant" if self.header is None else "source"
 
 
+class ParagraphAlignment(Model):
+    """How a variant lines up with its source, in paragraph numbers (1-based)."""
+
+    source_paragraphs: list[int] = Field(
+        description="Source paragraphs the variant reproduces (at least one sentence of each)."
+    )
+    source_paragraph_count: int
+    added_paragraphs: list[int] = Field(
+        description="Variant paragraphs with no counterpart in the source (boilerplate, new text)."
+    )
+    variant_paragraph_count: int
+    source_coverage: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        description="Share of the source's text the variant reproduces."
+    )
+
+
 class Match(Model):
     variant: str = Field(description="Path of the variant.")
     source: str = Field(description="Path of the source it was assigned to.")
     score: Score
+    margin: Score = Field(description="Score minus the second-best candidate's score.")
+    runner_up: CandidateScore | None
+    alignment: ParagraphAlignment
 
 
 class VariantRef(Provenance):
     score: Score = Field(description="Match score against the record's source, 0-100.")
+    margin: Score | None = Field(
+        description="Score minus the second-best source's; null for duplicate sources, "
+        "which are grouped by identical text rather than scored."
+    )
+    runner_up: CandidateScore | None = Field(
+        description="The second-best source and its score, when there was one."
+    )
+    alignment: ParagraphAlignment | None = Field(
+        description="Which source paragraphs it covers and what it adds; null for duplicates."
+    )
     duplicate: bool = Field(
         description="True when its clean body is the source's, up to line wrapping."
     )
@@ -181,6 +219,10 @@ class RunSummary(Model):
     rejected: int
     rejected_by_reason: dict[str, int]
     timings: list[StageTiming]
+    input: str = Field("", description="The input folder, as an absolute path.")
+    settings: dict[str, float | int | str | None] = Field(
+        default_factory=dict, description="The options the run used (threshold, ...)."
+    )
     outputs: dict[str, OutputFile] = Field(
         default_factory=dict, description="articles.jsonl and rejected.jsonl of this run."
     )

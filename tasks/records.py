@@ -28,10 +28,15 @@ def record_id(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def attach(document: ParsedDocument, score: float, source_body: str) -> Attached:
+def attach(document: ParsedDocument, source_body: str, match: Match | None) -> Attached:
+    """A variant's entry: its provenance plus the match evidence (none for a duplicate
+    source, which is grouped by identical text rather than scored)."""
     ref = VariantRef(
         **document.origin.model_dump(),
-        score=score,
+        score=match.score if match else 100.0,
+        margin=match.margin if match else None,
+        runner_up=match.runner_up if match else None,
+        alignment=match.alignment if match else None,
         duplicate=same_text_key(document.body) == same_text_key(source_body),
         date=document.header.date if document.header else None,
     )
@@ -59,12 +64,10 @@ def build_records(
     bodies = {source.path: source.body for source in groups.canonical}
     attached: dict[str, list[Attached]] = defaultdict(list)
     for copy, canonical in groups.duplicates:
-        attached[canonical].append(attach(copy, 100.0, bodies[canonical]))
+        attached[canonical].append(attach(copy, bodies[canonical], None))
     by_path = {variant.path: variant for variant in variants}
     for match in matches:
-        attached[match.source].append(
-            attach(by_path[match.variant], match.score, bodies[match.source])
-        )
+        attached[match.source].append(attach(by_path[match.variant], bodies[match.source], match))
     records = []
     for source in groups.canonical:
         ranked = sorted(attached[source.path], key=lambda a: (-a.ref.score, a.ref.path))

@@ -20,11 +20,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
+from tasks.output_files import ARTICLES, REJECTED, RUN
 from tasks.runtime import stage_task
-
-ARTICLES = "articles.jsonl"
-REJECTED = "rejected.jsonl"
-RUN = "run.json"
 
 
 def write_atomic(path: Path, data: bytes) -> None:

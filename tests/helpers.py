@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tasks.models import DateHeader, ParsedDocument, Provenance
+from tasks.models import DateHeader, Match, ParagraphAlignment, ParsedDocument, Provenance
 
 
 def origin(path: str = "a.txt") -> Provenance:
@@ -24,3 +24,18 @@ def parsed(
     if date is not None:
         header = DateHeader(date=date, published_at=None, ambiguous=False, raw=date.isoformat())
     return ParsedDocument(origin=origin(path), header=header, title=title, place=place, body=body)
+
+
+def match(variant: str, source: str, score: float) -> Match:
+    """A match whose alignment evidence does not matter to the test."""
+    alignment = ParagraphAlignment(
+        source_paragraphs=[1],
+        source_paragraph_count=1,
+        added_paragraphs=[],
+        variant_paragraph_count=1,
+        source_coverage=1.0,
+    )
+    return Match(
+        variant=variant, source=source, score=score, margin=score, runner_up=None,
+        alignment=alignment,
+    )  # fmt: skip

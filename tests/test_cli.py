@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
+from tasks.models import ArticleRecord
 from tests.conftest import SEEDS
 
 
@@ -58,7 +59,7 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         (["ingest", "seeds"], "the following arguments are required: --out"),
         (
             ["frobnicate"],
-            "argument command: invalid choice: 'frobnicate' (choose from 'ingest', 'schema')",
+            "argument command: invalid choice: 'frobnicate' (choose from 'ingest', 'explain', 'schema')",
         ),
         (
             ["ingest", "seeds", "--out", "o", "--threshold", "high"],
@@ -82,6 +83,42 @@ def test_out_of_range_options(
 ) -> None:
     argv = ["ingest", str(SEEDS), "--out", str(tmp_path / "out"), *option]
     assert _run(capsys, *argv) == (2, "", f"copydesk: error: {message}\n")
+
+
+def test_explain_needs_a_run_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert _run(capsys, "explain", "a.txt", "--in", str(tmp_path)) == (
+        2,
+        "",
+        f"copydesk: error: no copydesk output in '{tmp_path}'\n",
+    )
+    for name in ("articles.jsonl", "rejected.jsonl"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "run.json").write_text("{not json")
+    code, out, err = _run(capsys, "explain", "a.txt", "--in", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"copydesk: error: '{tmp_path}' holds no valid copydesk output: ")
+
+
+def test_schema_validates_a_real_record() -> None:
+    """The published schema describes what is written, variants' evidence included."""
+    import jsonschema
+
+    record: dict[str, object] = {
+        "id": "0123456789abcdef", "title": None, "title_from": None, "date": "2025-05-15",
+        "published_at": None, "date_ambiguous": False, "date_raw": "2025-05-15",
+        "place": None, "place_from": None, "body": "Body.",
+        "source": {"path": "s.txt", "sha256": "0" * 64, "encoding": "utf-8",
+                   "encoding_reason": "valid UTF-8", "fixes": []},
+        "variants": [{"path": "v.txt", "sha256": "1" * 64, "encoding": "utf-8",
+                      "encoding_reason": "valid UTF-8", "fixes": [], "score": 64.9,
+                      "margin": 60.0, "runner_up": None, "duplicate": False, "date": None,
+                      "alignment": {"source_paragraphs": [1], "source_paragraph_count": 1,
+                                    "added_paragraphs": [], "variant_paragraph_count": 1,
+                                    "source_coverage": 1.0}}],
+    }  # fmt: skip
+    jsonschema.validate(record, ArticleRecord.model_json_schema())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**record, "extra": 1}, ArticleRecord.model_json_schema())
 
 
 def test_schema(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from flows.cli import main
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tasks.errors import TransientError
@@ -168,4 +169,50 @@ def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:
     assert artifact.data == (
         "| | count |\n|---|---:|\n| inputs | 2 |\n| records | 1 |\n| variants | 1 |\n"
         "| rejected | 0 |"
+    )
+
+
+def test_explain_tells_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _mixed_input(tmp_path / "in")
+    out = tmp_path / "out"
+    ingest_flow(str(tmp_path / "in"), str(out), IngestOptions(today=TODAY, max_bytes=6000))
+    capsys.readouterr()
+
+    def explained(file: str) -> tuple[int, str, str]:
+        code = main(["explain", file, "--in", str(out)])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    record_id = _lines(out / "articles.jsonl")[0]["id"]
+    assert explained(VARIANT_SEED) == (0, (
+        f"{VARIANT_SEED} was matched to {SOURCE_SEED} (record {record_id})\n"
+        "  score 64.9 (threshold 50.0); margin 64.9 over the next candidate, none\n"
+        "  it reproduces source paragraphs 1-3, 5-9, 11-15, 17-19 of 19 (80% of the source text)\n"
+        "  its paragraphs with no counterpart in the source: 1, 7, 15 of 19\n"
+    ), "")  # fmt: skip
+    assert explained(str(tmp_path / "in" / "copy.txt")) == (0, (
+        f"copy.txt was matched to {SOURCE_SEED} (record {record_id})\n"
+        "  a duplicate: the same text up to line wrapping, dated 2025-05-16; "
+        "the record keeps the earliest date, 2025-05-15\n"
+    ), "")  # fmt: skip
+    assert explained(SOURCE_SEED) == (0, (
+        f"{SOURCE_SEED} is the source of record {record_id}\n"
+        "  dated 2025-05-15 by its header ('2025-05-15'); title "
+        f"'\"Everyone needs to take a step back\"' (from variant {VARIANT_SEED})\n"
+        "  decoded as utf-8: valid UTF-8\n"
+        "  2 variant(s) attached, best first:\n"
+        "    copy.txt  score 100.0\n"
+        f"    {VARIANT_SEED}  score 64.9\n"
+    ), "")  # fmt: skip
+    assert explained("nested/orphan.txt") == (0, (
+        "nested/orphan.txt was rejected: no_matching_source\n"
+        "  no source in this run shares any distinctive word with it\n"
+    ), "")  # fmt: skip
+    assert explained("nested/bad-date.txt")[1] == (
+        "nested/bad-date.txt was rejected: invalid_date\n  unrecognized date 'someday soon'\n"
+    )
+    assert explained("missing.txt") == (
+        1,
+        "",
+        f"copydesk: 'missing.txt' is not an input of the run in '{out}'\n",
     )

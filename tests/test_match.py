@@ -30,7 +30,7 @@ OTHER_STORY = (
 
 def test_words_and_sentences() -> None:
     assert words("Mayor O'Neil, 2027!") == ["mayor", "neil", "2027"]
-    assert sentences("First one. Second one!\n\nThird\nline") == [
+    assert sentences("First one. Second one!\n\nThird\nline").texts == [
         "first one",
         "second one",
         "third line",
@@ -61,7 +61,7 @@ def test_candidates_ignore_unknown_words() -> None:
     ],
 )
 def test_alignment_scores(variant: str, low: float, high: float) -> None:
-    score = align_sentences(sentences(variant), sentences(STORY)).score
+    score = align_sentences(sentences(variant).texts, sentences(STORY).texts).score
     assert low <= score <= high
 
 

@@ -7,9 +7,9 @@ from pydantic import ValidationError
 
 from tasks.accounting import AccountingError, check_accounting
 from tasks.match.duplicates import group_duplicate_sources
-from tasks.models import ArticleRecord, InputFile, Match, Rejection, RejectReason
+from tasks.models import ArticleRecord, InputFile, Rejection, RejectReason
 from tasks.records import build_records, record_id
-from tests.helpers import parsed
+from tests.helpers import match, parsed
 
 DAY = dt.date(2025, 5, 15)
 
@@ -22,9 +22,9 @@ def test_record_takes_title_and_place_from_best_variant_with_one() -> None:
         parsed("v3", "Body", title="Best title"),
     ]
     matches = [
-        Match(variant="v1", source="s", score=95.0),
-        Match(variant="v2", source="s", score=80.0),
-        Match(variant="v3", source="s", score=90.0),
+        match("v1", "s", 95.0),
+        match("v2", "s", 80.0),
+        match("v3", "s", 90.0),
     ]
     (record,) = build_records(group_duplicate_sources([source]), variants, matches)
     assert [v.path for v in record.variants] == ["v1", "v3", "v2"]
@@ -36,9 +36,7 @@ def test_record_takes_title_and_place_from_best_variant_with_one() -> None:
 def test_source_title_wins() -> None:
     source = parsed("s", "Body.", DAY, title="Own title", place="Rome")
     variant = parsed("v", "Body, edited.", title="Other")
-    (record,) = build_records(
-        group_duplicate_sources([source]), [variant], [Match(variant="v", source="s", score=70.0)]
-    )
+    (record,) = build_records(group_duplicate_sources([source]), [variant], [match("v", "s", 70.0)])
     assert record.title_from is not None and record.title_from.role == "source"
     assert record.title == "Own title" and record.place == "Rome"
     assert record.variants[0].duplicate is False
@@ -57,7 +55,7 @@ def test_duplicate_sources_become_one_record_keeping_each_date() -> None:
 def test_variants_tie_break_by_path() -> None:
     source = parsed("s", "Body.", DAY)
     variants = [parsed("b", "Body."), parsed("a", "Body.")]
-    matches = [Match(variant=p, source="s", score=100.0) for p in ("b", "a")]
+    matches = [match(p, "s", 100.0) for p in ("b", "a")]
     (record,) = build_records(group_duplicate_sources([source]), variants, matches)
     assert [(v.path, v.duplicate) for v in record.variants] == [("a", True), ("b", True)]
 

@@ -3,6 +3,7 @@ r"""The units matching works on: words for finding candidates, sentences for sco
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rapidfuzz.utils import default_process
 
@@ -22,17 +23,29 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def sentences(text: str) -> list[str]:
-    r"""Sentences of every paragraph, normalized for fuzzy comparison (lower case, no
-    punctuation), empty ones dropped.
+@dataclass(frozen=True)
+class Sentences:
+    """A text's sentences, normalized for fuzzy comparison, with the paragraph of each."""
 
-    >>> sentences('He left. "We stay," she said!\n\nNew paragraph')
-    ['he left', 'we stay she said', 'new paragraph']
+    texts: list[str]
+    paragraph_of: list[int]  # 0-based paragraph index of each sentence
+    paragraph_count: int
+
+
+def sentences(text: str) -> Sentences:
+    r"""Sentences of every paragraph, lower case, punctuation removed, empty ones dropped.
+
+    >>> split = sentences('He left. "We stay," she said!\n\nNew paragraph')
+    >>> split.texts, split.paragraph_of, split.paragraph_count
+    (['he left', 'we stay she said', 'new paragraph'], [0, 0, 1], 2)
     """
-    units: list[str] = []
-    for paragraph in text.split("\n\n"):
+    texts: list[str] = []
+    paragraph_of: list[int] = []
+    paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    for number, paragraph in enumerate(paragraphs):
         for sentence in _SENTENCE_BREAK.split(paragraph.replace("\n", " ")):
             processed = " ".join(default_process(sentence).split())
             if processed:
-                units.append(processed)
-    return units
+                texts.append(processed)
+                paragraph_of.append(number)
+    return Sentences(texts, paragraph_of, len(paragraphs))
