@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from tasks.match.align import align_sentences
+from tasks.match.align import align_sentences, align_words
 from tasks.match.assign import assign_variants
 from tasks.match.candidates import CandidateIndex
 from tasks.match.thresholds import MATCH_THRESHOLD
-from tasks.match.units import sentences, words
+from tasks.match.units import content_words, sentences, words
 from tasks.models import RejectReason
 from tests.helpers import parsed
 
@@ -63,6 +63,19 @@ def test_candidates_ignore_unknown_words() -> None:
 def test_alignment_scores(variant: str, low: float, high: float) -> None:
     score = align_sentences(sentences(variant).texts, sentences(STORY).texts).score
     assert low <= score <= high
+
+
+def test_ocr_copy_without_punctuation_still_matches() -> None:
+    """OCR that lost its full stops is one long "sentence": the word-order measure finds it."""
+    ocr = STORY.replace(".", "").replace("e", "c").replace("l", "1").replace("\n\n", " ")
+    (match,) = assign_variants([parsed("s1", STORY, DAY)], [parsed("v", ocr)]).matches
+    assert match.score >= 80
+
+
+def test_word_order_distinguishes_another_article() -> None:
+    other, story = content_words(OTHER_STORY).texts, content_words(STORY).texts
+    assert align_words(other, story).score < 30
+    assert align_words(story, story).score == 100.0
 
 
 def test_alignment_of_nothing_is_zero() -> None:

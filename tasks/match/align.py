@@ -7,6 +7,12 @@ every source sentence (rapidfuzz, C speed), keep pairs that are clearly alike, a
 in-order one-to-one alignment that covers the most variant text (a weighted longest common
 subsequence). The score is the share of the variant's text so aligned, weighted by how alike
 the aligned sentences are: 100 for an exact copy, ~0 for an unrelated article.
+
+OCR loses punctuation, so an OCR copy can come out as a few page-long "sentences" that no
+source sentence resembles. `align_words` covers that case: the share of the variant's
+content words (OCR-folded, see units.py) that appear in the source in the same order (a
+longest common subsequence, bit-parallel in rapidfuzz). A match is scored by the better of
+the two measures; both require the source's order, which another article does not share.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 # token_sort_ratio of two unrelated English sentences is typically 35-55; a sentence and its
 # edited, OCR'd or round-trip translated copy typically scores 65-100 (see docs/matching.md).
@@ -76,3 +83,21 @@ def _trace_pairs(table: np.ndarray, gain: np.ndarray) -> tuple[tuple[int, int], 
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
     return tuple(reversed(pairs))
+
+
+def align_words(variant: list[str], source: list[str]) -> Alignment:
+    """Share (0-100) of the variant's words found in the source in the same order, and
+    which words those are.
+
+    >>> align_words(["sheriff", "urged", "calm", "today"], ["sheriff", "calm", "urged"])
+    Alignment(score=50.0, pairs=((0, 0), (1, 2)))
+    """
+    if not variant:
+        return Alignment(0.0, ())
+    pairs = tuple(
+        (block.src_start + offset, block.dest_start + offset)
+        for block in LCSseq.opcodes(variant, source)
+        if block.tag == "equal"
+        for offset in range(block.src_end - block.src_start)
+    )
+    return Alignment(round(100.0 * len(pairs) / len(variant), 2), pairs)

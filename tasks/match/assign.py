@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tasks.match.align import align_sentences
+from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.candidates import CandidateIndex
 from tasks.match.explain import describe_alignment
 from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD
-from tasks.match.units import Sentences, sentences
+from tasks.match.units import Segments, content_words, sentences
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 from tasks.runtime import stage_task
 
@@ -26,20 +26,36 @@ class Assignment:
 class Scored:
     score: float
     source: int  # index into the sources
-    pairs: tuple[tuple[int, int], ...]
+    alignment: Alignment
+    by_words: bool  # which measure won: decides which units `alignment` pairs up
 
 
-class SourceSentences:
-    """Each source's sentences, split once, on first use."""
+@dataclass(frozen=True)
+class Units:
+    """What a text is compared by: its sentences and its content words."""
+
+    sentences: Segments
+    words: Segments
+
+    @classmethod
+    def of(cls, text: str) -> Units:
+        return cls(sentences(text), content_words(text))
+
+    def segments(self, words: bool) -> Segments:
+        return self.words if words else self.sentences
+
+
+class SourceUnits:
+    """Each source's units, computed once, on first use."""
 
     def __init__(self, sources: Sequence[ParsedDocument]) -> None:
         self._sources = sources
-        self._split: dict[int, Sentences] = {}
+        self._units: dict[int, Units] = {}
 
-    def __getitem__(self, number: int) -> Sentences:
-        if number not in self._split:
-            self._split[number] = sentences(self._sources[number].body)
-        return self._split[number]
+    def __getitem__(self, number: int) -> Units:
+        if number not in self._units:
+            self._units[number] = Units.of(self._sources[number].body)
+        return self._units[number]
 
 
 def assign_variants(
@@ -51,14 +67,14 @@ def assign_variants(
     """Score each variant against its `candidates` nearest sources; keep the best at or above
     `threshold`, reject the rest with reason `no_matching_source` and the scores as evidence."""
     index = CandidateIndex([source.body for source in sources])
-    split_sources = SourceSentences(sources)
+    source_units = SourceUnits(sources)
     matches: list[Match] = []
     rejected: list[Rejection] = []
     for variant in variants:
-        variant_sentences = sentences(variant.body)
+        variant_units = Units.of(variant.body)
         scored = sorted(
             (
-                _score(variant_sentences, split_sources[candidate.source], candidate.source)
+                _score(variant_units, source_units[candidate.source], candidate.source)
                 for candidate in index.top(variant.body, candidates)
             ),
             key=lambda item: (-item.score, sources[item.source].path),
@@ -70,7 +86,9 @@ def assign_variants(
             best = scored[0]
             runner_up = evidence[1] if len(evidence) > 1 else None
             alignment = describe_alignment(
-                variant_sentences, split_sources[best.source], best.pairs
+                variant_units.segments(best.by_words),
+                source_units[best.source].segments(best.by_words),
+                best.alignment.pairs,
             )
             matches.append(
                 Match(
@@ -87,9 +105,13 @@ def assign_variants(
     return Assignment(matches, rejected)
 
 
-def _score(variant: Sentences, source: Sentences, number: int) -> Scored:
-    alignment = align_sentences(variant.texts, source.texts)
-    return Scored(alignment.score, number, alignment.pairs)
+def _score(variant: Units, source: Units, number: int) -> Scored:
+    """The better of the two in-order measures (see align.py)."""
+    by_sentences = align_sentences(variant.sentences.texts, source.sentences.texts)
+    by_words = align_words(variant.words.texts, source.words.texts)
+    if by_words.score > by_sentences.score:
+        return Scored(by_words.score, number, by_words, by_words=True)
+    return Scored(by_sentences.score, number, by_sentences, by_words=False)
 
 
 def _no_match(

@@ -1,13 +1,13 @@
-"""A sentence alignment, told in paragraphs: what a reader of the record can check."""
+"""An alignment of sentences or words, told in paragraphs: what a reader can check."""
 
 from __future__ import annotations
 
-from tasks.match.units import Sentences
+from tasks.match.units import Segments
 from tasks.models import ParagraphAlignment
 
 
 def describe_alignment(
-    variant: Sentences, source: Sentences, pairs: tuple[tuple[int, int], ...]
+    variant: Segments, source: Segments, pairs: tuple[tuple[int, int], ...]
 ) -> ParagraphAlignment:
     """Source paragraphs covered, variant paragraphs added, share of source text covered.
 

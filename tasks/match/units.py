@@ -24,15 +24,15 @@ def words(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Sentences:
-    """A text's sentences, normalized for fuzzy comparison, with the paragraph of each."""
+class Segments:
+    """A text cut into units (sentences or words), each with the paragraph it stands in."""
 
     texts: list[str]
     paragraph_of: list[int]  # 0-based paragraph index of each sentence
     paragraph_count: int
 
 
-def sentences(text: str) -> Sentences:
+def sentences(text: str) -> Segments:
     r"""Sentences of every paragraph, lower case, punctuation removed, empty ones dropped.
 
     >>> split = sentences('He left. "We stay," she said!\n\nNew paragraph')
@@ -48,4 +48,42 @@ def sentences(text: str) -> Sentences:
             if processed:
                 texts.append(processed)
                 paragraph_of.append(number)
-    return Sentences(texts, paragraph_of, len(paragraphs))
+    return Segments(texts, paragraph_of, len(paragraphs))
+
+
+# Function words carry no evidence that two texts are the same story: any two English
+# articles share "the ... of ... said ..." in order.
+STOP_WORDS = frozenset(
+    """the of and to in a is that for on it with as was at by he be this from are have has had
+    his her its their they we you not but or an which were will would been who said more one
+    all there when than also after about up out into over new two can could may first last
+    year years some what other only just like mr mrs she him them our your these those""".split()  # noqa: SIM905 (a list literal would take 100 lines)
+)
+# Letters OCR confuses, folded to one: "rn" and "m", "1", "l" and "i", "0" and "o", ...
+_OCR_FOLD = str.maketrans({"1": "l", "i": "l", "!": "l", "0": "o", "c": "e", "5": "s", "u": "n"})
+
+
+def _fold(word: str) -> str:
+    return word.replace("rn", "m").translate(_OCR_FOLD)
+
+
+_FOLDED_STOP_WORDS = frozenset(_fold(word) for word in STOP_WORDS)
+
+
+def content_words(text: str) -> Segments:
+    """Words that carry evidence, in order, each folded to its OCR skeleton first (so that
+    OCR's "thc" is still recognized as "the").
+
+    >>> content_words("The Colonial Treasury").texts == content_words("Thc Co1onial Trcasury").texts
+    True
+    """
+    texts: list[str] = []
+    paragraph_of: list[int] = []
+    paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    for number, paragraph in enumerate(paragraphs):
+        for word in words(paragraph):
+            folded = _fold(word)
+            if len(folded) > 2 and folded not in _FOLDED_STOP_WORDS:
+                texts.append(folded)
+                paragraph_of.append(number)
+    return Segments(texts, paragraph_of, len(paragraphs))
