@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from tasks.match.units import words
 
 QUERY_TERMS = 40
-# Words in more than this share of sources (and in more than `MIN_COMMON_DF` of them) are
-# too common to look up: "the", "said", "government".
-COMMON_SHARE = 0.05
-MIN_COMMON_DF = 50
+# A word found in more sources than this says little about which one a variant copies
+# ("the", "said", "government"), so it is not looked up. An absolute bound (not a share of
+# the corpus) keeps the work per variant constant: matching grows linearly with the corpus.
+MAX_POSTINGS = 200
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,10 @@ class CandidateIndex:
         self._idf = {
             word: math.log((1 + total) / (1 + df)) + 1.0 for word, df in document_frequency.items()
         }
-        common = max(MIN_COMMON_DF, COMMON_SHARE * total)
         for number, count in enumerate(counts):
             vector = self._weigh(count)
             for word, weight in vector.items():
-                if document_frequency[word] <= common:
+                if document_frequency[word] <= MAX_POSTINGS:
                     self._postings[word].append((number, weight))
 
     def _weigh(self, count: Counter[str]) -> dict[str, float]:
