@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tasks.match.align import Alignment, align_sentences, align_words
-from tasks.match.candidates import CandidateIndex
+from tasks.match.candidates import Candidate, CandidateIndex
 from tasks.match.explain import describe_alignment
 from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD
 from tasks.match.units import Segments, content_words, sentences
@@ -14,6 +14,9 @@ from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, Rejec
 from tasks.runtime import stage_task
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
+# Word order is used where a variant's sentences are this much longer than the source's
+# (all 49 real OCR pairs in Overproof that need it are at 1.38 or more; copies are near 1).
+RUN_ON_RATIO = 1.3
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Assignment:
 @dataclass(frozen=True)
 class Scored:
     score: float
+    similarity: float  # the candidate index's, to order equal scores
     source: int  # index into the sources
     alignment: Alignment
     by_words: bool  # which measure won: decides which units `alignment` pairs up
@@ -43,6 +47,10 @@ class Units:
 
     def segments(self, words: bool) -> Segments:
         return self.words if words else self.sentences
+
+    def mean_sentence_words(self) -> float:
+        texts = self.sentences.texts
+        return sum(len(text.split()) for text in texts) / len(texts) if texts else 0.0
 
 
 class SourceUnits:
@@ -74,10 +82,10 @@ def assign_variants(
         variant_units = Units.of(variant.body)
         scored = sorted(
             (
-                _score(variant_units, source_units[candidate.source], candidate.source)
+                _score(variant_units, source_units[candidate.source], candidate)
                 for candidate in index.top(variant.body, candidates)
             ),
-            key=lambda item: (-item.score, sources[item.source].path),
+            key=lambda item: (-item.score, -item.similarity, sources[item.source].path),
         )
         evidence = [
             CandidateScore(source=sources[item.source].path, score=item.score) for item in scored
@@ -105,13 +113,23 @@ def assign_variants(
     return Assignment(matches, rejected)
 
 
-def _score(variant: Units, source: Units, number: int) -> Scored:
-    """The better of the two in-order measures (see align.py)."""
+def punctuation_lost(variant: Units, source: Units) -> bool:
+    """Whether the variant's sentences run on: OCR dropped the full stops. Only then is word
+    order used: for a text with intact sentences, sentence alignment is the sharper test,
+    and word order would let another article on the same event, sharing names in the same
+    order, score as a copy."""
+    return variant.mean_sentence_words() >= RUN_ON_RATIO * source.mean_sentence_words()
+
+
+def _score(variant: Units, source: Units, candidate: Candidate) -> Scored:
+    """Sentence alignment; where the variant's punctuation is lost, the better of it and the
+    word-order measure (see align.py)."""
     by_sentences = align_sentences(variant.sentences.texts, source.sentences.texts)
-    by_words = align_words(variant.words.texts, source.words.texts)
-    if by_words.score > by_sentences.score:
-        return Scored(by_words.score, number, by_words, by_words=True)
-    return Scored(by_sentences.score, number, by_sentences, by_words=False)
+    if punctuation_lost(variant, source):
+        by_words = align_words(variant.words.texts, source.words.texts)
+        if by_words.score > by_sentences.score:
+            return Scored(by_words.score, candidate.similarity, candidate.source, by_words, True)
+    return Scored(by_sentences.score, candidate.similarity, candidate.source, by_sentences, False)
 
 
 def _no_match(

@@ -22,6 +22,11 @@ QUERY_TERMS = 40
 # ("the", "said", "government"), so it is not looked up. An absolute bound (not a share of
 # the corpus) keeps the work per variant constant: matching grows linearly with the corpus.
 MAX_POSTINGS = 200
+# A variant made only of common words (Reuters' one-line dividend notices) finds no candidate
+# that way; it is then looked up by its `FALLBACK_TERMS` rarest words among those in at most
+# `MAX_FALLBACK_POSTINGS` sources: still a constant bound per variant.
+FALLBACK_TERMS = 5
+MAX_FALLBACK_POSTINGS = 2000
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class CandidateIndex:
         for number, count in enumerate(counts):
             vector = self._weigh(count)
             for word, weight in vector.items():
-                if document_frequency[word] <= MAX_POSTINGS:
+                if document_frequency[word] <= MAX_FALLBACK_POSTINGS:
                     self._postings[word].append((number, weight))
 
     def _weigh(self, count: Counter[str]) -> dict[str, float]:
@@ -63,16 +68,26 @@ class CandidateIndex:
         """The `k` sources most similar to `text`, best first (ties by source order)."""
         query = self._weigh(Counter(words(text)))
         terms = sorted(query.items(), key=lambda item: (-item[1], item[0]))
+        scores = self._accumulate(terms, MAX_POSTINGS, QUERY_TERMS)
+        if not scores:
+            scores = self._accumulate(terms, MAX_FALLBACK_POSTINGS, FALLBACK_TERMS)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [Candidate(source, similarity) for source, similarity in ranked[:k]]
+
+    def _accumulate(
+        self, terms: list[tuple[str, float]], max_postings: int, max_terms: int
+    ) -> dict[int, float]:
+        """Dot products with the sources over the first `max_terms` query words whose
+        posting lists are at most `max_postings` long."""
         scores: dict[int, float] = defaultdict(float)
         looked_up = 0
         for word, weight in terms:
             postings = self._postings.get(word)
-            if not postings:
+            if not postings or len(postings) > max_postings:
                 continue
             for source, source_weight in postings:
                 scores[source] += weight * source_weight
             looked_up += 1
-            if looked_up == QUERY_TERMS:
+            if looked_up == max_terms:
                 break
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [Candidate(source, similarity) for source, similarity in ranked[:k]]
+        return scores
