@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tasks.match.align import align_sentences, align_words
-from tasks.match.assign import assign_variants
+from tasks.match.assign import Units, assign_variants, punctuation_lost
 from tasks.match.candidates import CandidateIndex
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.match.units import content_words, sentences, words
@@ -124,3 +124,31 @@ def test_no_sources_rejects_every_variant() -> None:
         RejectReason.NO_MATCHING_SOURCE,
         "there is no source (dated document) in this run to match it to",
     )
+
+
+def test_common_word_variant_falls_back_to_its_rarest_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With every word above the posting bound, the variant is still looked up."""
+    monkeypatch.setattr("tasks.match.candidates.MAX_POSTINGS", 1)
+    notice = "Qtly div cts payable May record April"
+    index = CandidateIndex([notice, notice + " nine", "Unrelated text here"])
+    assert index._accumulate([("payable", 1.0)], 1, 5) == {}  # above the bound: skipped
+    assert [c.source for c in index.top(notice, k=2)] == [0, 1]
+
+
+def test_word_order_only_where_punctuation_is_lost() -> None:
+    run_on = Units.of(STORY.replace(".", "").replace("\n\n", " "))
+    normal = Units.of(STORY)
+    assert punctuation_lost(run_on, normal)
+    assert not punctuation_lost(normal, normal)
+    assert not punctuation_lost(Units.of(OTHER_STORY), normal)
+
+
+def test_equal_scores_are_ordered_by_index_similarity() -> None:
+    sources = [
+        parsed("a-unrelated", "Football results came in.", DAY),
+        parsed("b-story", STORY, DAY),
+    ]
+    (rejection,) = assign_variants(sources, [parsed("v", "Kettleby zebras escaped.")]).rejected
+    assert [c.source for c in rejection.candidates][:1] == ["b-story"]
