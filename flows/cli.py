@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--out", type=Path, required=True, help="output folder")
     ingest.add_argument("--threshold", type=float, default=None, help="minimum match score")
     ingest.add_argument(
+        "--word-order-threshold",
+        type=float,
+        default=None,
+        help="minimum score of a match decided by word order (OCR text)",
+    )
+    ingest.add_argument(
         "--ambiguous-dates",
         choices=[order.value for order in DateOrder],
         default=None,
@@ -84,6 +90,7 @@ def check_output(folder: Path) -> None:
 def read_options(arguments: argparse.Namespace) -> IngestOptions:
     chosen = {
         "threshold": arguments.threshold,
+        "word_order_threshold": arguments.word_order_threshold,
         "ambiguous_dates": arguments.ambiguous_dates,
         "shard_size": arguments.shard_size,
         "max_bytes": arguments.max_bytes,

@@ -62,13 +62,12 @@ def stored_path(file: str, run: RunOutput) -> str:
 
 def explain(file: str, run: RunOutput) -> str:
     path = stored_path(file, run)
-    threshold = run.summary.settings.get("threshold")
     for record in run.records:
         if record.source.path == path:
             return _explain_source(record)
         for variant in record.variants:
             if variant.path == path:
-                return _explain_variant(variant, record, threshold)
+                return _explain_variant(variant, record, run.summary.settings)
     for rejection in run.rejected:
         if rejection.path == path:
             return _explain_rejection(rejection)
@@ -89,21 +88,26 @@ def _explain_source(record: ArticleRecord) -> str:
     return "\n".join(lines)
 
 
-def _explain_variant(variant: VariantRef, record: ArticleRecord, threshold: object) -> str:
+def _explain_variant(
+    variant: VariantRef, record: ArticleRecord, settings: dict[str, float | int | str | None]
+) -> str:
     head = f"{variant.path} was matched to {record.source.path} (record {record.id})"
     if variant.alignment is None:
         return (
             f"{head}\n  a duplicate: the same text up to line wrapping, dated {variant.date}; "
             f"the record keeps the earliest date, {record.date}"
         )
+    by_words = variant.measure == "word_order"
+    measure = "word order (its punctuation is lost)" if by_words else "sentence alignment"
+    threshold = settings.get("word_order_threshold" if by_words else "threshold")
     runner_up = variant.runner_up
     next_best = f"{runner_up.source} ({runner_up.score:.1f})" if runner_up else "none"
     alignment = variant.alignment
     return "\n".join(
         [
             head,
-            f"  score {variant.score:.1f} (threshold {threshold}); margin {variant.margin:.1f} "
-            f"over the next candidate, {next_best}",
+            f"  score {variant.score:.1f} by {measure} (threshold {threshold}); "
+            f"margin {variant.margin:.1f} over the next candidate, {next_best}",
             f"  it reproduces source paragraphs {ranges(alignment.source_paragraphs)} of "
             f"{alignment.source_paragraph_count} ({alignment.source_coverage:.0%} of the "
             "source text)",

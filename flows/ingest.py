@@ -24,7 +24,7 @@ from tasks.batch import Batch, merge, shard
 from tasks.clean import clean_shard
 from tasks.decode import decode_shard
 from tasks.header import DateRules
-from tasks.match.assign import match_task
+from tasks.match.assign import Thresholds, match_task
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import InputFile, RawDocument, Rejection, RejectReason, RunSummary, StageTiming
 from tasks.parse import parse_shard
@@ -91,7 +91,8 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
         sources = [document for document in parsed.items if document.role == "source"]
         variants = [document for document in parsed.items if document.role == "variant"]
         groups = group_duplicate_sources(sources)
-        assignment = match_task(opaque(groups.canonical), opaque(variants), options.threshold)
+        thresholds = Thresholds(options.threshold, options.word_order_threshold)
+        assignment = match_task(opaque(groups.canonical), opaque(variants), thresholds)
     with clock.stage("build_records"):
         records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
     rejected = [*discovery.rejected, *parsed.rejected, *assignment.rejected]

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from tasks.dates import DateOrder
-from tasks.match.thresholds import MATCH_THRESHOLD
+from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a long article is ~100 KB; 10 MiB is never an article
 SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
@@ -17,6 +17,9 @@ class IngestOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     threshold: float = Field(MATCH_THRESHOLD, ge=0, le=100, description="Minimum match score.")
+    word_order_threshold: float = Field(
+        WORD_ORDER_THRESHOLD, ge=0, le=100, description="Minimum score decided by word order."
+    )
     shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
     ambiguous_dates: DateOrder = Field(
         DateOrder.DMY, description="Reading of 05/06/2025: dmy, mdy, or reject the file."

@@ -145,10 +145,17 @@ class ParagraphAlignment(Model):
     )
 
 
+Measure = Literal["sentences", "word_order"]
+
+
 class Match(Model):
     variant: str = Field(description="Path of the variant.")
     source: str = Field(description="Path of the source it was assigned to.")
     score: Score
+    measure: Measure = Field(
+        description="What decided the score: in-order sentence alignment, or, for text whose "
+        "punctuation OCR lost, the order of its content words."
+    )
     margin: Score = Field(description="Score minus the second-best candidate's score.")
     runner_up: CandidateScore | None
     alignment: ParagraphAlignment
@@ -156,6 +163,7 @@ class Match(Model):
 
 class VariantRef(Provenance):
     score: Score = Field(description="Match score against the record's source, 0-100.")
+    measure: Measure | None = Field(description="What decided the score; null for duplicates.")
     margin: Score | None = Field(
         description="Score minus the second-best source's; null for duplicate sources, "
         "which are grouped by identical text rather than scored."

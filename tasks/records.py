@@ -34,6 +34,7 @@ def attach(document: ParsedDocument, source_body: str, match: Match | None) -> A
     ref = VariantRef(
         **document.origin.model_dump(),
         score=match.score if match else 100.0,
+        measure=match.measure if match else None,
         margin=match.margin if match else None,
         runner_up=match.runner_up if match else None,
         alignment=match.alignment if match else None,

@@ -36,6 +36,7 @@ def match(variant: str, source: str, score: float) -> Match:
         source_coverage=1.0,
     )
     return Match(
-        variant=variant, source=source, score=score, margin=score, runner_up=None,
+        variant=variant, source=source, score=score, measure="sentences", margin=score,
+        runner_up=None,
         alignment=alignment,
     )  # fmt: skip

@@ -110,7 +110,7 @@ def test_schema_validates_a_real_record() -> None:
         "source": {"path": "s.txt", "sha256": "0" * 64, "encoding": "utf-8",
                    "encoding_reason": "valid UTF-8", "fixes": []},
         "variants": [{"path": "v.txt", "sha256": "1" * 64, "encoding": "utf-8",
-                      "encoding_reason": "valid UTF-8", "fixes": [], "score": 64.9,
+                      "encoding_reason": "valid UTF-8", "fixes": [], "score": 64.9, "measure": "sentences",
                       "margin": 60.0, "runner_up": None, "duplicate": False, "date": None,
                       "alignment": {"source_paragraphs": [1], "source_paragraph_count": 1,
                                     "added_paragraphs": [], "variant_paragraph_count": 1,

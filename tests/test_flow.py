@@ -186,7 +186,7 @@ def test_explain_tells_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixtur
     record_id = _lines(out / "articles.jsonl")[0]["id"]
     assert explained(VARIANT_SEED) == (0, (
         f"{VARIANT_SEED} was matched to {SOURCE_SEED} (record {record_id})\n"
-        "  score 64.9 (threshold 50.0); margin 64.9 over the next candidate, none\n"
+        "  score 64.9 by sentence alignment (threshold 50.0); margin 64.9 over the next candidate, none\n"
         "  it reproduces source paragraphs 1-3, 5-9, 11-15, 17-19 of 19 (80% of the source text)\n"
         "  its paragraphs with no counterpart in the source: 1, 7, 15 of 19\n"
     ), "")  # fmt: skip

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from tasks.match.align import align_sentences, align_words
-from tasks.match.assign import Units, assign_variants, punctuation_lost
+from tasks.match.assign import Thresholds, Units, assign_variants, punctuation_lost
 from tasks.match.candidates import CandidateIndex
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.match.units import content_words, sentences, words
@@ -114,8 +114,18 @@ def test_threshold_is_configurable() -> None:
     variant = parsed(
         "v", STORY + "\n\nA wholly new closing paragraph about other matters entirely."
     )
-    assert assign_variants(sources, [variant], threshold=99.9).matches == []
-    assert len(assign_variants(sources, [variant], threshold=50).matches) == 1
+    assert assign_variants(sources, [variant], Thresholds(sentences=99.9)).matches == []
+    assert len(assign_variants(sources, [variant], Thresholds(sentences=50)).matches) == 1
+
+
+def test_word_order_matches_have_their_own_threshold() -> None:
+    ocr = STORY.replace(".", "").replace("e", "c").replace("l", "1").replace("\n\n", " ")
+    sources = [parsed("s1", STORY, DAY)]
+    (match,) = assign_variants(sources, [parsed("v", ocr)]).matches
+    assert match.measure == "word_order"
+    strict = Thresholds(sentences=0.0, word_order=match.score + 0.1)
+    (rejection,) = assign_variants(sources, [parsed("v", ocr)], strict).rejected
+    assert rejection.detail.endswith(f"below the threshold {match.score + 0.1:.1f}")
 
 
 def test_no_sources_rejects_every_variant() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.candidates import Candidate, CandidateIndex
 from tasks.match.explain import describe_alignment
-from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD
+from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.match.units import Segments, content_words, sentences
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 from tasks.runtime import stage_task
@@ -66,14 +66,24 @@ class SourceUnits:
         return self._units[number]
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    sentences: float = MATCH_THRESHOLD
+    word_order: float = WORD_ORDER_THRESHOLD
+
+    def of(self, scored: Scored) -> float:
+        return self.word_order if scored.by_words else self.sentences
+
+
 def assign_variants(
     sources: Sequence[ParsedDocument],
     variants: Sequence[ParsedDocument],
-    threshold: float = MATCH_THRESHOLD,
+    thresholds: Thresholds = Thresholds(),
     candidates: int = CANDIDATES,
 ) -> Assignment:
-    """Score each variant against its `candidates` nearest sources; keep the best at or above
-    `threshold`, reject the rest with reason `no_matching_source` and the scores as evidence."""
+    """Score each variant against its `candidates` nearest sources; keep the best when it
+    reaches the threshold of the measure that scored it, reject the rest with reason
+    `no_matching_source` and the scores as evidence."""
     index = CandidateIndex([source.body for source in sources])
     source_units = SourceUnits(sources)
     matches: list[Match] = []
@@ -90,7 +100,7 @@ def assign_variants(
         evidence = [
             CandidateScore(source=sources[item.source].path, score=item.score) for item in scored
         ]
-        if scored and scored[0].score >= threshold:
+        if scored and scored[0].score >= thresholds.of(scored[0]):
             best = scored[0]
             runner_up = evidence[1] if len(evidence) > 1 else None
             alignment = describe_alignment(
@@ -103,13 +113,15 @@ def assign_variants(
                     variant=variant.path,
                     source=evidence[0].source,
                     score=best.score,
+                    measure="word_order" if best.by_words else "sentences",
                     margin=round(best.score - (runner_up.score if runner_up else 0.0), 2),
                     runner_up=runner_up,
                     alignment=alignment,
                 )
             )
         else:
-            rejected.append(_no_match(variant.path, evidence, threshold, len(sources)))
+            limit = thresholds.of(scored[0]) if scored else thresholds.sentences
+            rejected.append(_no_match(variant.path, evidence, limit, len(sources)))
     return Assignment(matches, rejected)
 
 
@@ -157,6 +169,6 @@ def _no_match(
 def match_task(
     sources: Sequence[ParsedDocument],
     variants: Sequence[ParsedDocument],
-    threshold: float,
+    thresholds: Thresholds,
 ) -> Assignment:
-    return assign_variants(sources, variants, threshold)
+    return assign_variants(sources, variants, thresholds)
