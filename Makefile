@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/charset_samples.py
 	$(BIN)/python bench/ftfy_cases.py
 	$(BIN)/python bench/reuters.py
+	$(BIN)/python bench/matching.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
