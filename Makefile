@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ftfy_cases.py
 	$(BIN)/python bench/reuters.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/matching_scale.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
