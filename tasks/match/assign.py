@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.candidates import Candidate, CandidateIndex
@@ -34,16 +35,23 @@ class Scored:
     by_words: bool  # which measure won: decides which units `alignment` pairs up
 
 
-@dataclass(frozen=True)
 class Units:
-    """What a text is compared by: its sentences and its content words."""
+    """What a text is compared by: its sentences and (only when needed) its content words."""
 
-    sentences: Segments
-    words: Segments
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     @classmethod
     def of(cls, text: str) -> Units:
-        return cls(sentences(text), content_words(text))
+        return cls(text)
+
+    @cached_property
+    def sentences(self) -> Segments:
+        return sentences(self.text)
+
+    @cached_property
+    def words(self) -> Segments:
+        return content_words(self.text)
 
     def segments(self, words: bool) -> Segments:
         return self.words if words else self.sentences
@@ -84,7 +92,7 @@ def assign_variants(
     """Score each variant against its `candidates` nearest sources; keep the best when it
     reaches the threshold of the measure that scored it, reject the rest with reason
     `no_matching_source` and the scores as evidence."""
-    index = CandidateIndex([source.body for source in sources])
+    index = CandidateIndex([lookup_text(source) for source in sources])
     source_units = SourceUnits(sources)
     matches: list[Match] = []
     rejected: list[Rejection] = []
@@ -93,7 +101,7 @@ def assign_variants(
         scored = sorted(
             (
                 _score(variant_units, source_units[candidate.source], candidate)
-                for candidate in index.top(variant.body, candidates)
+                for candidate in index.top(lookup_text(variant), candidates)
             ),
             key=lambda item: (-item.score, -item.similarity, sources[item.source].path),
         )
@@ -123,6 +131,13 @@ def assign_variants(
             limit = thresholds.of(scored[0]) if scored else thresholds.sentences
             rejected.append(_no_match(variant.path, evidence, limit, len(sources)))
     return Assignment(matches, rejected)
+
+
+def lookup_text(document: ParsedDocument) -> str:
+    """What the candidate index sees: the title too. Templated wire items ("Qtly div 15 cts
+    vs 15 cts prior") differ only by the company in their headline; scores are computed on
+    bodies, and equal scores are ordered by this lookup's similarity."""
+    return f"{document.title}\n\n{document.body}" if document.title else document.body
 
 
 def punctuation_lost(variant: Units, source: Units) -> bool:
