@@ -162,3 +162,14 @@ def test_equal_scores_are_ordered_by_index_similarity() -> None:
     ]
     (rejection,) = assign_variants(sources, [parsed("v", "Kettleby zebras escaped.")]).rejected
     assert [c.source for c in rejection.candidates][:1] == ["b-story"]
+
+
+def test_templated_items_are_told_apart_by_their_titles() -> None:
+    notice = "Qtly div 15 cts vs 15 cts prior.\n\nPay April 30. Record April 14."
+    sources = [
+        parsed("acme", notice, DAY, title="ACME CORP SETS QUARTERLY"),
+        parsed("bic", notice, DAY, title="BIC CORP SETS QUARTERLY"),
+    ]
+    variant = parsed("v", notice + "\n\nRead more…", title="BIC CORP SETS QUARTERLY")
+    (match,) = assign_variants(sources, [variant]).matches
+    assert (match.source, match.margin) == ("bic", 0.0)  # equal bodies: the title decides
