@@ -26,9 +26,9 @@ from tasks.decode import decode_shard
 from tasks.header import DateRules
 from tasks.match.assign import Thresholds, match_task
 from tasks.match.duplicates import group_duplicate_sources
-from tasks.models import InputFile, RawDocument, Rejection, RejectReason, RunSummary, StageTiming
+from tasks.models import InputFile, RawDocument, RunSummary, StageTiming
 from tasks.parse import parse_shard
-from tasks.read import discover_task, read_shard
+from tasks.read import discover_task, read_each, read_shard
 from tasks.records import build_records_task
 from tasks.runtime import opaque
 from tasks.write import write_task
@@ -55,20 +55,13 @@ def run_shards(stage: Task[..., Batch[Out]], batches: list[In], **kwargs: Any) -
 
 
 def read_files(files: list[InputFile], shard_size: int, max_bytes: int) -> list[Batch[RawDocument]]:
-    """Read shard by shard; a shard whose reads still fail after the task's retries has each
-    of its files rejected as unreadable rather than failing the run."""
+    """Read shard by shard; a shard whose task still fails after its retries is read again
+    file by file, so that a lasting error rejects only the file that has it."""
     futures = [(part, read_shard.submit(part, max_bytes)) for part in shard(files, shard_size)]
     batches: list[Batch[RawDocument]] = []
     for part, future in futures:
         result = future.result(raise_on_failure=False)
-        if isinstance(result, Batch):
-            batches.append(result)
-            continue
-        detail = f"read failed after retries: {result}"
-        rejected = [
-            Rejection(path=f.path, reason=RejectReason.UNREADABLE, detail=detail) for f in part
-        ]
-        batches.append(Batch([], rejected))
+        batches.append(result if isinstance(result, Batch) else read_each(part, max_bytes))
     return batches
 
 
@@ -78,7 +71,7 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     clock = StageClock()
     with clock.stage("discover"):
-        discovery = discover_task(input_dir)
+        discovery = discover_task(input_dir, out_dir)
     with clock.stage("read"):
         raw = read_files(discovery.files, options.shard_size, options.max_bytes)
     with clock.stage("decode"):

@@ -26,7 +26,7 @@ PERMANENT_ERRNOS = frozenset(
     {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG}
 )
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device"}
-_KINDS |= {stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
+_KINDS[stat.S_IFBLK] = "a device"
 
 
 @dataclass
@@ -38,26 +38,43 @@ class Discovery:
         self.rejected.append(Rejection(path=path, reason=reason, detail=detail))
 
 
-def find_input_files(root: Path) -> Discovery:
+def find_input_files(root: Path, exclude: Path | None = None) -> Discovery:
     """Every file below `root` in relative-path order, following linked folders once.
 
     A folder is read under its own path: a link to a folder inside the input (an alias) or
     to a folder that contains the link (a loop) is rejected instead of followed, so every
     file is read under exactly one path. Links to folders outside the input are followed.
+    `exclude` (the run's output folder, when it lies inside the input) is not read.
     """
     found = Discovery()
     real_folders = {
-        Path(folder).resolve(): Path(folder).relative_to(root).as_posix()
+        Path(folder).resolve(): display_name(Path(folder).relative_to(root).as_posix())
         for folder, _, _ in os.walk(root, followlinks=False)
     }
-    _walk(root, "", [root.resolve()], real_folders, found)
+    skipped = exclude.resolve() if exclude is not None else None
+    _walk(root, "", [root.resolve()], real_folders, found, skipped)
     found.files.sort(key=lambda file: file.path)
     found.rejected.sort(key=lambda rejection: rejection.path)
     return found
 
 
+def display_name(name: str) -> str:
+    r"""A file name as text: bytes that are not UTF-8 (kept by Python as surrogates, which
+    JSON cannot hold) are shown as escapes.
+
+    >>> display_name("caf\udce9.txt")
+    'caf\\xe9.txt'
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _walk(
-    folder: Path, prefix: str, chain: list[Path], folders: dict[Path, str], found: Discovery
+    folder: Path,
+    prefix: str,
+    chain: list[Path],
+    folders: dict[Path, str],
+    found: Discovery,
+    skipped: Path | None,
 ) -> None:
     """Walk `folder`; `chain` holds the real paths from the root down, `folders` the real
     path of every folder read so far (or to be read under its own path)."""
@@ -68,14 +85,17 @@ def _walk(
         found.reject(prefix.rstrip("/") or ".", RejectReason.UNREADABLE, detail)
         return
     for entry in entries:
-        relative = f"{prefix}{entry.name}"
+        relative = f"{prefix}{display_name(entry.name)}"
         location = Path(entry.path)
         if not _is_folder(entry):
             found.files.append(InputFile(path=relative, location=str(location.absolute())))
             continue
         real = location.resolve()
+        if real == skipped:
+            continue
         if not entry.is_symlink():
-            _walk(location, f"{relative}/", [*chain, real], folders, found)
+            folders.setdefault(real, relative)
+            _walk(location, f"{relative}/", [*chain, real], folders, found, skipped)
         elif real in chain:
             detail = f"links back to the folder '{folders.get(real, '.')}' that contains it"
             found.reject(relative, RejectReason.SYMLINK_LOOP, detail)
@@ -84,7 +104,7 @@ def _walk(
             found.reject(relative, RejectReason.DUPLICATE_LINK, detail)
         else:
             folders[real] = relative
-            _walk(location, f"{relative}/", [*chain, real], folders, found)
+            _walk(location, f"{relative}/", [*chain, real], folders, found, skipped)
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -122,9 +142,27 @@ def _describe(error: OSError) -> str:
     return f"cannot read: {reason} (errno {error.errno})"
 
 
+def read_each(files: list[InputFile], max_bytes: int) -> Batch[RawDocument]:
+    """Read file by file, after a shard's task failed even with retries: one file's lasting
+    error rejects that file only."""
+    documents: list[RawDocument] = []
+    rejected: list[Rejection] = []
+    for file in files:
+        try:
+            documents.append(read_document(file, max_bytes))
+        except RejectedError as error:
+            rejected.append(Rejection(path=file.path, reason=error.reason, detail=error.detail))
+        except TransientError as error:
+            detail = f"read failed after retries: {error}"
+            rejected.append(
+                Rejection(path=file.path, reason=RejectReason.UNREADABLE, detail=detail)
+            )
+    return Batch(documents, rejected)
+
+
 @stage_task("discover", io=True)
-def discover_task(root: str) -> Discovery:
-    return find_input_files(Path(root))
+def discover_task(root: str, exclude: str) -> Discovery:
+    return find_input_files(Path(root), Path(exclude))
 
 
 @stage_task("read", io=True)

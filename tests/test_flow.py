@@ -16,7 +16,7 @@ from flows.options import IngestOptions
 from tasks.errors import TransientError
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
-from tasks.read import read_shard
+from tasks.read import read_document, read_shard
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
@@ -129,22 +129,26 @@ def test_every_input_is_accounted_for(tmp_path: Path) -> None:
     assert (legacy["source"]["encoding"], legacy["date"]) == ("cp1252", "2025-05-17")
 
 
-def test_read_retries_then_rejects_the_shard(
+def test_read_retries_then_rejects_only_the_failing_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     attempts: list[str] = []
+    real_read = read_document
 
     def flaky(file: InputFile, max_bytes: int) -> RawDocument:
         attempts.append(file.path)
-        raise TransientError(f"{file.path}: Input/output error")
+        if file.path == VARIANT_SEED:
+            raise TransientError(f"{file.path}: Input/output error")
+        return real_read(file, max_bytes)
 
     monkeypatch.setattr("tasks.read.read_document", flaky)
     monkeypatch.setattr("flows.ingest.read_shard", read_shard.with_options(retry_delay_seconds=0))
     summary = ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
-    assert len(attempts) == 1 + read_shard.retries  # first try stops at the first file
-    assert summary.rejected_by_reason == {"unreadable": 2}
-    first = _lines(tmp_path / "rejected.jsonl")[0]
-    assert first["detail"] == f"read failed after retries: {VARIANT_SEED}: Input/output error"
+    # The shard's task stops at the failing file, 1 + 3 retries; then file by file.
+    assert attempts == [VARIANT_SEED] * (1 + read_shard.retries) + [VARIANT_SEED, SOURCE_SEED]
+    assert (summary.records, summary.rejected_by_reason) == (1, {"unreadable": 1})
+    (rejection,) = _lines(tmp_path / "rejected.jsonl")
+    assert rejection["detail"] == f"read failed after retries: {VARIANT_SEED}: Input/output error"
 
 
 def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:

@@ -154,3 +154,25 @@ def test_transient_errors_are_raised_for_a_retry(
     with pytest.raises(TransientError) as caught:
         read_document(_file(tmp_path, "flaky.txt"), 100)
     assert str(caught.value) == "flaky.txt: cannot read: Input/output error (errno 5)"
+
+
+def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path) -> None:
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"x")
+    (file,) = find_input_files(tmp_path).files
+    assert file.path == "caf\\xe9.txt"
+    assert read_document(file, 100).data == b"x"  # the real name is still used to read
+
+
+def test_a_folder_reached_by_two_links_is_read_once(tmp_path: Path) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    _tree(outside, "sub/c.txt")
+    (tmp_path / "linked").symlink_to(outside)
+    (tmp_path / "linked2").symlink_to(outside / "sub")
+    found = find_input_files(tmp_path)
+    assert [f.path for f in found.files] == ["linked/sub/c.txt"]
+    assert [(r.path, r.reason.value) for r in found.rejected] == [("linked2", "duplicate_link")]
+
+
+def test_the_output_folder_inside_the_input_is_not_read(tmp_path: Path) -> None:
+    _tree(tmp_path, "a.txt", "out/articles.jsonl")
+    assert [f.path for f in find_input_files(tmp_path, tmp_path / "out").files] == ["a.txt"]
