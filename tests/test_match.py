@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
+import tasks.match.assign as assign_module
 from tasks.match.align import align_sentences, align_words
 from tasks.match.assign import Thresholds, Units, assign_variants, punctuation_lost
-from tasks.match.candidates import CandidateIndex
+from tasks.match.candidates import Candidate, CandidateIndex
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.match.units import content_words, sentences, words
 from tasks.models import RejectReason
@@ -148,11 +149,11 @@ def test_common_word_variant_falls_back_to_its_rarest_words(
 
 
 def test_word_order_only_where_punctuation_is_lost() -> None:
-    run_on = Units.of(STORY.replace(".", "").replace("\n\n", " "))
-    normal = Units.of(STORY)
+    run_on = Units(STORY.replace(".", "").replace("\n\n", " "))
+    normal = Units(STORY)
     assert punctuation_lost(run_on, normal)
     assert not punctuation_lost(normal, normal)
-    assert not punctuation_lost(Units.of(OTHER_STORY), normal)
+    assert not punctuation_lost(Units(OTHER_STORY), normal)
 
 
 def test_equal_scores_are_ordered_by_index_similarity() -> None:
@@ -173,3 +174,31 @@ def test_templated_items_are_told_apart_by_their_titles() -> None:
     variant = parsed("v", notice + "\n\nRead more…", title="BIC CORP SETS QUARTERLY")
     (match,) = assign_variants(sources, [variant]).matches
     assert (match.source, match.margin) == ("bic", 0.0)  # equal bodies: the title decides
+
+
+def test_a_failing_variant_is_rejected_and_the_others_go_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_score = assign_module._score
+
+    def failing(variant: Units, source: Units, candidate: Candidate) -> object:
+        if "Zebras" in variant.text:
+            raise RuntimeError("boom")
+        return real_score(variant, source, candidate)
+
+    monkeypatch.setattr(assign_module, "_score", failing)
+    sources = [parsed("s1", STORY, DAY)]
+    variants = [parsed("bad", "Zebras of Kettleby escaped."), parsed("good", STORY)]
+    assignment = assign_variants(sources, variants)
+    assert [m.variant for m in assignment.matches] == ["good"]
+    assert [(r.path, r.reason.value, r.detail) for r in assignment.rejected] == [
+        ("bad", "internal_error", "RuntimeError: boom")
+    ]
+
+
+def test_huge_texts_are_compared_by_a_bounded_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tasks.match.align.MAX_SENTENCES", 3)
+    monkeypatch.setattr("tasks.match.align.MAX_WORDS", 3)
+    many = [f"sentence number {n} here" for n in range(50)]
+    assert align_sentences(many, many).pairs == ((0, 0), (1, 1), (2, 2))
+    assert align_words(many, many).pairs == ((0, 0), (1, 1), (2, 2))

@@ -29,6 +29,10 @@ SENTENCE_MIN_SIMILARITY = 60.0
 # A sentence this alike is a copy (edits change a word or two; another article's sentence
 # on the same event scores 60-70 at most in the BBC corpus).
 VERBATIM_SIMILARITY = 95.0
+# Alignments cost memory in (variant units x source units): texts longer than this are
+# compared by their first units only (2,000 sentences is ~40 articles; 20,000 words ~50).
+MAX_SENTENCES = 2_000
+MAX_WORDS = 20_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ def align_sentences(variant: list[str], source: list[str]) -> Alignment:
     >>> swapped.score, swapped.pairs
     (100.0, ((0, 2), (1, 0), (2, 1)))
     """
+    variant, source = variant[:MAX_SENTENCES], source[:MAX_SENTENCES]
     if not variant or not source:
         return Alignment(0.0, ())
     similarity = process.cdist(
@@ -119,6 +124,7 @@ def align_words(variant: list[str], source: list[str]) -> Alignment:
     >>> align_words(["sheriff", "urged", "calm", "today"], ["sheriff", "calm", "urged"])
     Alignment(score=50.0, pairs=((0, 0), (1, 2)))
     """
+    variant, source = variant[:MAX_WORDS], source[:MAX_WORDS]
     if not variant:
         return Alignment(0.0, ())
     pairs = tuple(

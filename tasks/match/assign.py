@@ -41,10 +41,6 @@ class Units:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    @classmethod
-    def of(cls, text: str) -> Units:
-        return cls(text)
-
     @cached_property
     def sentences(self) -> Segments:
         return sentences(self.text)
@@ -70,7 +66,7 @@ class SourceUnits:
 
     def __getitem__(self, number: int) -> Units:
         if number not in self._units:
-            self._units[number] = Units.of(self._sources[number].body)
+            self._units[number] = Units(self._sources[number].body)
         return self._units[number]
 
 
@@ -82,6 +78,10 @@ class Thresholds:
     def of(self, scored: Scored) -> float:
         return self.word_order if scored.by_words else self.sentences
 
+    def excess(self, scored: Scored) -> float:
+        """Points above the threshold of the measure that scored it (negative: below)."""
+        return scored.score - self.of(scored)
+
 
 def assign_variants(
     sources: Sequence[ParsedDocument],
@@ -91,46 +91,64 @@ def assign_variants(
 ) -> Assignment:
     """Score each variant against its `candidates` nearest sources; keep the best when it
     reaches the threshold of the measure that scored it, reject the rest with reason
-    `no_matching_source` and the scores as evidence."""
+    `no_matching_source` and the scores as evidence. A variant whose matching fails (a bug)
+    is rejected as `internal_error`; the others go on."""
     index = CandidateIndex([lookup_text(source) for source in sources])
     source_units = SourceUnits(sources)
     matches: list[Match] = []
     rejected: list[Rejection] = []
     for variant in variants:
-        variant_units = Units.of(variant.body)
-        scored = sorted(
-            (
-                _score(variant_units, source_units[candidate.source], candidate)
-                for candidate in index.top(lookup_text(variant), candidates)
-            ),
-            key=lambda item: (-item.score, -item.similarity, sources[item.source].path),
-        )
-        evidence = [
-            CandidateScore(source=sources[item.source].path, score=item.score) for item in scored
-        ]
-        if scored and scored[0].score >= thresholds.of(scored[0]):
-            best = scored[0]
-            runner_up = evidence[1] if len(evidence) > 1 else None
-            alignment = describe_alignment(
-                variant_units.segments(best.by_words),
-                source_units[best.source].segments(best.by_words),
-                best.alignment.pairs,
+        try:
+            decided = _decide(variant, sources, index, source_units, thresholds, candidates)
+        except Exception as error:  # one variant's bug must not cost the run
+            detail = f"{type(error).__name__}: {error}"
+            decided = Rejection(
+                path=variant.path, reason=RejectReason.INTERNAL_ERROR, detail=detail
             )
-            matches.append(
-                Match(
-                    variant=variant.path,
-                    source=evidence[0].source,
-                    score=best.score,
-                    measure="word_order" if best.by_words else "sentences",
-                    margin=round(best.score - (runner_up.score if runner_up else 0.0), 2),
-                    runner_up=runner_up,
-                    alignment=alignment,
-                )
-            )
-        else:
-            limit = thresholds.of(scored[0]) if scored else thresholds.sentences
-            rejected.append(_no_match(variant.path, evidence, limit, len(sources)))
+        (matches if isinstance(decided, Match) else rejected).append(decided)  # type: ignore[arg-type]
     return Assignment(matches, rejected)
+
+
+def _decide(
+    variant: ParsedDocument,
+    sources: Sequence[ParsedDocument],
+    index: CandidateIndex,
+    source_units: SourceUnits,
+    thresholds: Thresholds,
+    candidates: int,
+) -> Match | Rejection:
+    """Candidates are ranked by how far they clear the threshold of the measure that scored
+    them, so that scores of the two measures are never compared raw."""
+    variant_units = Units(variant.body)
+    scored = sorted(
+        (
+            _score(variant_units, source_units[candidate.source], candidate)
+            for candidate in index.top(lookup_text(variant), candidates)
+        ),
+        key=lambda item: (-thresholds.excess(item), -item.similarity, sources[item.source].path),
+    )
+    evidence = [
+        CandidateScore(source=sources[item.source].path, score=item.score) for item in scored
+    ]
+    if not scored or thresholds.excess(scored[0]) < 0:
+        limit = thresholds.of(scored[0]) if scored else thresholds.sentences
+        return _no_match(variant.path, evidence, limit, len(sources))
+    best = scored[0]
+    runner_up = scored[1] if len(scored) > 1 else None
+    margin = thresholds.excess(best) - thresholds.excess(runner_up) if runner_up else best.score
+    return Match(
+        variant=variant.path,
+        source=evidence[0].source,
+        score=best.score,
+        measure="word_order" if best.by_words else "sentences",
+        margin=round(margin, 2),
+        runner_up=evidence[1] if runner_up else None,
+        alignment=describe_alignment(
+            variant_units.segments(best.by_words),
+            source_units[best.source].segments(best.by_words),
+            best.alignment.pairs,
+        ),
+    )
 
 
 def lookup_text(document: ParsedDocument) -> str:
