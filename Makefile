@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 ingest: $(STAMP)
-	$(BIN)/copydesk ingest $(INPUT) --out $(OUT)
+	$(BIN)/copydesk ingest "$(INPUT)" --out "$(OUT)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -35,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/matching_scale.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) "$(OUT)" .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from prefect import Task, flow
+from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.options import IngestOptions
@@ -98,12 +98,15 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
         rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
         timings=clock.timings,
         input=str(Path(input_dir).absolute()),
-        settings=options.model_dump(mode="json"),
+        settings=options.model_copy(update={"today": rules.today}).model_dump(mode="json"),
     )
     summary = write_task(out_dir, opaque(records), opaque(rejected), summary)
-    create_markdown_artifact(
-        markdown=to_markdown(summary_rows(summary)),
-        key="copydesk-ingest-summary",
-        description=f"copydesk ingest of {input_dir} into {out_dir}",
-    )
+    try:  # the outputs are written: a failing artifact must not fail the run
+        create_markdown_artifact(
+            markdown=to_markdown(summary_rows(summary)),
+            key="copydesk-ingest-summary",
+            description=f"copydesk ingest of {input_dir} into {out_dir}",
+        )
+    except Exception as error:
+        get_run_logger().warning("could not publish the summary artifact: %s", error)
     return summary

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from ftfy import TextFixerConfig, fix_and_explain
 
 from tasks.batch import Batch, map_batch
-from tasks.models import CleanDocument, DecodedDocument, Fix, Provenance
+from tasks.errors import RejectedError
+from tasks.models import CleanDocument, DecodedDocument, Fix, Provenance, RejectReason
 from tasks.runtime import stage_task
 
 FTFY_CONFIG = TextFixerConfig(
@@ -151,6 +152,9 @@ def clean_text(text: str) -> tuple[str, list[Fix]]:
 
 def clean_document(document: DecodedDocument) -> CleanDocument:
     text, fixes = clean_text(document.text)
+    if not text:
+        detail = "no text left after cleaning (only invisible or control characters)"
+        raise RejectedError(RejectReason.EMPTY, detail)
     origin = Provenance(
         path=document.path,
         sha256=document.sha256,

@@ -8,9 +8,12 @@ with the same strict date reader.
 
 from __future__ import annotations
 
+import re
+
 FENCE = "---"
 FENCE_ENDS = ("---", "...")
 MAX_FRONT_MATTER_LINES = 40
+_KEY = re.compile(r"[A-Za-z_][\w-]*")
 
 
 def _unquote(value: str) -> str:
@@ -28,6 +31,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     ({}, '--- not a fence\nBody.')
     >>> split_front_matter("---\nno closing fence")
     ({}, '---\nno closing fence')
+    >>> split_front_matter("---\nA paragraph.\n---\nRest.")
+    ({}, '---\nA paragraph.\n---\nRest.')
     """
     lines = text.split("\n")
     if lines[0].strip() != FENCE:
@@ -37,7 +42,10 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
             fields: dict[str, str] = {}
             for line in lines[1:end]:
                 key, separator, value = line.partition(":")
-                if separator and key.strip():
-                    fields[key.strip().lower()] = _unquote(value.strip())
+                if not line.strip():
+                    continue
+                if not (separator and _KEY.fullmatch(key.strip())):
+                    return {}, text  # prose between two rules, not front matter
+                fields[key.strip().lower()] = _unquote(value.strip())
             return fields, "\n".join(lines[end + 1 :]).strip("\n")
     return {}, text

@@ -5,7 +5,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tasks.clean import clean_document, clean_text
-from tasks.models import DecodedDocument, Fix
+from tasks.errors import RejectedError
+from tasks.models import DecodedDocument, Fix, RejectReason
 
 FTFY_LATIN1 = [Fix(action="encode", parameter="latin-1"), Fix(action="decode", parameter="utf-8")]
 
@@ -98,3 +99,15 @@ def test_clean_document_carries_provenance() -> None:
             {"action": "copydesk", "parameter": "normalize_paragraphs"},
         ],
     }
+
+
+def test_a_document_of_invisible_characters_is_empty() -> None:
+    decoded = DecodedDocument(
+        path="x.txt", sha256="a" * 64, encoding="utf-8", encoding_reason="why", text="\u200b\x07"
+    )
+    with pytest.raises(RejectedError) as caught:
+        clean_document(decoded)
+    assert (caught.value.reason, caught.value.detail) == (
+        RejectReason.EMPTY,
+        "no text left after cleaning (only invisible or control characters)",
+    )

@@ -116,7 +116,7 @@ def test_unrecognized_values(value: str) -> None:
         read_date_value(value)
 
 
-def test_unknown_month_name_is_impossible_not_silent() -> None:
-    with pytest.raises(ImpossibleDateError) as caught:
+def test_unknown_month_name_is_unrecognized() -> None:
+    with pytest.raises(UnrecognizedDateError) as caught:
         read_date_value("15 Foo 2025")
-    assert str(caught.value) == "impossible date '15 Foo 2025': unknown month name 'Foo'"
+    assert str(caught.value) == "unrecognized date '15 Foo 2025': unknown month name 'Foo'"

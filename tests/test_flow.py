@@ -61,6 +61,11 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
     assert (tmp_path / "rejected.jsonl").read_bytes() == b""
     run = json.loads((tmp_path / "run.json").read_text())
     assert run["inputs"] == 2 and run["records"] == 1
+    assert run["input"] == str(SEEDS)
+    assert run["settings"] == {
+        "threshold": 50.0, "word_order_threshold": 38.0, "shard_size": 256,
+        "ambiguous_dates": "dmy", "max_bytes": 10 * 1024 * 1024, "today": TODAY.isoformat(),
+    }  # fmt: skip
     assert [t["stage"] for t in run["timings"]] == [
         "discover",
         "read",
@@ -73,8 +78,9 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
 
 
 def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
+    """Also across shard sizes: one shard per file must give what one shard for all gives."""
     ingest_flow(str(SEEDS), str(tmp_path / "one"), OPTIONS)
-    ingest_flow(str(SEEDS), str(tmp_path / "two"), OPTIONS)
+    ingest_flow(str(SEEDS), str(tmp_path / "two"), OPTIONS.model_copy(update={"shard_size": 1}))
     for name in ("articles.jsonl", "rejected.jsonl"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 

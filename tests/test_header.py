@@ -98,6 +98,7 @@ def test_header_forms(text: str, date: dt.date, raw: str, rest: str) -> None:
         "Dateline: Boston\n\nBody.",
         "Title\n\nOne.\n\nTwo.\n\nDate: 2025-05-15",  # deeper than the header lines
         "The date 2025-05-15 was chosen.\n\nBody.",
+        "Date 12 Smith 2020 was a good night.\n\nBody.",  # not a month: ordinary text
         "Body only.",
     ],
 )

@@ -52,6 +52,10 @@ class AmbiguousDateError(ValueError):
     pass
 
 
+class UnknownMonthError(ValueError):
+    """A word stands where a month name would: the value is not a date in English."""
+
+
 @dataclass(frozen=True)
 class Reading:
     date: dt.date
@@ -73,7 +77,7 @@ def _month(parts: dict[str, str]) -> int:
         return int(parts["month"])
     number = MONTHS.get(parts["month_name"].lower())
     if number is None:
-        raise ValueError(f"unknown month name {parts['month_name']!r}")
+        raise UnknownMonthError(f"unknown month name {parts['month_name']!r}")
     return number
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tasks.dates.forms import FORMS, AmbiguousDateError, DateOrder, Reading
+from tasks.dates.forms import FORMS, AmbiguousDateError, DateOrder, Reading, UnknownMonthError
 
 EARLIEST = dt.date(1800, 1, 1)
 
@@ -62,6 +62,8 @@ def read_date_value(value: str, order: DateOrder = DateOrder.DMY) -> DateValue:
         reading = builder(parts, order)
     except AmbiguousDateError as error:
         raise ImpossibleDateError(f"{error} in {value.strip()!r}") from None
+    except UnknownMonthError as error:
+        raise UnrecognizedDateError(f"unrecognized date {value.strip()!r}: {error}") from None
     except ValueError as error:
         raise ImpossibleDateError(f"impossible date {found.group(0)!r}: {error}") from None
     return DateValue(reading, found.end())
