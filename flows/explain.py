@@ -3,7 +3,10 @@ rejection, told from the run's own output (no Prefect, no re-run)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 from tasks.models import ArticleRecord, Rejection, RunSummary, VariantRef
@@ -22,15 +25,23 @@ class RunOutput:
 
     @classmethod
     def load(cls, out: Path) -> RunOutput:
-        """Raise FileNotFoundError when `out` holds no complete copydesk output."""
+        """Raise FileNotFoundError when `out` holds no copydesk output, ValueError when it is
+        damaged or its files do not belong together (a run was killed between renames)."""
         summary = RunSummary.model_validate_json((out / RUN).read_text(encoding="utf-8"))
-        lines = (out / ARTICLES).read_text(encoding="utf-8").splitlines()
-        records = [ArticleRecord.model_validate_json(line) for line in lines]
-        rejected = [
-            Rejection.model_validate_json(line)
-            for line in (out / REJECTED).read_text(encoding="utf-8").splitlines()
-        ]
+        data = {name: (out / name).read_bytes() for name in (ARTICLES, REJECTED)}
+        for name, content in data.items():
+            expected = summary.outputs.get(name)
+            if expected is not None and hashlib.sha256(content).hexdigest() != expected.sha256:
+                raise ValueError(f"{name} is not the one {RUN} names (an interrupted run?)")
+        records = [ArticleRecord.model_validate_json(line) for line in _lines(data[ARTICLES])]
+        rejected = [Rejection.model_validate_json(line) for line in _lines(data[REJECTED])]
         return cls(summary, records, rejected)
+
+
+def _lines(content: bytes) -> list[str]:
+    """JSON Lines split on "\n" only: JSON leaves U+2028 and U+0085 unescaped, and
+    str.splitlines() would cut a record at them."""
+    return [line for line in content.decode("utf-8").split("\n") if line]
 
 
 def ranges(numbers: list[int]) -> str:
@@ -40,23 +51,22 @@ def ranges(numbers: list[int]) -> str:
     >>> ranges([])
     'none'
     """
-    parts: list[str] = []
-    for number in numbers:
-        if parts and number == int(parts[-1].rsplit("-", 1)[-1]) + 1:
-            parts[-1] = f"{parts[-1].split('-')[0]}-{number}"
-        else:
-            parts.append(str(number))
+    runs = [
+        [number for _, number in run]
+        for _, run in groupby(enumerate(numbers), key=lambda pair: pair[1] - pair[0])
+    ]
+    parts = [f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
     return ", ".join(parts) or "none"
 
 
 def stored_path(file: str, run: RunOutput) -> str:
-    """The run's name for `file`: as given, or relative to the run's input folder."""
+    """The run's name for `file`: as given, or relative to the run's input folder (without
+    resolving links, which the run read under the link's own path)."""
     given = Path(file)
     if given.exists() and run.summary.input:
-        try:
-            return given.resolve().relative_to(Path(run.summary.input).resolve()).as_posix()
-        except ValueError:
-            pass
+        relative = os.path.relpath(given.absolute(), run.summary.input)
+        if not relative.startswith(".."):
+            return Path(relative).as_posix()
     return given.as_posix()
 
 

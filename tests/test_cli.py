@@ -99,6 +99,24 @@ def test_explain_needs_a_run_output(capsys: pytest.CaptureFixture[str], tmp_path
     assert err.startswith(f"copydesk: error: '{tmp_path}' holds no valid copydesk output: ")
 
 
+def test_explain_refuses_files_that_do_not_belong_together(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tasks.models import RunSummary
+    from tasks.write import write_outputs
+
+    summary = RunSummary(
+        inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[]
+    )
+    write_outputs(tmp_path, [], [], summary)
+    assert _run(capsys, "explain", "a.txt", "--in", str(tmp_path))[0] == 1  # valid, not found
+    (tmp_path / "articles.jsonl").write_text("{}\n")  # as if a later run was cut short
+    assert _run(capsys, "explain", "a.txt", "--in", str(tmp_path)) == (
+        2, "", f"copydesk: error: '{tmp_path}' holds no valid copydesk output: "
+        "articles.jsonl is not the one run.json names (an interrupted run?)\n",
+    )  # fmt: skip
+
+
 def test_schema_validates_a_real_record() -> None:
     """The published schema describes what is written, variants' evidence included."""
     import jsonschema

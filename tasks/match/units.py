@@ -9,9 +9,9 @@ from rapidfuzz.utils import default_process
 
 _WORD = re.compile(r"\w\w+")
 # A sentence ends at . ! ? (and any closing quotes or brackets) before whitespace and a
-# capital, digit or opening quote. Abbreviations like "U.S. Immigration" split too early,
-# which costs nothing: both sides of a pair are split the same way.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# capital (in any script), digit or opening quote. Abbreviations like "U.S. Immigration"
+# split too early, which costs nothing: both sides of a pair are split the same way.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?\w)")
 
 
 def words(text: str) -> list[str]:
@@ -21,6 +21,22 @@ def words(text: str) -> list[str]:
     ['the', 'sheriff', 'cars']
     """
     return _WORD.findall(text.lower())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at sentence ends followed by a capital or digit, in any script.
+
+    >>> split_sentences("Москва заявила. Вчера всё было. Élysée said so. it went on")
+    ['Москва заявила.', 'Вчера всё было.', 'Élysée said so. it went on']
+    """
+    pieces: list[str] = []
+    for piece in _SENTENCE_BREAK.split(text):
+        start = piece.lstrip("\"'“‘([")[:1]
+        if pieces and start and not (start.isupper() or start.isdigit()):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -43,7 +59,7 @@ def sentences(text: str) -> Segments:
     paragraph_of: list[int] = []
     paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
     for number, paragraph in enumerate(paragraphs):
-        for sentence in _SENTENCE_BREAK.split(paragraph.replace("\n", " ")):
+        for sentence in split_sentences(paragraph.replace("\n", " ")):
             processed = " ".join(default_process(sentence).split())
             if processed:
                 texts.append(processed)
