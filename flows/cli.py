@@ -1,7 +1,8 @@
 """The `copydesk` command line.
 
-Exit codes: 0 success; 1 the run failed (one line on stderr says why); 2 usage error (bad
-arguments, missing input folder, unwritable output folder).
+Exit codes: 0 success; 1 the run failed (one line on stderr says why), or for `explain` the
+file is not an input of that run; 2 usage error (bad arguments, missing input folder,
+unwritable output folder, no valid output to explain).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Order matters. Strict UTF-8 goes first because valid UTF-8 is almost never an accident,
 while every byte string is "valid" cp1252 or latin-1; a detector asked first would happily
 call an English UTF-8 file cp1252. UTF-16 is only believed with a byte-order mark (without
-one, ASCII-heavy UTF-16 is indistinguishable from binary). Everything else is a Western
-single-byte file, the only legacy encodings news feeds in this domain send us.
+one, ASCII-heavy UTF-16 is indistinguishable from binary). Everything else goes to a
+detection constrained to the legacy encodings we support (charset.py).
 """
 
 from __future__ import annotations

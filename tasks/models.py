@@ -156,7 +156,10 @@ class Match(Model):
         description="What decided the score: in-order sentence alignment, or, for text whose "
         "punctuation OCR lost, the order of its content words."
     )
-    margin: Score = Field(description="Score minus the second-best candidate's score.")
+    margin: Score = Field(
+        description="How much further above its measure's threshold the best candidate is "
+        "than the runner-up (the score difference when one measure scored both)."
+    )
     runner_up: CandidateScore | None
     alignment: ParagraphAlignment
 
