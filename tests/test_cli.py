@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
+from flows.cli import build_parser, main, read_options
+from flows.options import IngestOptions
+from tasks.dates import DateOrder
 from tasks.models import ArticleRecord
 from tests.conftest import SEEDS
 
@@ -114,6 +116,35 @@ def test_explain_refuses_files_that_do_not_belong_together(
     assert _run(capsys, "explain", "a.txt", "--in", str(tmp_path)) == (
         2, "", f"copydesk: error: '{tmp_path}' holds no valid copydesk output: "
         "articles.jsonl is not the one run.json names (an interrupted run?)\n",
+    )  # fmt: skip
+
+
+def test_options_reach_the_run() -> None:
+    arguments = build_parser().parse_args(
+        [
+            "ingest", "in", "--out", "out", "--threshold", "60", "--word-order-threshold", "40",
+            "--ambiguous-dates", "mdy", "--max-bytes", "1000", "--shard-size", "7",
+        ]
+    )  # fmt: skip
+    assert read_options(arguments) == IngestOptions(
+        threshold=60, word_order_threshold=40, ambiguous_dates=DateOrder.MDY, max_bytes=1000,
+        shard_size=7,
+    )  # fmt: skip
+    assert (
+        read_options(build_parser().parse_args(["ingest", "in", "--out", "o"])) == IngestOptions()
+    )
+
+
+def test_a_failed_run_exits_1_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_flow(*args: object) -> None:
+        raise RuntimeError("outputs do not account for the inputs")
+
+    monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
+    monkeypatch.setattr("flows.ingest.ingest_flow", failing_flow)
+    assert _run(capsys, "ingest", str(SEEDS), "--out", str(tmp_path / "out")) == (
+        1, "", "copydesk: error: the run failed: RuntimeError: outputs do not account for the inputs\n"
     )  # fmt: skip
 
 

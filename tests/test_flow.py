@@ -13,6 +13,7 @@ import pytest
 from flows.cli import main
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
+from tasks.accounting import AccountingError
 from tasks.errors import TransientError
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
@@ -226,3 +227,18 @@ def test_explain_tells_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixtur
         "",
         f"copydesk: 'missing.txt' is not an input of the run in '{out}'\n",
     )
+
+
+def test_a_failed_run_leaves_the_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    def broken(*args: object) -> None:
+        raise AccountingError("outputs do not account for the inputs")
+
+    monkeypatch.setattr("flows.ingest.check_accounting", broken)
+    with pytest.raises(AccountingError):
+        ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
