@@ -33,7 +33,6 @@ from tasks.records import build_records_task
 from tasks.runtime import opaque
 from tasks.write import write_task
 
-In = TypeVar("In")
 Out = TypeVar("Out")
 
 
@@ -48,7 +47,7 @@ class StageClock:
         self.timings.append(StageTiming(stage=name, seconds=round(time.perf_counter() - start, 3)))
 
 
-def run_shards(stage: Task[..., Batch[Out]], batches: list[In], **kwargs: Any) -> list[Batch[Out]]:
+def run_shards(stage: Task[..., Batch[Out]], batches: list[Any], **kwargs: Any) -> list[Batch[Out]]:
     """Submit one task run per shard, then collect them in order."""
     futures = [stage.submit(opaque(batch), **kwargs) for batch in batches]
     return [future.result() for future in futures]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.utils import default_process
 
+from tasks.layout import split_paragraphs
+
 _WORD = re.compile(r"\w\w+")
 # A sentence ends at . ! ? (and any closing quotes or brackets) before whitespace and a
 # capital (in any script), digit or opening quote. Abbreviations like "U.S. Immigration"
@@ -57,7 +59,7 @@ def sentences(text: str) -> Segments:
     """
     texts: list[str] = []
     paragraph_of: list[int] = []
-    paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    paragraphs = split_paragraphs(text)
     for number, paragraph in enumerate(paragraphs):
         for sentence in split_sentences(paragraph.replace("\n", " ")):
             processed = " ".join(default_process(sentence).split())
@@ -95,7 +97,7 @@ def content_words(text: str) -> Segments:
     """
     texts: list[str] = []
     paragraph_of: list[int] = []
-    paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    paragraphs = split_paragraphs(text)
     for number, paragraph in enumerate(paragraphs):
         for word in words(paragraph):
             folded = _fold(word)
