@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 import tasks.match.assign as assign_module
-from tasks.match.align import align_sentences, align_words
-from tasks.match.assign import Thresholds, Units, assign_variants, punctuation_lost
+from tasks.match.align import Alignment, align_sentences, align_words
+from tasks.match.assign import Scored, Thresholds, Units, assign_variants, punctuation_lost
 from tasks.match.candidates import Candidate, CandidateIndex
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.match.units import content_words, sentences, words
@@ -202,3 +202,14 @@ def test_huge_texts_are_compared_by_a_bounded_prefix(monkeypatch: pytest.MonkeyP
     many = [f"sentence number {n} here" for n in range(50)]
     assert align_sentences(many, many).pairs == ((0, 0), (1, 1), (2, 2))
     assert align_words(many, many).pairs == ((0, 0), (1, 1), (2, 2))
+
+
+def test_margin_across_measures_stays_within_100() -> None:
+    no_pairs = Alignment(0.0, ())
+    best = Scored(95.0, 0.5, 0, no_pairs, by_words=True)
+    sentence_zero = Scored(0.0, 0.1, 1, no_pairs, by_words=False)
+    word_zero = Scored(0.0, 0.1, 1, no_pairs, by_words=True)
+    thresholds = Thresholds(sentences=50.0, word_order=38.0)
+    assert thresholds.margin(best, sentence_zero) == 100.0  # 57 - (-50) = 107, capped
+    assert thresholds.margin(best, word_zero) == 95.0  # one measure: the score difference
+    assert thresholds.margin(best, None) == 95.0

@@ -82,6 +82,14 @@ class Thresholds:
         """Points above the threshold of the measure that scored it (negative: below)."""
         return scored.score - self.of(scored)
 
+    def margin(self, best: Scored, runner_up: Scored | None) -> float:
+        """How much further above its threshold `best` is than `runner_up` (the plain score
+        difference within one measure). Across measures the excesses can differ by more than
+        100 (a word-order 95 over a sentence-scored 0); beyond 100 it says nothing more."""
+        if runner_up is None:
+            return best.score
+        return min(self.excess(best) - self.excess(runner_up), 100.0)
+
 
 def assign_variants(
     sources: Sequence[ParsedDocument],
