@@ -213,3 +213,13 @@ def test_margin_across_measures_stays_within_100() -> None:
     assert thresholds.margin(best, sentence_zero) == 100.0  # 57 - (-50) = 107, capped
     assert thresholds.margin(best, word_zero) == 95.0  # one measure: the score difference
     assert thresholds.margin(best, None) == 95.0
+
+
+def test_margin_across_measures_through_assignment() -> None:
+    """Best by word order, runner-up by sentences (its own sentences run on too)."""
+    ocr = STORY.replace(".", "").replace("\n\n", " ")
+    run_on_other = " ".join([OTHER_STORY] * 3).replace(".", "").replace("\n\n", " ")
+    sources = [parsed("s1", STORY, DAY), parsed("s2", run_on_other, DAY)]
+    (match,) = assign_variants(sources, [parsed("v", ocr)]).matches
+    assert (match.measure, match.runner_up and match.runner_up.source) == ("word_order", "s2")
+    assert match.margin == 100.0

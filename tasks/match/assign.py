@@ -143,7 +143,7 @@ def _decide(
         return _no_match(variant.path, evidence, limit, len(sources))
     best = scored[0]
     runner_up = scored[1] if len(scored) > 1 else None
-    margin = thresholds.excess(best) - thresholds.excess(runner_up) if runner_up else best.score
+    margin = thresholds.margin(best, runner_up)
     return Match(
         variant=variant.path,
         source=evidence[0].source,
