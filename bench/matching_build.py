@@ -10,14 +10,14 @@ Files get neutral shuffled names: nothing in a path hints at its role.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from matching_corpora import Article, OcrPair
 from matching_overlap import char_error_rate
 from matching_variants import GENERATORS
+from truth_file import read_truth, write_truth
 
 SEED = 4  # the issue's number: any fixed value keeps the corpus byte-identical across runs
 OCR_DISTRACTORS = 50
@@ -109,8 +109,8 @@ def plan_seeds(seeds_dir: Path) -> list[Planned]:
     ]
 
 
-def write_corpus(planned: list[Planned], corpus: Path, truth_path: Path) -> list[Truth]:
-    """Shuffle, name the files 00000.txt..., write them and truth.jsonl."""
+def write_files(planned: list[Planned], corpus: Path) -> list[Truth]:
+    """Shuffle, name the files 00000.txt..., write them; return their truth in path order."""
     order = sorted(planned, key=lambda p: (p.origin, p.role, p.kind))
     random.Random(SEED).shuffle(order)
     paths = {id(p): f"{number:05d}.txt" for number, p in enumerate(order)}
@@ -123,12 +123,15 @@ def write_corpus(planned: list[Planned], corpus: Path, truth_path: Path) -> list
         truths.append(
             Truth(paths[id(p)], p.role, p.kind, p.origin, p.topic, label, p.note, p.char_error_rate)
         )
-    truths.sort(key=lambda truth: truth.path)
-    lines = (json.dumps(asdict(truth), ensure_ascii=False) + "\n" for truth in truths)
-    truth_path.write_text("".join(lines), encoding="utf-8")
+    return sorted(truths, key=lambda truth: truth.path)
+
+
+def write_corpus(planned: list[Planned], corpus: Path, truth_path: Path) -> list[Truth]:
+    """The files and truth.jsonl."""
+    truths = write_files(planned, corpus)
+    write_truth(truth_path, truths)
     return truths
 
 
 def load_truth(truth_path: Path) -> list[Truth]:
-    with truth_path.open(encoding="utf-8") as handle:
-        return [Truth(**json.loads(line)) for line in handle]
+    return read_truth(truth_path, Truth)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matching_bbc import bbc_date
-from matching_build import Planned, Truth, generated, source
+from matching_build import Planned, Truth, generated, source, write_files
 from matching_corpora import Article, load_bbc
 from matching_variants import GENERATED_KINDS
 from reuters_corpus import load_stories, true_date
@@ -65,15 +65,4 @@ def write_share(
     documents: list[ScaleDocument], sources: int, share: float, corpus: Path
 ) -> list[Truth]:
     """Write the share's files under neutral names; return their truth."""
-    kept = [d.planned for d in documents if d.rank < share * sources]
-    kept.sort(key=lambda p: (p.origin, p.role, p.kind))
-    random.Random(SEED).shuffle(kept)
-    paths = {id(p): f"{number:05d}.txt" for number, p in enumerate(kept)}
-    source_path = {p.origin: paths[id(p)] for p in kept if p.role == "source"}
-    corpus.mkdir(parents=True, exist_ok=True)
-    truths: list[Truth] = []
-    for p in kept:
-        (corpus / paths[id(p)]).write_bytes(p.data)
-        label = source_path[p.label_origin] if p.label_origin else None
-        truths.append(Truth(paths[id(p)], p.role, p.kind, p.origin, p.topic, label, p.note))
-    return truths
+    return write_files([d.planned for d in documents if d.rank < share * sources], corpus)

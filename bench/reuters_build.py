@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import json
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from reuters_corpus import Story, normalize_words, true_date, true_time
+from truth_file import read_truth, write_truth
 
 SEED = 21578
 RAW_SHARE = 1 / 3  # the verbatim Reuters DATE form; malformed values always use it
@@ -144,12 +144,10 @@ def build_corpus(stories: list[Story], corpus: Path, truth_path: Path) -> list[T
     """Write every story's file and the truth file (one JSON object a line)."""
     corpus.mkdir(parents=True, exist_ok=True)
     truths = [build_file(story, corpus) for story in stories]
-    lines = (json.dumps(asdict(truth), ensure_ascii=False) + "\n" for truth in truths)
-    truth_path.write_text("".join(lines), encoding="utf-8")
+    write_truth(truth_path, truths)
     return truths
 
 
 def load_truth(truth_path: Path) -> list[Truth]:
     """The truth of an existing corpus (for ``--keep``)."""
-    with truth_path.open(encoding="utf-8") as handle:
-        return [Truth(**json.loads(line)) for line in handle]
+    return read_truth(truth_path, Truth)
