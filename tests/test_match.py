@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 
 import tasks.match.assign as assign_module
+import tasks.match.score as score_module
 from tasks.match.align import Alignment, align_sentences, align_words
-from tasks.match.assign import Scored, Thresholds, Units, assign_variants, punctuation_lost
+from tasks.match.assign import Thresholds, assign_variants
 from tasks.match.candidates import Candidate, CandidateIndex
+from tasks.match.score import Scored, Units, punctuation_lost
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.match.units import content_words, sentences, words
 from tasks.models import RejectReason
@@ -179,14 +181,14 @@ def test_templated_items_are_told_apart_by_their_titles() -> None:
 def test_a_failing_variant_is_rejected_and_the_others_go_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real_score = assign_module._score
+    real_score = score_module.score_candidate
 
     def failing(variant: Units, source: Units, candidate: Candidate) -> object:
         if "Zebras" in variant.text:
             raise RuntimeError("boom")
         return real_score(variant, source, candidate)
 
-    monkeypatch.setattr(assign_module, "_score", failing)
+    monkeypatch.setattr(assign_module, "score_candidate", failing)
     sources = [parsed("s1", STORY, DAY)]
     variants = [parsed("bad", "Zebras of Kettleby escaped."), parsed("good", STORY)]
     assignment = assign_variants(sources, variants)
@@ -223,3 +225,16 @@ def test_margin_across_measures_through_assignment() -> None:
     (match,) = assign_variants(sources, [parsed("v", ocr)]).matches
     assert (match.measure, match.runner_up and match.runner_up.source) == ("word_order", "s2")
     assert match.margin == 100.0
+
+
+def test_garbage_collection_resumes_after_matching() -> None:
+    import gc
+
+    assign_variants([parsed("s1", STORY, DAY)], [parsed("v", STORY)])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assign_variants([parsed("s1", STORY, DAY)], [parsed("v", STORY)])
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -2,72 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 
-from tasks.match.align import Alignment, align_sentences, align_words
-from tasks.match.candidates import Candidate, CandidateIndex
+from tasks.match.candidates import CandidateIndex
 from tasks.match.explain import describe_alignment
+from tasks.match.score import Scored, SourceUnits, Units, lookup_text, score_candidate
 from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
-from tasks.match.units import Segments, content_words, sentences
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 from tasks.runtime import stage_task
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
-# Word order is used where a variant's sentences are this much longer than the source's
-# (all 49 real OCR pairs in Overproof that need it are at 1.38 or more; copies are near 1).
-RUN_ON_RATIO = 1.3
 
 
 @dataclass(frozen=True)
 class Assignment:
     matches: list[Match]
     rejected: list[Rejection]
-
-
-@dataclass(frozen=True)
-class Scored:
-    score: float
-    similarity: float  # the candidate index's, to order equal scores
-    source: int  # index into the sources
-    alignment: Alignment
-    by_words: bool  # which measure won: decides which units `alignment` pairs up
-
-
-class Units:
-    """What a text is compared by: its sentences and (only when needed) its content words."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @cached_property
-    def sentences(self) -> Segments:
-        return sentences(self.text)
-
-    @cached_property
-    def words(self) -> Segments:
-        return content_words(self.text)
-
-    def segments(self, words: bool) -> Segments:
-        return self.words if words else self.sentences
-
-    def mean_sentence_words(self) -> float:
-        texts = self.sentences.texts
-        return sum(len(text.split()) for text in texts) / len(texts) if texts else 0.0
-
-
-class SourceUnits:
-    """Each source's units, computed once, on first use."""
-
-    def __init__(self, sources: Sequence[ParsedDocument]) -> None:
-        self._sources = sources
-        self._units: dict[int, Units] = {}
-
-    def __getitem__(self, number: int) -> Units:
-        if number not in self._units:
-            self._units[number] = Units(self._sources[number].body)
-        return self._units[number]
 
 
 @dataclass(frozen=True)
@@ -101,6 +54,32 @@ def assign_variants(
     reaches the threshold of the measure that scored it, reject the rest with reason
     `no_matching_source` and the scores as evidence. A variant whose matching fails (a bug)
     is rejected as `internal_error`; the others go on."""
+    with paused_garbage_collection():
+        return _assign_all(sources, variants, thresholds, candidates)
+
+
+@contextmanager
+def paused_garbage_collection() -> Iterator[None]:
+    """Matching allocates millions of short-lived tuples and lists that form no cycles,
+    while the whole corpus stays in memory: every full collection walks all of it, which
+    costs ~18 % of the stage at 21k documents and grows with the corpus. Reference counting
+    still frees everything; the cyclic collector resumes afterwards (and was never off if
+    it was off before)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _assign_all(
+    sources: Sequence[ParsedDocument],
+    variants: Sequence[ParsedDocument],
+    thresholds: Thresholds,
+    candidates: int,
+) -> Assignment:
     index = CandidateIndex([lookup_text(source) for source in sources])
     source_units = SourceUnits(sources)
     matches: list[Match] = []
@@ -130,7 +109,7 @@ def _decide(
     variant_units = Units(variant.body)
     scored = sorted(
         (
-            _score(variant_units, source_units[candidate.source], candidate)
+            score_candidate(variant_units, source_units[candidate.source], candidate)
             for candidate in index.top(lookup_text(variant), candidates)
         ),
         key=lambda item: (-thresholds.excess(item), -item.similarity, sources[item.source].path),
@@ -157,32 +136,6 @@ def _decide(
             best.alignment.pairs,
         ),
     )
-
-
-def lookup_text(document: ParsedDocument) -> str:
-    """What the candidate index sees: the title too. Templated wire items ("Qtly div 15 cts
-    vs 15 cts prior") differ only by the company in their headline; scores are computed on
-    bodies, and equal scores are ordered by this lookup's similarity."""
-    return f"{document.title}\n\n{document.body}" if document.title else document.body
-
-
-def punctuation_lost(variant: Units, source: Units) -> bool:
-    """Whether the variant's sentences run on: OCR dropped the full stops. Only then is word
-    order used: for a text with intact sentences, sentence alignment is the sharper test,
-    and word order would let another article on the same event, sharing names in the same
-    order, score as a copy."""
-    return variant.mean_sentence_words() >= RUN_ON_RATIO * source.mean_sentence_words()
-
-
-def _score(variant: Units, source: Units, candidate: Candidate) -> Scored:
-    """Sentence alignment; where the variant's punctuation is lost, the better of it and the
-    word-order measure (see align.py)."""
-    by_sentences = align_sentences(variant.sentences.texts, source.sentences.texts)
-    if punctuation_lost(variant, source):
-        by_words = align_words(variant.words.texts, source.words.texts)
-        if by_words.score > by_sentences.score:
-            return Scored(by_words.score, candidate.similarity, candidate.source, by_words, True)
-    return Scored(by_sentences.score, candidate.similarity, candidate.source, by_sentences, False)
 
 
 def _no_match(
