@@ -101,31 +101,42 @@ def _outcomes(result: Evaluation, truth: Truth) -> list[Outcome]:
 def _score_source(result: Evaluation, truth: Truth, record: Record) -> None:
     for outcome in _outcomes(result, truth):
         outcome.sources += 1
-    date_ok = record["date"] == truth.date
-    result.date_by_form[truth.form].add(date_ok)
-    if truth.malformed:
-        result.malformed.add(date_ok)
-    if not date_ok:
-        result.date_mismatches.add(
-            f"`{truth.path}` {truth.form} raw `{truth.raw_date}` (header read as "
-            f"`{record['date_raw']}`): got {record['date']}, want {truth.date}"
-        )
+    _tally(
+        truth,
+        record["date"] == truth.date,
+        (result.date_by_form, result.malformed, result.date_mismatches),
+        f"`{truth.path}` {truth.form} raw `{truth.raw_date}` (header read as "
+        f"`{record['date_raw']}`): got {record['date']}, want {truth.date}",
+    )
     _score_published(result, truth, record)
     _score_body(result.body, truth, normalize_words(record["body"]))
     _score_title_and_place(result, truth, record)
 
 
+def _tally(
+    truth: Truth,
+    ok: bool,
+    tallies: tuple[defaultdict[str, Tally], Tally, Examples],
+    mismatch: str,
+) -> None:
+    """Count one reading by header form and on the malformed subset; keep a mismatch."""
+    by_form, malformed, mismatches = tallies
+    by_form[truth.form].add(ok)
+    if truth.malformed:
+        malformed.add(ok)
+    if not ok:
+        mismatches.add(mismatch)
+
+
 def _score_published(result: Evaluation, truth: Truth, record: Record) -> None:
     """The header's time and zone, where it states one; nothing where it does not."""
-    ok = same_moment(record["published_at"], truth.published_at)
-    result.published_by_form[truth.form].add(ok)
-    if truth.malformed:
-        result.malformed_published.add(ok)
-    if not ok:
-        result.published_mismatches.add(
-            f"`{truth.path}` {truth.form} raw `{truth.raw_date}`: "
-            f"got {record['published_at']}, want {truth.published_at}"
-        )
+    _tally(
+        truth,
+        same_moment(record["published_at"], truth.published_at),
+        (result.published_by_form, result.malformed_published, result.published_mismatches),
+        f"`{truth.path}` {truth.form} raw `{truth.raw_date}`: "
+        f"got {record['published_at']}, want {truth.published_at}",
+    )
 
 
 def _score_body(scores: BodyScores, truth: Truth, got: str) -> None:
