@@ -1,8 +1,8 @@
 """The `copydesk` command line.
 
-Exit codes: 0 success; 1 the run failed (one line on stderr says why), or for `explain` the
-file is not an input of that run; 2 usage error (bad arguments, missing input folder,
-unwritable output folder, no valid output to explain).
+Exit codes: 0 success; 1 the run failed (one line on stderr says why, e.g. another run holds
+the output folder), or for `explain` the file is not an input of that run; 2 usage error
+(bad arguments, missing input folder, unwritable output folder, no valid output to explain).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from flows.options import IngestOptions
 from flows.prefect_env import configure_prefect, flush_prefect_events
 from flows.summary import summary_rows, to_text
 from tasks.dates import DateOrder
+from tasks.lock import OutputBusyError
 from tasks.models import ArticleRecord
 from tasks.output_files import ARTICLES, REJECTED, RUN
 
@@ -151,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputBusyError as error:
+        print(f"copydesk: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:
         print(f"copydesk: error: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -24,6 +24,7 @@ from tasks.batch import Batch, merge, shard
 from tasks.clean import clean_shard
 from tasks.decode import decode_shard
 from tasks.header import DateRules
+from tasks.lock import output_lock
 from tasks.match.assign import Thresholds, match_task
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import InputFile, RawDocument, RunSummary, StageTiming
@@ -66,7 +67,12 @@ def read_files(files: list[InputFile], shard_size: int, max_bytes: int) -> list[
 
 @flow(name="copydesk-ingest", log_prints=False)
 def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = None) -> RunSummary:
-    options = options or IngestOptions()
+    """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run."""
+    with output_lock(Path(out_dir)):
+        return _ingest(input_dir, out_dir, options or IngestOptions())
+
+
+def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     clock = StageClock()
     with clock.stage("discover"):

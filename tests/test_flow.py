@@ -15,6 +15,7 @@ from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tasks.accounting import AccountingError
 from tasks.errors import TransientError
+from tasks.lock import OutputBusyError, output_lock
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
 from tasks.read import read_document, read_shard
@@ -242,3 +243,24 @@ def test_a_failed_run_leaves_the_previous_output_untouched(
     with pytest.raises(AccountingError):
         ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+
+
+def test_a_second_run_on_the_same_output_fails_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    with output_lock(out):  # as if another run were writing there
+        with pytest.raises(OutputBusyError):
+            ingest_flow(str(SEEDS), str(out), OPTIONS)
+        assert [path.name for path in out.iterdir()] == [".copydesk.lock"]
+        monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
+        capsys.readouterr()
+        code = main(["ingest", str(SEEDS), "--out", str(out)])
+        captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    assert captured.err == (
+        f"copydesk: error: another copydesk run (pid {os.getpid()}) is writing to '{out}'; "
+        "try again when it has finished\n"
+    )
+    ingest_flow(str(SEEDS), str(out), OPTIONS)  # released: the next run goes ahead
+    assert (out / "articles.jsonl").exists()
