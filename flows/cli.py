@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
     )
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
+    ingest.add_argument(
+        "--json", action="store_true", help="print the run summary (run.json) as JSON instead"
+    )
     explain = commands.add_parser("explain", help="say why a file was matched or rejected")
     explain.add_argument("file", help="an input file of the run (as stored, or its path)")
     explain.add_argument(
@@ -114,6 +117,9 @@ def run_ingest(arguments: argparse.Namespace) -> int:
 
     summary = ingest_flow(str(arguments.input), str(arguments.out), options)
     flush_prefect_events()
+    if arguments.json:
+        print(summary.model_dump_json(indent=2))
+        return EXIT_OK
     print(f"copydesk ingest {arguments.input} -> {arguments.out}")
     print(to_text(summary_rows(summary)))
     written = ", ".join(str(arguments.out / name) for name in (ARTICLES, REJECTED, RUN))

@@ -264,3 +264,15 @@ def test_a_second_run_on_the_same_output_fails_at_once(
     )
     ingest_flow(str(SEEDS), str(out), OPTIONS)  # released: the next run goes ahead
     assert (out / "articles.jsonl").exists()
+
+
+def test_json_summary_is_run_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
+    monkeypatch.setattr("flows.cli.flush_prefect_events", lambda: None)
+    capsys.readouterr()
+    assert main(["ingest", str(SEEDS), "--out", str(tmp_path), "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == (tmp_path / "run.json").read_text()
+    assert json.loads(printed)["records"] == 1
