@@ -7,7 +7,9 @@ becomes "naďve"; a lone "£" even comes out as shift_jis. So it only chooses am
 `LEGACY_ENCODINGS`, and cp1252 (by far the most common legacy encoding in news feeds) wins
 whenever it reads as well as the best candidate, unless its decoding puts letters such as
 ý, þ or ð inside words, the signature of Turkish, Icelandic-looking mojibake and other code
-pages that Western European text never shows.
+pages that Western European text never shows. When cp1252 cannot decode the bytes and no
+candidate reads as any language (coherence 0), the choice would be a coin toss among code
+pages, so latin-1, which keeps every byte, is used.
 
 Known limit: a single short sentence in Croatian (cp1250) or Lithuanian (cp1257) whose
 distinctive letters happen to be few can read as well in cp1252 and is then decoded as
@@ -77,6 +79,11 @@ def detect_legacy_encoding(data: bytes) -> tuple[str, str]:
         and not _SUSPECT_IN_WORD.search(data.decode(WESTERN, errors="replace"))
     ):
         best, encoding = western, WESTERN
+    elif best.coherence == 0.0:
+        # No candidate reads as any language: nothing justifies a code page picked by
+        # chance (cp1256 for "café" plus one byte cp1252 leaves undefined).
+        reason = "not UTF-8 or cp1252, and no language evidence; latin-1 keeps every byte"
+        return "latin_1", reason
     else:
         encoding = best.encoding
     language = best.language if best.language != "Unknown" else "language unknown"

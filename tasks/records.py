@@ -28,7 +28,7 @@ def record_id(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def attach(document: ParsedDocument, source_body: str, match: Match | None) -> Attached:
+def attach(document: ParsedDocument, source_key: str, match: Match | None) -> Attached:
     """A variant's entry: its provenance plus the match evidence (none for a duplicate
     source, which is grouped by identical text rather than scored)."""
     ref = VariantRef(
@@ -38,7 +38,7 @@ def attach(document: ParsedDocument, source_body: str, match: Match | None) -> A
         margin=match.margin if match else None,
         runner_up=match.runner_up if match else None,
         alignment=match.alignment if match else None,
-        duplicate=same_text_key(document.body) == same_text_key(source_body),
+        duplicate=same_text_key(document.body) == source_key,
         date=document.header.date if document.header else None,
     )
     return Attached(ref, document)
@@ -62,13 +62,13 @@ def build_records(
     groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
 ) -> list[ArticleRecord]:
     """Records in source path order; each record's variants by score, then path."""
-    bodies = {source.path: source.body for source in groups.canonical}
+    keys = {source.path: same_text_key(source.body) for source in groups.canonical}
     attached: dict[str, list[Attached]] = defaultdict(list)
     for copy, canonical in groups.duplicates:
-        attached[canonical].append(attach(copy, bodies[canonical], None))
+        attached[canonical].append(attach(copy, keys[canonical], None))
     by_path = {variant.path: variant for variant in variants}
     for match in matches:
-        attached[match.source].append(attach(by_path[match.variant], bodies[match.source], match))
+        attached[match.source].append(attach(by_path[match.variant], keys[match.source], match))
     records = []
     for source in groups.canonical:
         ranked = sorted(attached[source.path], key=lambda a: (-a.ref.score, a.ref.path))

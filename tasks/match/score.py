@@ -45,7 +45,9 @@ class Units:
     def segments(self, words: bool) -> Segments:
         return self.words if words else self.sentences
 
+    @cached_property
     def mean_sentence_words(self) -> float:
+        """Computed once per text: it is compared for every candidate pair."""
         texts = self.sentences.texts
         return sum(len(text.split()) for text in texts) / len(texts) if texts else 0.0
 
@@ -75,7 +77,7 @@ def punctuation_lost(variant: Units, source: Units) -> bool:
     order used: for a text with intact sentences, sentence alignment is the sharper test,
     and word order would let another article on the same event, sharing names in the same
     order, score as a copy."""
-    return variant.mean_sentence_words() >= RUN_ON_RATIO * source.mean_sentence_words()
+    return variant.mean_sentence_words >= RUN_ON_RATIO * source.mean_sentence_words
 
 
 def score_candidate(variant: Units, source: Units, candidate: Candidate) -> Scored:
