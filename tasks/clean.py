@@ -54,11 +54,13 @@ def normalize_line_endings(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def repair_with_ftfy(text: str) -> tuple[str, list[Fix]]:
+def repair_with_ftfy(text: str, stable: set[str] | None = None) -> tuple[str, list[Fix]]:
     r"""Fix each line on its own (as `ftfy.fix_text` does) and merge the explanations.
 
     Line by line, one mojibake line cannot make ftfy misjudge the others, and the
-    cost stays linear in the text length.
+    cost stays linear in the text length. `stable` holds lines ftfy has already output:
+    `fix_and_explain` repeats its fixes until nothing changes, so such a line is a fixed
+    point and is not fixed again (a later cleaning pass only re-checks changed lines).
 
     >>> text, fixes = repair_with_ftfy("cafÃ©\nfine")
     >>> text, [(fix.action, fix.parameter) for fix in fixes]
@@ -67,8 +69,13 @@ def repair_with_ftfy(text: str) -> tuple[str, list[Fix]]:
     lines: list[str] = []
     fixes: list[Fix] = []
     for line in text.split("\n"):
+        if stable is not None and line in stable:
+            lines.append(line)
+            continue
         fixed, steps = fix_and_explain(line, FTFY_CONFIG)
         lines.append(fixed)
+        if stable is not None:
+            stable.add(fixed)
         if fixed == line:
             continue  # ftfy may plan a step that changes nothing (an undefined C1 byte)
         for step in steps or []:
@@ -114,13 +121,13 @@ _WHITESPACE_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def clean_once(text: str) -> tuple[str, list[Fix]]:
+def clean_once(text: str, stable: set[str] | None = None) -> tuple[str, list[Fix]]:
     """One pass of every step; return the text and the fixes that changed something."""
     fixes: list[Fix] = []
     endings = normalize_line_endings(text)
     if endings != text:
         fixes.append(Fix(action=_COPYDESK, parameter="normalize_line_endings"))
-    text, ftfy_fixes = repair_with_ftfy(endings)
+    text, ftfy_fixes = repair_with_ftfy(endings, stable)
     fixes.extend(ftfy_fixes)
     for name, step in _WHITESPACE_STEPS:
         changed = step(text)
@@ -141,8 +148,9 @@ def clean_text(text: str) -> tuple[str, list[Fix]]:
     'Café & bar\n\nNext para'
     """
     fixes: list[Fix] = []
+    stable: set[str] = set()  # lines ftfy already output: fixed points, see repair_with_ftfy
     for _ in range(MAX_CLEAN_PASSES):
-        cleaned, pass_fixes = clean_once(text)
+        cleaned, pass_fixes = clean_once(text, stable)
         fixes.extend(fix for fix in pass_fixes if fix not in fixes)
         if cleaned == text:
             break

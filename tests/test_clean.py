@@ -111,3 +111,21 @@ def test_a_document_of_invisible_characters_is_empty() -> None:
         RejectReason.EMPTY,
         "no text left after cleaning (only invisible or control characters)",
     )
+
+
+def test_a_confirming_pass_does_not_run_ftfy_again_on_its_own_output(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tasks.clean as clean_module
+
+    calls: list[str] = []
+    from ftfy import fix_and_explain as real
+
+    def counting(line: str, config: object) -> object:
+        calls.append(line)
+        return real(line, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clean_module, "fix_and_explain", counting)
+    assert clean_text("One\r\ntwo  words\r\n")[0] == "One\ntwo words"
+    # First pass: 3 lines; confirming pass: only "two words", which collapsing changed.
+    assert calls == ["One", "two  words", "", "two words"]
