@@ -3,7 +3,6 @@ rejection, told from the run's own output (no Prefect, no re-run)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from itertools import groupby
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from tasks.models import ArticleRecord, Rejection, RunSummary, VariantRef
 from tasks.output_files import ARTICLES, REJECTED, RUN
+from tasks.previous_run import damaged_outputs
 
 
 class NotInRun(LookupError):
@@ -29,10 +29,8 @@ class RunOutput:
         damaged or its files do not belong together (a run was killed between renames)."""
         summary = RunSummary.model_validate_json((out / RUN).read_text(encoding="utf-8"))
         data = {name: (out / name).read_bytes() for name in (ARTICLES, REJECTED)}
-        for name, content in data.items():
-            expected = summary.outputs.get(name)
-            if expected is not None and hashlib.sha256(content).hexdigest() != expected.sha256:
-                raise ValueError(f"{name} is not the one {RUN} names (an interrupted run?)")
+        for name in damaged_outputs(out, summary):
+            raise ValueError(f"{name} is not the one {RUN} names (an interrupted run?)")
         records = [ArticleRecord.model_validate_json(line) for line in _lines(data[ARTICLES])]
         rejected = [Rejection.model_validate_json(line) for line in _lines(data[REJECTED])]
         return cls(summary, records, rejected)

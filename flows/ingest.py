@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,14 +22,30 @@ from flows.options import IngestOptions
 from flows.summary import summary_rows, to_markdown
 from tasks.accounting import check_accounting
 from tasks.batch import Batch, merge, shard
+from tasks.cache import (
+    cache_fingerprint,
+    code_fingerprint,
+    load_cache_task,
+    save_cache_task,
+    split_cached,
+)
 from tasks.clean import clean_shard
 from tasks.decode import decode_shard
 from tasks.header import DateRules
+from tasks.ledger import build_ledger, run_state
 from tasks.lock import output_lock
 from tasks.match.assign import Thresholds, match_task
 from tasks.match.duplicates import group_duplicate_sources
-from tasks.models import InputFile, RawDocument, RunSummary, StageTiming
+from tasks.models import (
+    InputFile,
+    ParsedDocument,
+    RawDocument,
+    Rejection,
+    RunSummary,
+    StageTiming,
+)
 from tasks.parse import parse_shard
+from tasks.previous_run import is_current, load_summary
 from tasks.read import discover_task, read_each, read_shard
 from tasks.records import build_records_task
 from tasks.runtime import opaque
@@ -74,17 +91,19 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
 
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
+    settings = options.model_copy(update={"today": rules.today}).model_dump(mode="json")
     clock = StageClock()
     with clock.stage("discover"):
         discovery = discover_task(input_dir, out_dir)
     with clock.stage("read"):
-        raw = read_files(discovery.files, options.shard_size, options.max_bytes)
-    with clock.stage("decode"):
-        decoded = run_shards(decode_shard, raw)
-    with clock.stage("clean"):
-        cleaned = run_shards(clean_shard, decoded)
-    with clock.stage("parse"):
-        parsed = merge(run_shards(parse_shard, cleaned, rules=rules))
+        raw = merge(read_files(discovery.files, options.shard_size, options.max_bytes))
+    hashes = {document.path: document.sha256 for document in raw.items}
+    unread = [rejection.path for rejection in (*discovery.rejected, *raw.rejected)]
+    state = run_state(code_fingerprint(), settings, hashes, unread)
+    previous = load_summary(Path(out_dir))
+    if previous is not None and is_current(Path(out_dir), previous, state):
+        return previous.model_copy(update={"timings": clock.timings, "unchanged": True})
+    parsed = parse_files(raw.items, out_dir, options, rules, clock)
     with clock.stage("match"):
         sources = [document for document in parsed.items if document.role == "source"]
         variants = [document for document in parsed.items if document.role == "variant"]
@@ -93,7 +112,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         assignment = match_task(opaque(groups.canonical), opaque(variants), thresholds)
     with clock.stage("build_records"):
         records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
-    rejected = [*discovery.rejected, *parsed.rejected, *assignment.rejected]
+    rejected = [*discovery.rejected, *raw.rejected, *parsed.rejected, *assignment.rejected]
     check_accounting(discovery.files, discovery.rejected, records, rejected)
     summary = RunSummary(
         inputs=len(discovery.files) + len(discovery.rejected),
@@ -103,10 +122,55 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
         timings=clock.timings,
         input=str(Path(input_dir).absolute()),
-        settings=options.model_copy(update={"today": rules.today}).model_dump(mode="json"),
+        settings=settings,
+        state=state,
+        reused=parsed.reused,
     )
-    summary = write_task(out_dir, opaque(records), opaque(rejected), summary)
-    try:  # the outputs are written: a failing artifact must not fail the run
+    ledger = build_ledger(hashes, records, rejected)
+    summary = write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary)
+    publish_summary(summary, input_dir, out_dir)
+    return summary
+
+
+@dataclass(frozen=True)
+class Parsed:
+    items: list[ParsedDocument]
+    rejected: list[Rejection]
+    reused: int
+
+
+def parse_files(
+    raw: list[RawDocument],
+    out_dir: str,
+    options: IngestOptions,
+    rules: DateRules,
+    clock: StageClock,
+) -> Parsed:
+    """Decode, clean and parse the files the parse cache does not already hold; return all
+    documents in input order, as if every file had been processed now."""
+    with clock.stage("cache"):
+        fingerprint = cache_fingerprint(options.max_bytes, options.ambiguous_dates)
+        cached = load_cache_task(out_dir, fingerprint)
+        split = split_cached(raw, cached, rules.today)
+    to_process = [Batch(part) for part in shard(split.to_process, options.shard_size)]
+    with clock.stage("decode"):
+        decoded = run_shards(decode_shard, to_process)
+    with clock.stage("clean"):
+        cleaned = run_shards(clean_shard, decoded)
+    with clock.stage("parse"):
+        new = merge(run_shards(parse_shard, cleaned, rules=rules))
+    order = {document.path: number for number, document in enumerate(raw)}
+    documents = sorted([*split.reused, *new.items], key=lambda document: order[document.path])
+    if new.items or len(cached) != len(split.reused):
+        with clock.stage("save_cache"):
+            save_cache_task(out_dir, fingerprint, opaque(documents))
+    return Parsed(documents, new.rejected, len(split.reused))
+
+
+def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:
+    """The summary as a Prefect artifact; the outputs are written, so a failure here only
+    warns."""
+    try:
         create_markdown_artifact(
             markdown=to_markdown(summary_rows(summary)),
             key="copydesk-ingest-summary",
@@ -114,4 +178,3 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         )
     except Exception as error:
         get_run_logger().warning("could not publish the summary artifact: %s", error)
-    return summary

@@ -1,7 +1,7 @@
 """One run at a time per output folder.
 
 Two runs writing the same folder would interleave their renames and leave files from
-different runs side by side. The lock is an advisory `flock` on `OUT/.copydesk.lock`: the
+different runs side by side. The lock is an advisory `flock` on `OUT/.copydesk/lock`: the
 kernel releases it when the holder exits, even when it is killed, so a crashed run never
 leaves a stale lock behind. The file itself stays (an empty lock file is harmless).
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-LOCK_FILE = ".copydesk.lock"
+LOCK_FILE = Path(".copydesk", "lock")
 
 
 class OutputBusyError(RuntimeError):
@@ -33,7 +33,7 @@ def output_lock(out: Path) -> Iterator[None]:
     Traceback (most recent call last):
     tasks.lock.OutputBusyError: another copydesk run (pid ...) is writing to ...
     """
-    out.mkdir(parents=True, exist_ok=True)
+    (out / LOCK_FILE).parent.mkdir(parents=True, exist_ok=True)
     with (out / LOCK_FILE).open("a+", encoding="ascii") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

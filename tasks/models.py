@@ -235,5 +235,15 @@ class RunSummary(Model):
         default_factory=dict, description="The options the run used (threshold, ...)."
     )
     outputs: dict[str, OutputFile] = Field(
-        default_factory=dict, description="articles.jsonl and rejected.jsonl of this run."
+        default_factory=dict,
+        description="articles.jsonl, rejected.jsonl and ledger.jsonl, as this run wrote them.",
+    )
+    state: str = Field(
+        "", description="SHA-256 of everything the output depends on: code, settings, inputs."
+    )
+    reused: int = Field(0, description="Files whose cached parse an earlier run made.")
+    unchanged: bool = Field(
+        False,
+        exclude=True,
+        description="Set on the result (never written): the output was already up to date.",
     )

@@ -2,4 +2,6 @@
 
 ARTICLES = "articles.jsonl"
 REJECTED = "rejected.jsonl"
+LEDGER = "ledger.jsonl"
 RUN = "run.json"
+DATA_FILES = (ARTICLES, REJECTED, LEDGER)  # written in this order, then RUN

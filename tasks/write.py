@@ -1,13 +1,12 @@
-"""Write: the run's three output files, each replaced atomically, `run.json` last.
+"""Write: the run's four output files, each replaced atomically, `run.json` last.
 
 Readers of the output folder see either the previous file or the new one, never a partial
 one: each file is written to a temporary name in the same folder, flushed to disk, then
-renamed over the old one (a rename within a file system is atomic). Nothing is written
-until the whole run has succeeded, so a failed run leaves the previous output untouched.
-`run.json` goes last and records the SHA-256 and line count of the two data files: a reader
-can check that the files it sees belong together, and a process killed between renames
-leaves a mismatch that the next run repairs.
-"""
+renamed over the old one (a rename within a file system is atomic) and the folder synced.
+Nothing is written until the whole run has succeeded, so a failed run leaves the previous
+output untouched. `run.json` goes last and records the SHA-256 and line count of the three
+data files: a reader can check that the files it sees belong together, and a process killed
+between renames leaves a mismatch that the next run repairs."""
 
 from __future__ import annotations
 
@@ -19,8 +18,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from tasks.ledger import LedgerEntry
 from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
-from tasks.output_files import ARTICLES, REJECTED, RUN
+from tasks.output_files import DATA_FILES, RUN
+from tasks.previous_run import damaged_outputs, load_summary
 from tasks.runtime import stage_task
 
 
@@ -32,40 +33,67 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(path)
+        _sync_folder(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable: without this a power cut can bring the old name
+    back after the run reported success."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def to_jsonl(models: Iterable[BaseModel]) -> bytes:
     return "".join(model.model_dump_json() + "\n" for model in models).encode("utf-8")
 
 
-def remove_stale_temporaries(out: Path) -> None:
+def remove_stale_temporaries(folder: Path) -> None:
     """Temporary files left by a run that was killed mid-write."""
-    for name in (ARTICLES, REJECTED, RUN):
-        for stale in out.glob(f".{name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+    for stale in folder.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def write_outputs(
-    out: Path, records: list[ArticleRecord], rejected: list[Rejection], summary: RunSummary
+    out: Path,
+    records: list[ArticleRecord],
+    rejected: list[Rejection],
+    ledger: list[LedgerEntry],
+    summary: RunSummary,
 ) -> RunSummary:
-    """Write articles, rejections (sorted by path), then the summary naming both."""
+    """Write articles, rejections (sorted by path) and the ledger, then the summary naming
+    them. When the data is byte for byte what the folder already holds, nothing is written
+    at all (not even `run.json`): a rerun without new input changes no file."""
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
-    outputs = {}
-    for name, data in ((ARTICLES, to_jsonl(records)), (REJECTED, to_jsonl(in_path_order))):
-        write_atomic(out / name, data)
-        outputs[name] = OutputFile(sha256=hashlib.sha256(data).hexdigest(), lines=data.count(b"\n"))
+    contents = (to_jsonl(records), to_jsonl(in_path_order), to_jsonl(ledger))
+    data = dict(zip(DATA_FILES, contents, strict=True))
+    outputs = {
+        name: OutputFile(sha256=hashlib.sha256(content).hexdigest(), lines=content.count(b"\n"))
+        for name, content in data.items()
+    }
     final = summary.model_copy(update={"outputs": outputs})
+    previous = load_summary(out)
+    if previous is not None and previous.outputs == outputs and not damaged_outputs(out, previous):
+        return final.model_copy(update={"unchanged": True})
+    for name, content in data.items():
+        write_atomic(out / name, content)
     write_atomic(out / RUN, (final.model_dump_json(indent=2) + "\n").encode("utf-8"))
     return final
 
 
 @stage_task("write", io=True)
 def write_task(
-    out: str, records: list[ArticleRecord], rejected: list[Rejection], summary: RunSummary
+    out: str,
+    records: list[ArticleRecord],
+    rejected: list[Rejection],
+    ledger: list[LedgerEntry],
+    summary: RunSummary,
 ) -> RunSummary:
-    return write_outputs(Path(out), records, rejected, summary)
+    return write_outputs(Path(out), records, rejected, ledger, summary)

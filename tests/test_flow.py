@@ -71,9 +71,11 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
     assert [t["stage"] for t in run["timings"]] == [
         "discover",
         "read",
+        "cache",
         "decode",
         "clean",
         "parse",
+        "save_cache",
         "match",
         "build_records",
     ]
@@ -234,15 +236,15 @@ def test_a_failed_run_leaves_the_previous_output_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
-    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
 
     def broken(*args: object) -> None:
         raise AccountingError("outputs do not account for the inputs")
 
     monkeypatch.setattr("flows.ingest.check_accounting", broken)
-    with pytest.raises(AccountingError):
-        ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
-    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
+    with pytest.raises(AccountingError):  # other options: the output is not current
+        ingest_flow(str(SEEDS), str(tmp_path), OPTIONS.model_copy(update={"threshold": 60}))
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
 
 
 def test_a_second_run_on_the_same_output_fails_at_once(
@@ -252,7 +254,7 @@ def test_a_second_run_on_the_same_output_fails_at_once(
     with output_lock(out):  # as if another run were writing there
         with pytest.raises(OutputBusyError):
             ingest_flow(str(SEEDS), str(out), OPTIONS)
-        assert [path.name for path in out.iterdir()] == [".copydesk.lock"]
+        assert [str(p.relative_to(out)) for p in out.rglob("*")] == [".copydesk", ".copydesk/lock"]
         monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
         capsys.readouterr()
         code = main(["ingest", str(SEEDS), "--out", str(out)])

@@ -33,17 +33,18 @@ def test_write_atomic_failure_keeps_old_file(tmp_path: Path) -> None:
     assert (target.read_text(), _names(tmp_path)) == ("old", ["f.jsonl"])
 
 
-def test_write_outputs_creates_three_files_and_names_the_data_in_run_json(tmp_path: Path) -> None:
+def test_write_outputs_creates_four_files_and_names_the_data_in_run_json(tmp_path: Path) -> None:
     rejected = [Rejection(path=p, reason=RejectReason.EMPTY, detail="x") for p in ("b", "a")]
-    final = write_outputs(tmp_path / "out", [], rejected, SUMMARY)
+    final = write_outputs(tmp_path / "out", [], rejected, [], SUMMARY)
     out = tmp_path / "out"
-    assert _names(out) == ["articles.jsonl", "rejected.jsonl", "run.json"]
+    assert _names(out) == ["articles.jsonl", "ledger.jsonl", "rejected.jsonl", "run.json"]
     data = (out / "rejected.jsonl").read_bytes()
     assert [json.loads(line)["path"] for line in data.splitlines()] == ["a", "b"]
     run = json.loads((out / "run.json").read_text())
     assert run["outputs"] == {
         "articles.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "lines": 0},
         "rejected.jsonl": {"sha256": hashlib.sha256(data).hexdigest(), "lines": 2},
+        "ledger.jsonl": {"sha256": hashlib.sha256(b"").hexdigest(), "lines": 0},
     }
     assert final.outputs["rejected.jsonl"].lines == 2
 
@@ -53,5 +54,21 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     out.mkdir()
     (out / ".articles.jsonl.4242.tmp").write_text("half")
     (out / "notes.txt").write_text("the user's own file stays")
-    write_outputs(out, [], [], SUMMARY)
-    assert _names(out) == ["articles.jsonl", "notes.txt", "rejected.jsonl", "run.json"]
+    write_outputs(out, [], [], [], SUMMARY)
+    assert _names(out) == [
+        "articles.jsonl",
+        "ledger.jsonl",
+        "notes.txt",
+        "rejected.jsonl",
+        "run.json",
+    ]
+
+
+def test_identical_data_is_not_written_again(tmp_path: Path) -> None:
+    rejected = [Rejection(path="a", reason=RejectReason.EMPTY, detail="x")]
+    write_outputs(tmp_path, [], rejected, [], SUMMARY)
+    before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
+    again = write_outputs(tmp_path, [], rejected, [], SUMMARY.model_copy(update={"inputs": 9}))
+    assert again.unchanged
+    assert {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()} == before
+    assert not write_outputs(tmp_path, [], [], [], SUMMARY).unchanged
