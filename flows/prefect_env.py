@@ -27,6 +27,9 @@ QUIET_SETTINGS = {
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
     # Automations react to persisted events; with none persisted they have nothing to do.
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    # The first run on a machine creates the server's database (~12 s); on a loaded machine
+    # (parallel runs, CI) Prefect's 20 s default for the server to answer is too short.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 DRAIN_TIMEOUT_SECONDS = 30.0
 

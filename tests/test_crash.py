@@ -1,0 +1,134 @@
+"""SIGKILL at any point of a real `copydesk ingest` process, then run again: the output is
+the uninterrupted run's, and no reader ever sees a half-written file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
+from tasks.cache import CACHE_DIR
+from tasks.lock import LOCK_FILE
+from tasks.output_files import DATA_FILES, RUN
+from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.test_incremental import snapshot
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+
+
+def corpus(stories: int) -> dict[str, str]:
+    files = {}
+    for number in range(stories):
+        body = paragraphs(1000 + number)
+        files[f"s{number:03}.txt"] = source_text(body, "2025-04-01")
+        if number % 2:
+            files[f"v{number:03}.txt"] = variant_text(body[:2])
+    return files
+
+
+def whole(out: Path) -> None:
+    """What a reader sees: every output file there is complete, valid JSON."""
+    for name in (*DATA_FILES, RUN):
+        try:
+            content = (out / name).read_bytes()
+        except FileNotFoundError:
+            continue
+        if name == RUN:
+            json.loads(content)
+        else:
+            assert content == b"" or content.endswith(b"\n"), name
+            [json.loads(line) for line in content.splitlines()]
+
+
+# Runs the CLI with `write_atomic` wrapped to SIGKILL the process itself at one exact point:
+# "before:NAME" leaves half of NAME's temporary file written, "after:NAME" dies right after
+# NAME was renamed into place. Polling from outside could never hit a window that short.
+KILLING_CLI = """
+import os, signal, sys
+import tasks.cache, tasks.write
+when, name = sys.argv[1].split(":")
+real = tasks.write.write_atomic
+def write_atomic(path, data):
+    if (when, name) == ("before", path.name):
+        path.with_name(f".{path.name}.{os.getpid()}.tmp").write_bytes(data[: len(data) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(path, data)
+    if (when, name) == ("after", path.name):
+        os.kill(os.getpid(), signal.SIGKILL)
+tasks.write.write_atomic = tasks.cache.write_atomic = write_atomic
+from flows.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+KILL_POINTS = [
+    "before:parsed.jsonl",
+    "after:parsed.jsonl",
+    "after:articles.jsonl",
+    "before:run.json",
+    "after:run.json",
+]
+
+
+def start(kill_point: str, folder: Path, out: Path, home: Path) -> subprocess.Popen[bytes]:
+    from prefect.settings import PREFECT_API_URL
+
+    # The session's server: six temporary servers starting at once would only test the load.
+    environment = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+    }
+    arguments = ["ingest", str(folder), "--out", str(out)]
+    command = [sys.executable, "-c", KILLING_CLI, kill_point, *arguments]
+    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+
+
+def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
+    tmp_path: Path,
+) -> None:
+    """Every kill point on a folder that holds the output of an earlier, smaller input,
+    plus one kill from outside as soon as the run holds the folder; the runs go in
+    parallel, and the test reads the folders all along as a user's reader would."""
+    files = corpus(120)
+    write(tmp_path / "in", files)
+    options = IngestOptions(today=dt.date.today())  # what the CLI uses
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "expected"), options)
+    write(tmp_path / "half", dict(list(files.items())[: len(files) // 2]))
+    ingest_flow(str(tmp_path / "half"), str(tmp_path / "earlier"), options)
+    running = {}
+    for point in [*KILL_POINTS, "from-outside:"]:
+        out = tmp_path / point.replace(":", "-")
+        shutil.copytree(tmp_path / "earlier", out)
+        (out / LOCK_FILE).unlink()
+        running[out] = start(point, tmp_path / "in", out, tmp_path / f"prefect-{out.name}")
+
+    deadline = time.monotonic() + 180
+    while running and time.monotonic() < deadline:
+        for out, process in list(running.items()):
+            whole(out)
+            if out.name == "from-outside-" and (out / LOCK_FILE).exists():
+                process.send_signal(signal.SIGKILL)
+            if process.poll() is not None:
+                assert process.returncode == -signal.SIGKILL, out.name
+                del running[out]
+        time.sleep(0.005)
+    assert not running, "a run neither finished nor was killed"
+
+    expected = snapshot(tmp_path / "expected")
+    expected["run.json"]["input"] = str(tmp_path / "in")
+    for out in sorted(tmp_path.glob("*-*")):
+        if out.name.startswith("prefect"):
+            continue
+        whole(out)
+        ingest_flow(str(tmp_path / "in"), str(out), options)
+        assert snapshot(out) == expected, out.name
+        assert not [*out.glob(".*.tmp"), *(out / CACHE_DIR).glob(".*.tmp")], out.name
