@@ -17,7 +17,7 @@ from typing import NoReturn
 from pydantic import ValidationError
 
 from flows.explain import NotInRun, RunOutput, explain
-from flows.options import IngestOptions
+from flows.options import IngestOptions, RunnerChoice
 from flows.prefect_env import configure_prefect, flush_prefect_events
 from flows.summary import summary_rows, to_text
 from tasks.dates import DateOrder
@@ -59,6 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--shard-size", type=int, default=None, help="documents per task run")
     ingest.add_argument(
         "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
+    )
+    ingest.add_argument(
+        "--runner",
+        choices=["threads", "dask"],
+        default=None,
+        help="run tasks in threads here (default) or on Dask (a local cluster or --dask-address)",
+    )
+    ingest.add_argument(
+        "--dask-address", default=None, help="tcp://host:port of a running Dask scheduler"
+    )
+    ingest.add_argument(
+        "--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster"
     )
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     ingest.add_argument(
@@ -107,16 +119,32 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
         raise UsageError("; ".join(problems)) from None
 
 
+def read_runner(arguments: argparse.Namespace) -> RunnerChoice:
+    """--dask-address alone means --runner dask; with --runner threads it is a mistake."""
+    if arguments.dask_address and arguments.runner == "threads":
+        raise UsageError("--dask-address needs --runner dask")
+    if arguments.dask_workers < 1:
+        raise UsageError(f"--dask-workers: must be at least 1, got {arguments.dask_workers}")
+    dask = bool(arguments.dask_address) or arguments.runner == "dask"
+    return RunnerChoice(
+        "dask" if dask else "threads", arguments.dask_address, arguments.dask_workers
+    )
+
+
 def run_ingest(arguments: argparse.Namespace) -> int:
     options = read_options(arguments)
+    runner = read_runner(arguments)
     check_input(arguments.input)
     check_output(arguments.out)
     configure_prefect(verbose=arguments.verbose)
     # Prefect reads its settings when first imported: only now, after configure_prefect.
     from flows.ingest import ingest_flow
+    from flows.runners import task_runner
 
-    summary = ingest_flow(str(arguments.input), str(arguments.out), options)
-    flush_prefect_events()
+    with task_runner(runner) as chosen:
+        flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
+        summary = flow(str(arguments.input), str(arguments.out), options)
+        flush_prefect_events()
     if arguments.json:
         print(summary.model_dump_json(indent=2))
         return EXIT_OK

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,3 +32,13 @@ class IngestOptions(BaseModel):
     today: dt.date | None = Field(
         None, description="Dates more than a day after this are implausible (default: today)."
     )
+
+
+@dataclass(frozen=True)
+class RunnerChoice:
+    """Where task runs execute (see flows/runners.py); it never changes the output, so it
+    is not among the run's settings."""
+
+    kind: Literal["threads", "dask"] = "threads"
+    address: str | None = None  # tcp://host:port of a running Dask scheduler
+    workers: int = 2  # processes of the local cluster when there is no address

@@ -40,6 +40,8 @@ def configure_prefect(*, verbose: bool = False) -> None:
         # Flow and task state lines ("Finished in state Completed()") are Prefect's UI, not
         # ours: the CLI prints its own summary. Warnings and errors still show.
         settings["PREFECT_LOGGING_LEVEL"] = "WARNING"
+        # Dask's scheduler, nanny and worker banners (--runner dask), ~70 INFO lines a run.
+        settings["DASK_DISTRIBUTED__LOGGING__DISTRIBUTED"] = "error"
     for name, value in settings.items():
         os.environ.setdefault(name, value)
 

@@ -34,6 +34,24 @@ def stage_task(name: str, *, io: bool = False) -> Callable[[Callable[P, R]], Tas
     )
 
 
+class _Quote(quote):
+    """Prefect's `quote`, able to cross to another process.
+
+    With a Dask task runner, task arguments are pickled to the worker processes. Prefect
+    3.8.8's `quote` pickles as a one-element tuple of its value, so the task would receive
+    `(value,)`; saying how to rebuild it (`__getnewargs__`) fixes that.
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(_Quote([1, 2]))).unquote()
+    [1, 2]
+    """
+
+    __slots__ = ()
+
+    def __getnewargs__(self) -> tuple[object]:
+        return (self.unquote(),)
+
+
 def opaque(value: T) -> T:
     """Hand `value` to a task without Prefect walking it.
 
@@ -42,4 +60,4 @@ def opaque(value: T) -> T:
     walk and Prefect unwraps it before the call, so the task receives `value` itself (hence
     the cast).
     """
-    return cast(T, quote(value))
+    return cast(T, _Quote(value))

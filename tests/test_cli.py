@@ -78,6 +78,8 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], mess
     [
         (["--threshold", "120"], "--threshold: Input should be less than or equal to 100"),
         (["--shard-size", "0"], "--shard-size: Input should be greater than or equal to 1"),
+        (["--dask-workers", "0"], "--dask-workers: must be at least 1, got 0"),
+        (["--runner", "threads", "--dask-address", "tcp://h:8786"], "--dask-address needs --runner dask"),
     ],
 )
 def test_out_of_range_options(
