@@ -19,11 +19,12 @@ from pydantic import ValidationError
 from flows.explain import NotInRun, RunOutput, explain
 from flows.options import IngestOptions, RunnerChoice
 from flows.prefect_env import configure_prefect, flush_prefect_events
+from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_text
 from tasks.dates import DateOrder
 from tasks.lock import OutputBusyError
 from tasks.models import ArticleRecord
-from tasks.output_files import ARTICLES, REJECTED, RUN
+from tasks.output_files import DATA_FILES, RUN
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster"
     )
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
+    ingest.add_argument("--quiet", action="store_true", help="no progress on stderr")
     ingest.add_argument(
         "--json", action="store_true", help="print the run summary (run.json) as JSON instead"
     )
@@ -141,7 +143,7 @@ def run_ingest(arguments: argparse.Namespace) -> int:
     from flows.ingest import ingest_flow
     from flows.runners import task_runner
 
-    with task_runner(runner) as chosen:
+    with task_runner(runner) as chosen, reporting_to(sink_for(sys.stderr, arguments.quiet)):
         flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
         summary = flow(str(arguments.input), str(arguments.out), options)
         flush_prefect_events()
@@ -150,8 +152,11 @@ def run_ingest(arguments: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"copydesk ingest {arguments.input} -> {arguments.out}")
     print(to_text(summary_rows(summary)))
-    written = ", ".join(str(arguments.out / name) for name in (ARTICLES, REJECTED, RUN))
-    print(f"wrote {written}")
+    if summary.unchanged:
+        print(f"{arguments.out} is up to date: nothing written")
+    else:
+        written = ", ".join(str(arguments.out / name) for name in (*DATA_FILES, RUN))
+        print(f"wrote {written}")
     return EXIT_OK
 
 

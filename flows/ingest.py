@@ -7,10 +7,7 @@ shard-level stage runs as one task per shard, stage after stage, and is timed.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +16,7 @@ from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.options import IngestOptions
+from flows.progress import StageClock, current_sink
 from flows.summary import summary_rows, to_markdown
 from tasks.accounting import check_accounting
 from tasks.batch import Batch, merge, shard
@@ -42,7 +40,6 @@ from tasks.models import (
     RawDocument,
     Rejection,
     RunSummary,
-    StageTiming,
 )
 from tasks.parse import parse_shard
 from tasks.previous_run import is_current, load_summary
@@ -54,24 +51,21 @@ from tasks.write import write_task
 Out = TypeVar("Out")
 
 
-class StageClock:
-    def __init__(self) -> None:
-        self.timings: list[StageTiming] = []
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.timings.append(StageTiming(stage=name, seconds=round(time.perf_counter() - start, 3)))
-
-
-def run_shards(stage: Task[..., Batch[Out]], batches: list[Any], **kwargs: Any) -> list[Batch[Out]]:
+def run_shards(
+    stage: Task[..., Batch[Out]], batches: list[Any], clock: StageClock, **kwargs: Any
+) -> list[Batch[Out]]:
     """Submit one task run per shard, then collect them in order."""
-    futures = [stage.submit(opaque(batch), **kwargs) for batch in batches]
-    return [future.result() for future in futures]
+    futures = [(len(batch.items), stage.submit(opaque(batch), **kwargs)) for batch in batches]
+    results = []
+    for size, future in futures:
+        results.append(future.result())
+        clock.advance(size)
+    return results
 
 
-def read_files(files: list[InputFile], shard_size: int, max_bytes: int) -> list[Batch[RawDocument]]:
+def read_files(
+    files: list[InputFile], shard_size: int, max_bytes: int, clock: StageClock
+) -> list[Batch[RawDocument]]:
     """Read shard by shard; a shard whose task still fails after its retries is read again
     file by file, so that a lasting error rejects only the file that has it."""
     futures = [(part, read_shard.submit(part, max_bytes)) for part in shard(files, shard_size)]
@@ -79,6 +73,7 @@ def read_files(files: list[InputFile], shard_size: int, max_bytes: int) -> list[
     for part, future in futures:
         result = future.result(raise_on_failure=False)
         batches.append(result if isinstance(result, Batch) else read_each(part, max_bytes))
+        clock.advance(len(part))
     return batches
 
 
@@ -92,11 +87,11 @@ def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = No
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     settings = options.model_copy(update={"today": rules.today}).model_dump(mode="json")
-    clock = StageClock()
+    clock = StageClock(current_sink())
     with clock.stage("discover"):
         discovery = discover_task(input_dir, out_dir)
-    with clock.stage("read"):
-        raw = merge(read_files(discovery.files, options.shard_size, options.max_bytes))
+    with clock.stage("read", len(discovery.files)):
+        raw = merge(read_files(discovery.files, options.shard_size, options.max_bytes, clock))
     hashes = {document.path: document.sha256 for document in raw.items}
     unread = [rejection.path for rejection in (*discovery.rejected, *raw.rejected)]
     state = run_state(code_fingerprint(), settings, hashes, unread)
@@ -148,17 +143,17 @@ def parse_files(
 ) -> Parsed:
     """Decode, clean and parse the files the parse cache does not already hold; return all
     documents in input order, as if every file had been processed now."""
-    with clock.stage("cache"):
+    with clock.stage("cache", len(raw)):
         fingerprint = cache_fingerprint(options.max_bytes, options.ambiguous_dates)
         cached = load_cache_task(out_dir, fingerprint)
         split = split_cached(raw, cached, rules.today)
     to_process = [Batch(part) for part in shard(split.to_process, options.shard_size)]
-    with clock.stage("decode"):
-        decoded = run_shards(decode_shard, to_process)
-    with clock.stage("clean"):
-        cleaned = run_shards(clean_shard, decoded)
-    with clock.stage("parse"):
-        new = merge(run_shards(parse_shard, cleaned, rules=rules))
+    with clock.stage("decode", len(split.to_process)):
+        decoded = run_shards(decode_shard, to_process, clock)
+    with clock.stage("clean", sum(len(batch.items) for batch in decoded)):
+        cleaned = run_shards(clean_shard, decoded, clock)
+    with clock.stage("parse", sum(len(batch.items) for batch in cleaned)):
+        new = merge(run_shards(parse_shard, cleaned, clock, rules=rules))
     order = {document.path: number for number, document in enumerate(raw)}
     documents = sorted([*split.reused, *new.items], key=lambda document: order[document.path])
     if new.items or len(cached) != len(split.reused):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -194,25 +195,45 @@ def test_cli_does_not_import_prefect_before_configuring_it() -> None:
 
 
 def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
-    """The installed console script, as a user runs it: exact output, nothing on stderr."""
+    """The installed console script, as a user runs it: exact output, and on stderr (not a
+    terminal here) one progress line per stage and nothing else. The second run finds
+    nothing new and says so."""
     out = tmp_path / "out"
     copydesk = Path(sys.executable).with_name("copydesk")
     environment = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
-    result = subprocess.run(
-        [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-        timeout=120,
+    runs = [
+        subprocess.run(
+            [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+            timeout=120,
+        )
+        for _ in range(2)
+    ]
+    counts = "inputs    2\nrecords   1\nvariants  1\nrejected  0\n"
+    stages = [
+        "discover                   ",
+        "read               2 files ",
+        "cache              2 files ",
+        "decode             2 files ",
+        "clean              2 files ",
+        "parse              2 files ",
+        "save_cache                 ",
+        "match                      ",
+        "build_records              ",
+    ]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert runs[0].stdout == (
+        f"copydesk ingest {SEEDS} -> {out}\n{counts}wrote {out}/articles.jsonl, "
+        f"{out}/rejected.jsonl, {out}/ledger.jsonl, {out}/run.json\n"
     )
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (
-        f"copydesk ingest {SEEDS} -> {out}\n"
-        "inputs    2\n"
-        "records   1\n"
-        "variants  1\n"
-        "rejected  0\n"
-        f"wrote {out}/articles.jsonl, {out}/rejected.jsonl, {out}/run.json\n"
+    assert runs[1].stdout == (
+        f"copydesk ingest {SEEDS} -> {out}\n{counts}{out} is up to date: nothing written\n"
     )
+    for run, stages_run in zip(runs, [stages, stages[:2]], strict=True):
+        assert re.sub(r"\d+\.\d s$", "N s", run.stderr, flags=re.MULTILINE) == "".join(
+            f"copydesk: {stage}  N s\n" for stage in stages_run
+        )
     assert len((out / "articles.jsonl").read_text().splitlines()) == 1
