@@ -44,7 +44,7 @@ class Lines:
     >>> sink.start("clean", 3); sink.advance(3); sink.finish(0.25)
     copydesk: clean              3 files   0.2 s
     >>> sink.start("match", None); sink.finish(1.0)
-    copydesk: match                    1.0 s
+    copydesk: match                        1.0 s
     """
 
     def __init__(self, stream: TextIO) -> None:
