@@ -1,13 +1,12 @@
-"""Run the `copydesk` command as a user would and measure it (shared by runners.py and
-incremental.py).
+"""Run `copydesk` as a user would and measure it (for runners.py and incremental.py).
 
-Each run gets a fresh temporary PREFECT_HOME (so each pays Prefect's start-up, as a first
-run on a machine does) and `--json`, whose summary gives the stage seconds. Two memory
-figures: `os.wait4` on the CLI's pid gives its ru_maxrss, which on Linux is the largest of
-the CLI process and the children it reaped (its Prefect server, Dask workers): the largest
-single process, never a sum. The whole process tree's RSS is also summed every 0.2 s with
-psutil: the peak of that sum is what the run needed at once (shared pages count once per
-process, so it overstates a little).
+Each run waits for an idle machine, gets a fresh PREFECT_HOME (so each pays Prefect's
+start-up, as a first run does) and `--json`, whose summary gives the stage seconds.
+`os.wait4` on the CLI's pid gives its ru_maxrss, which on Linux covers the CLI and the
+children it reaped (Prefect server, Dask workers): the largest single process, never a sum.
+Every 0.2 s psutil sums the process tree's RSS (shared pages count once per process, so it
+overstates a little) and notes each process's CPU time; the machine's other CPU use during
+the run is reported as noise, and processes of the tree left running after it, as a leak.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import psutil
 
@@ -34,10 +33,10 @@ NAMED = {
     "scale": REPO / "bench" / "work" / "matching" / "scale" / "corpus-100",
     "reuters": REPO / "bench" / "work" / "reuters" / "corpus",
 }
-DATA_FILES = ("articles.jsonl", "rejected.jsonl", "ledger.jsonl")
 SAMPLE_SECONDS = 0.2
 MB = 1024 * 1024
 MISSING_CORPORA_EXIT = 2
+QUIET_CPU_SHARE, QUIET_WAIT_SECONDS = 0.1, 600  # before a run: others use < 10 % of a core
 
 
 @dataclass(frozen=True)
@@ -48,19 +47,22 @@ class Measured:
     summary: dict[str, Any]
     stderr: str
     code_changed: bool  # copydesk's source changed while it ran (another editor)
+    cpu: float  # CPU seconds of the process tree (sampled)
+    other_cpu: float  # CPU seconds the machine spent on anything else meanwhile (noise)
+    left_running: list[str]  # processes of the tree alive after the CLI exited
 
     @property
     def stages(self) -> list[str]:
-        return [timing["stage"] for timing in self.summary.get("timings", [])]
+        return [str(timing["stage"]) for timing in self.summary["timings"]]
 
     def stage(self, name: str) -> float | None:
-        found = [t["seconds"] for t in self.summary.get("timings", []) if t["stage"] == name]
+        found = [float(t["seconds"]) for t in self.summary["timings"] if t["stage"] == name]
         return sum(found) if found else None
 
     @property
     def outside(self) -> float:
         """Wall time outside the timed stages: start-up, Prefect, writing, shutdown."""
-        return self.wall - sum(t["seconds"] for t in self.summary.get("timings", []))
+        return self.wall - sum(float(t["seconds"]) for t in self.summary["timings"])
 
 
 def code_fingerprint() -> str:
@@ -72,39 +74,43 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def code_version() -> str:
-    """The commit, and whether `tasks`/`flows` differ from it (work in progress)."""
-    git = ["git", "-C", str(REPO)]
-    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(
-        [*git, "status", "--porcelain", "--", "tasks", "flows"], capture_output=True, text=True
-    ).stdout.splitlines()
-    files = ", ".join(line[3:] for line in dirty)
-    return head.stdout.strip() + (f" plus uncommitted changes to {files}" if dirty else "")
+class _Tree:
+    """Samples the CLI's process tree: peak summed RSS, and each process's own CPU time as
+    last seen (a process's final < 0.2 s can escape; children the CLI never reaped do not,
+    unlike with wait4's figures)."""
 
+    def __init__(self, pid: int) -> None:
+        self.root, self.peak = psutil.Process(pid), 0
+        self.seen: dict[tuple[int, float], psutil.Process] = {}
+        self.cpu: dict[tuple[int, float], float] = {}
 
-def _tree_rss(root: psutil.Process) -> int:
-    try:
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += process.memory_info().rss
-    return total
-
-
-def _sample(pid: int, stop: threading.Event, peak: list[int]) -> None:
-    with contextlib.suppress(psutil.NoSuchProcess):
-        root = psutil.Process(pid)
+    def sample(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss(root))
+            rss = 0
+            with contextlib.suppress(psutil.NoSuchProcess):
+                for process in [self.root, *self.root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                        key = (process.pid, process.create_time())
+                        self.seen[key] = process
+                        rss += process.memory_info().rss
+                        times = process.cpu_times()
+                        self.cpu[key] = times.user + times.system
+            self.peak = max(self.peak, rss)
             stop.wait(SAMPLE_SECONDS)
+
+    def left_running(self) -> list[str]:
+        """Processes of the tree still alive (not zombies) after the CLI exited."""
+        found = []
+        for process in self.seen.values():
+            with contextlib.suppress(psutil.Error):
+                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                    found.append(" ".join(process.cmdline()[:4]))
+        return found
 
 
 def run_cli(args: list[str]) -> Measured:
     """`copydesk ARGS --json` in a fresh Prefect home; exits loudly when the run fails."""
+    _wait_quiet()
     before = code_fingerprint()
     with (
         tempfile.TemporaryDirectory(prefix="copydesk-bench-prefect-") as home,
@@ -113,31 +119,55 @@ def run_cli(args: list[str]) -> Measured:
     ):
         env = os.environ | {"PREFECT_HOME": home, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
         command = [str(COPYDESK), *args, "--json"]
-        stop, peak = threading.Event(), [0]
+        stop, busy = threading.Event(), _busy_cpu()
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        sampler = threading.Thread(target=_sample, args=(process.pid, stop, peak))
+        tree = _Tree(process.pid)
+        sampler = threading.Thread(target=tree.sample, args=(stop,))
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        busy = _busy_cpu() - busy
         stop.set()
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
+        stdout, stderr = (_contents(file) for file in (out, err))
     if process.returncode != 0:
         sys.stderr.write(stdout + stderr)
         raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
     summary = json.loads(stdout)
-    changed = code_fingerprint() != before
-    return Measured(wall, usage.ru_maxrss / 1024, peak[0] / MB, summary, stderr, changed)
+    changed, cpu = code_fingerprint() != before, sum(tree.cpu.values())
+    time.sleep(1)  # time for orderly shutdowns
+    return Measured(wall, usage.ru_maxrss / 1024, tree.peak / MB, summary, stderr, changed,
+                    cpu, busy - cpu, tree.left_running())  # fmt: skip
+
+
+def _contents(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode()
+
+
+def _wait_quiet() -> None:
+    """Wait (at most 10 minutes) until other processes leave the CPU nearly idle for 5 s."""
+    deadline = time.monotonic() + QUIET_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        busy = _busy_cpu()
+        time.sleep(5)
+        if _busy_cpu() - busy < QUIET_CPU_SHARE * 5:
+            return
+    print("machine still busy after 10 minutes: measuring anyway", file=sys.stderr)
+
+
+def _busy_cpu() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting for IO)."""
+    t = psutil.cpu_times()
+    return float(t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0))
 
 
 def resolve_corpus(value: str) -> Path:
     """A named corpus (`scale`, `reuters`: built from ../shared/corpora when missing) or
     any folder."""
-    folder = NAMED.get(value, Path(value))
+    folder = NAMED.get(value, Path(value)).resolve()
     if folder.is_dir() or value not in NAMED:
         return folder
     if not CORPORA.is_dir():
@@ -153,31 +183,3 @@ def resolve_corpus(value: str) -> Path:
         documents, sources = plan_scale(CORPORA)
         write_share(documents, sources, 1.0, folder)
     return folder
-
-
-def count_files(folder: Path) -> int:
-    return sum(1 for path in folder.rglob("*") if path.is_file())
-
-
-def same_data(first: Path, second: Path) -> list[str]:
-    """The data files whose bytes differ between two output folders."""
-    return [n for n in DATA_FILES if (first / n).read_bytes() != (second / n).read_bytes()]
-
-
-def stderr_note(runs: dict[str, Measured]) -> str:
-    noisy = {label: m.stderr for label, m in runs.items() if m.stderr}
-    if not noisy:
-        return f"stderr: empty in all {len(runs)} runs."
-    shown = "; ".join(f"{label}: {text.strip()[:300]!r}" for label, text in noisy.items())
-    return f"stderr NOT empty in {len(noisy)} of {len(runs)} runs: {shown}"
-
-
-def code_note(runs: dict[str, Measured]) -> str:
-    changed = [label for label, m in runs.items() if m.code_changed]
-    if not changed:
-        return f"Code: {code_version()}; unchanged during the runs."
-    return f"Code: {code_version()}; CHANGED during {', '.join(changed)} (numbers suspect)."
-
-
-def seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"

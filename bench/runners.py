@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
-from cli_measure import (
+from cli_measure import REPO, Measured, resolve_corpus, run_cli
+from cli_report import (
     DATA_FILES,
-    REPO,
-    Measured,
+    RESOURCE_COLUMNS,
     code_note,
-    count_files,
-    resolve_corpus,
-    run_cli,
+    leak_note,
+    resources,
     same_data,
     seconds,
     stderr_note,
@@ -69,10 +68,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--repetitions", type=int, default=2, help="runs of each runner")
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    parser.add_argument(
+        "--shard-size", type=int, help="documents per task, both runners (default: copydesk's)"
+    )
     return parser.parse_args(argv)
 
 
-def run_corpus(name: str, repetitions: int, workers: int) -> CorpusRuns:
+def run_corpus(name: str, repetitions: int, workers: int, shard: int | None) -> CorpusRuns:
     folder = resolve_corpus(name)
     runs: list[Run] = []
     for repetition in range(repetitions):
@@ -81,18 +83,19 @@ def run_corpus(name: str, repetitions: int, workers: int) -> CorpusRuns:
             out = WORK / folder.name / f"{runner}-{repetition + 1}"
             shutil.rmtree(out, ignore_errors=True)
             dask = ["--runner", DASK, "--dask-workers", str(workers)] if runner == DASK else []
-            measured = run_cli(["ingest", str(folder), "--out", str(out), *dask])
+            sharding = ["--shard-size", str(shard)] if shard else []
+            measured = run_cli(["ingest", str(folder), "--out", str(out), *dask, *sharding])
             runs.append(Run(runner, repetition, out, measured))
             print(f"{name} {runner} #{repetition + 1}: {measured.wall:.1f} s", file=sys.stderr)
-    return CorpusRuns(name, folder, count_files(folder), runs)
+    files = sum(1 for path in folder.rglob("*") if path.is_file())
+    return CorpusRuns(name, folder, files, runs)
 
 
 def _runs_table(result: CorpusRuns, stages: list[str]) -> list[str]:
-    header = ["runner", "wall s", *stages, "outside stages", "peak RSS MB", "tree peak MB"]
+    header = ["runner", "wall s", *stages, *RESOURCE_COLUMNS]
     rows = [
         (run.label, f"{run.measured.wall:.1f}", *(seconds(run.measured.stage(s)) for s in stages),
-         f"{run.measured.outside:.1f}", f"{run.measured.peak_mb:.0f}",
-         f"{run.measured.tree_peak_mb:.0f}")
+         *resources(run.measured))
         for run in result.runs
     ]  # fmt: skip
     return table(header, rows)
@@ -131,13 +134,17 @@ def _identity(result: CorpusRuns) -> str:
     return f"OUTPUTS DIFFER from {reference.label}: {shown}"
 
 
+def _shown(folder: Path) -> str:
+    return str(folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder)
+
+
 def render_corpus(result: CorpusRuns, workers: int) -> list[str]:
     stages = result.runs[0].measured.stages
     threads, dask = result.of(THREADS), result.of(DASK)
     speedup = mean(r.wall for r in threads) / mean(r.wall for r in dask)
     measured = {f"{result.name} {run.label}": run.measured for run in result.runs}
     return [
-        f"## {result.name}: {result.files:,} files (`{result.folder.relative_to(REPO)}`)",
+        f"## {result.name}: {result.files:,} files (`{_shown(result.folder)}`)",
         "",
         f"Speed-up of `--runner dask --dask-workers {workers}` over the default runner "
         f"(mean thread wall / mean Dask wall): **{speedup:.2f}x**",
@@ -155,12 +162,14 @@ def render_corpus(result: CorpusRuns, workers: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    results = [run_corpus(n, args.repetitions, args.workers) for n in args.corpus or ["scale"]]
-    lines = ["# copydesk: thread runner vs local Dask cluster", ""]
+    corpora = args.corpus or ["scale"]
+    results = [run_corpus(n, args.repetitions, args.workers, args.shard_size) for n in corpora]
+    shards = f", --shard-size {args.shard_size}" if args.shard_size else ""
+    lines = [f"# copydesk: thread runner vs local Dask cluster{shards}", ""]
     for result in results:
         lines += render_corpus(result, args.workers)
     every = {f"{r.name} {run.label}": run.measured for r in results for run in r.runs}
-    report = "\n".join([*lines, code_note(every)])
+    report = "\n".join([*lines, leak_note(every), "", code_note(every)])
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "report.md").write_text(report + "\n", encoding="utf-8")
     print(report)

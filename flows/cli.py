@@ -11,17 +11,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import NoReturn
 
-from pydantic import ValidationError
-
+from flows.arguments import (
+    UsageError,
+    build_parser,
+    check_folders,
+    read_options,
+    read_runner,
+    read_schedule,
+)
 from flows.explain import NotInRun, RunOutput, explain
-from flows.options import IngestOptions, RunnerChoice
 from flows.prefect_env import configure_prefect, flush_prefect_events
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_text
-from tasks.dates import DateOrder
 from tasks.lock import OutputBusyError
 from tasks.models import ArticleRecord
 from tasks.output_files import DATA_FILES, RUN
@@ -29,115 +31,10 @@ from tasks.output_files import DATA_FILES, RUN
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class UsageError(Exception):
-    """A problem with what the user asked for; reported in one line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see 'copydesk --help')")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="copydesk", description="Clean news articles into one record per story.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    ingest = commands.add_parser("ingest", help="run the ingest flow on a folder of articles")
-    ingest.add_argument("input", type=Path, help="folder of article files (read recursively)")
-    ingest.add_argument("--out", type=Path, required=True, help="output folder")
-    ingest.add_argument("--threshold", type=float, default=None, help="minimum match score")
-    ingest.add_argument(
-        "--word-order-threshold",
-        type=float,
-        default=None,
-        help="minimum score of a match decided by word order (OCR text)",
-    )
-    ingest.add_argument(
-        "--ambiguous-dates",
-        choices=[order.value for order in DateOrder],
-        default=None,
-        help="how to read 05/06/2025: dmy (default), mdy, or reject the file",
-    )
-    ingest.add_argument("--shard-size", type=int, default=None, help="documents per task run")
-    ingest.add_argument(
-        "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
-    )
-    ingest.add_argument(
-        "--runner",
-        choices=["threads", "dask"],
-        default=None,
-        help="run tasks in threads here (default) or on Dask (a local cluster or --dask-address)",
-    )
-    ingest.add_argument(
-        "--dask-address", default=None, help="tcp://host:port of a running Dask scheduler"
-    )
-    ingest.add_argument(
-        "--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster"
-    )
-    ingest.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
-    ingest.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    ingest.add_argument(
-        "--json", action="store_true", help="print the run summary (run.json) as JSON instead"
-    )
-    explain = commands.add_parser("explain", help="say why a file was matched or rejected")
-    explain.add_argument("file", help="an input file of the run (as stored, or its path)")
-    explain.add_argument(
-        "--in", dest="out", type=Path, required=True, help="the run's output folder"
-    )
-    commands.add_parser("schema", help="print the JSON Schema of an article record")
-    return parser
-
-
-def check_input(folder: Path) -> None:
-    if not folder.exists():
-        raise UsageError(f"input folder '{folder}' does not exist")
-    if not folder.is_dir():
-        raise UsageError(f"input '{folder}' is not a folder")
-
-
-def check_output(folder: Path) -> None:
-    """Create the output folder and prove it writable before spending time on the run."""
-    probe = folder / ".copydesk-write-test"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise UsageError(f"cannot write to output folder '{folder}': {reason}") from None
-
-
-def read_options(arguments: argparse.Namespace) -> IngestOptions:
-    chosen = {
-        "threshold": arguments.threshold,
-        "word_order_threshold": arguments.word_order_threshold,
-        "ambiguous_dates": arguments.ambiguous_dates,
-        "shard_size": arguments.shard_size,
-        "max_bytes": arguments.max_bytes,
-    }
-    try:
-        return IngestOptions(**{name: value for name, value in chosen.items() if value is not None})
-    except ValidationError as error:
-        problems = [f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in error.errors()]
-        raise UsageError("; ".join(problems)) from None
-
-
-def read_runner(arguments: argparse.Namespace) -> RunnerChoice:
-    """--dask-address alone means --runner dask; with --runner threads it is a mistake."""
-    if arguments.dask_address and arguments.runner == "threads":
-        raise UsageError("--dask-address needs --runner dask")
-    if arguments.dask_workers < 1:
-        raise UsageError(f"--dask-workers: must be at least 1, got {arguments.dask_workers}")
-    dask = bool(arguments.dask_address) or arguments.runner == "dask"
-    return RunnerChoice(
-        "dask" if dask else "threads", arguments.dask_address, arguments.dask_workers
-    )
-
-
 def run_ingest(arguments: argparse.Namespace) -> int:
     options = read_options(arguments)
     runner = read_runner(arguments)
-    check_input(arguments.input)
-    check_output(arguments.out)
+    check_folders(arguments)
     configure_prefect(verbose=arguments.verbose)
     # Prefect reads its settings when first imported: only now, after configure_prefect.
     from flows.ingest import ingest_flow
@@ -157,6 +54,17 @@ def run_ingest(arguments: argparse.Namespace) -> int:
     else:
         written = ", ".join(str(arguments.out / name) for name in (*DATA_FILES, RUN))
         print(f"wrote {written}")
+    return EXIT_OK
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    options = read_options(arguments)
+    check_folders(arguments)
+    configure_prefect(verbose=arguments.verbose, service=True)
+    schedule = read_schedule(arguments)
+    from flows.serve import serve
+
+    serve(arguments.input, arguments.out, options, schedule, arguments.name or arguments.out.name)
     return EXIT_OK
 
 
@@ -187,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if arguments.command == "explain":
             return run_explain(arguments)
+        if arguments.command == "serve":
+            return run_serve(arguments)
         return run_ingest(arguments)
     except UsageError as error:
         print(f"copydesk: error: {error}", file=sys.stderr)

@@ -81,7 +81,9 @@ def read_files(
 def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = None) -> RunSummary:
     """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run."""
     with output_lock(Path(out_dir)):
-        return _ingest(input_dir, out_dir, options or IngestOptions())
+        summary = _ingest(input_dir, out_dir, options or IngestOptions())
+    publish_summary(summary, input_dir, out_dir)
+    return summary
 
 
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
@@ -122,9 +124,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         reused=parsed.reused,
     )
     ledger = build_ledger(hashes, records, rejected)
-    summary = write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary)
-    publish_summary(summary, input_dir, out_dir)
-    return summary
+    return write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary)
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,12 @@ def parse_files(
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:
     """The summary as a Prefect artifact; the outputs are written, so a failure here only
     warns."""
+    written = "up to date, nothing written" if summary.unchanged else "written"
+    get_run_logger().info(
+        "%s -> %s: %d inputs, %d records, %d variants, %d rejected; %s",
+        input_dir, out_dir, summary.inputs, summary.records, summary.variants,
+        summary.rejected, written,
+    )  # fmt: skip
     try:
         create_markdown_artifact(
             markdown=to_markdown(summary_rows(summary)),

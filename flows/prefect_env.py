@@ -34,8 +34,12 @@ QUIET_SETTINGS = {
 DRAIN_TIMEOUT_SECONDS = 30.0
 
 
-def configure_prefect(*, verbose: bool = False) -> None:
+def configure_prefect(*, verbose: bool = False, service: bool = False) -> None:
+    """`service`: a long-running `copydesk serve`, whose log keeps one start line, one
+    summary line and one end line per flow run (Prefect's flow-run logger at INFO)."""
     settings = dict(QUIET_SETTINGS)
+    if service:
+        settings["PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL"] = "INFO"
     if not verbose:
         # Flow and task state lines ("Finished in state Completed()") are Prefect's UI, not
         # ours: the CLI prints its own summary. Warnings and errors still show.

@@ -80,13 +80,29 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], mess
         (["--threshold", "120"], "--threshold: Input should be less than or equal to 100"),
         (["--shard-size", "0"], "--shard-size: Input should be greater than or equal to 1"),
         (["--dask-workers", "0"], "--dask-workers: must be at least 1, got 0"),
-        (["--runner", "threads", "--dask-address", "tcp://h:8786"], "--dask-address needs --runner dask"),
+        (
+            ["serve:--cron", "61 * * * *"],
+            "--cron '61 * * * *': Invalid cron string: \"61 * * * *\"",
+        ),
+        (
+            ["serve:--cron", "0 2 * * *", "--timezone", "Mars/Base"],
+            "--cron '0 2 * * *': Invalid timezone: \"Mars/Base\" (specify in IANA tzdata format, for example, America/New_York)",
+        ),
+        (
+            ["serve:--interval", "0"],
+            "--interval needs a number of seconds above 0 and no --timezone",
+        ),
+        (
+            ["--runner", "threads", "--dask-address", "tcp://h:8786"],
+            "--dask-address needs --runner dask",
+        ),
     ],
 )
 def test_out_of_range_options(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, option: list[str], message: str
 ) -> None:
-    argv = ["ingest", str(SEEDS), "--out", str(tmp_path / "out"), *option]
+    command, _, first = option[0].rpartition(":")
+    argv = [command or "ingest", str(SEEDS), "--out", str(tmp_path / "out"), first, *option[1:]]
     assert _run(capsys, *argv) == (2, "", f"copydesk: error: {message}\n")
 
 

@@ -1,0 +1,146 @@
+"""The `copydesk` command line's arguments, and their checks (no Prefect import here)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from flows.options import IngestOptions, RunnerChoice
+from tasks.dates import DateOrder
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see 'copydesk --help')")
+
+
+def run_arguments() -> _Parser:
+    """What `ingest` and `serve` share: the folders and the options of a run."""
+    run = _Parser(add_help=False)
+    run.add_argument("input", type=Path, help="folder of article files (read recursively)")
+    run.add_argument("--out", type=Path, required=True, help="output folder")
+    run.add_argument("--threshold", type=float, default=None, help="minimum match score")
+    run.add_argument(
+        "--word-order-threshold",
+        type=float,
+        default=None,
+        help="minimum score of a match decided by word order (OCR text)",
+    )
+    run.add_argument(
+        "--ambiguous-dates",
+        choices=[order.value for order in DateOrder],
+        default=None,
+        help="how to read 05/06/2025: dmy (default), mdy, or reject the file",
+    )
+    run.add_argument("--shard-size", type=int, default=None, help="documents per task run")
+    run.add_argument(
+        "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
+    )
+    run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="copydesk", description="Clean news articles into one record per story.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = run_arguments()
+    ingest = commands.add_parser("ingest", parents=[run], help="ingest a folder of articles once")
+    ingest.add_argument(
+        "--runner",
+        choices=["threads", "dask"],
+        default=None,
+        help="run tasks in threads here (default) or on Dask (a local cluster or --dask-address)",
+    )
+    ingest.add_argument(
+        "--dask-address", default=None, help="tcp://host:port of a running Dask scheduler"
+    )
+    ingest.add_argument(
+        "--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster"
+    )
+    ingest.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    ingest.add_argument(
+        "--json", action="store_true", help="print the run summary (run.json) as JSON instead"
+    )
+    serve = commands.add_parser("serve", parents=[run], help="ingest a folder on a schedule")
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='a cron schedule, e.g. "*/15 * * * *"')
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    serve.add_argument("--timezone", default=None, help="IANA zone of --cron (default UTC)")
+    serve.add_argument("--name", default=None, help="deployment name (default: OUT's name)")
+    explain = commands.add_parser("explain", help="say why a file was matched or rejected")
+    explain.add_argument("file", help="an input file of the run (as stored, or its path)")
+    explain.add_argument(
+        "--in", dest="out", type=Path, required=True, help="the run's output folder"
+    )
+    commands.add_parser("schema", help="print the JSON Schema of an article record")
+    return parser
+
+
+def check_folders(arguments: argparse.Namespace) -> None:
+    """The input exists; the output folder can be created and written, before any work."""
+    folder: Path = arguments.input
+    if not folder.exists():
+        raise UsageError(f"input folder '{folder}' does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"input '{folder}' is not a folder")
+    out: Path = arguments.out
+    probe = out / ".copydesk-write-test"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(f"cannot write to output folder '{out}': {reason}") from None
+
+
+def read_options(arguments: argparse.Namespace) -> IngestOptions:
+    chosen = {
+        "threshold": arguments.threshold,
+        "word_order_threshold": arguments.word_order_threshold,
+        "ambiguous_dates": arguments.ambiguous_dates,
+        "shard_size": arguments.shard_size,
+        "max_bytes": arguments.max_bytes,
+    }
+    try:
+        return IngestOptions(**{name: value for name, value in chosen.items() if value is not None})
+    except ValidationError as error:
+        problems = [f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in error.errors()]
+        raise UsageError("; ".join(problems)) from None
+
+
+def read_runner(arguments: argparse.Namespace) -> RunnerChoice:
+    """--dask-address alone means --runner dask; with --runner threads it is a mistake."""
+    if arguments.dask_address and arguments.runner == "threads":
+        raise UsageError("--dask-address needs --runner dask")
+    if arguments.dask_workers < 1:
+        raise UsageError(f"--dask-workers: must be at least 1, got {arguments.dask_workers}")
+    dask = bool(arguments.dask_address) or arguments.runner == "dask"
+    return RunnerChoice(
+        "dask" if dask else "threads", arguments.dask_address, arguments.dask_workers
+    )
+
+
+def read_schedule(arguments: argparse.Namespace) -> dict[str, Any]:
+    """`--cron` (checked by Prefect's own rules, with its zone) or `--interval`; call only
+    after Prefect is configured (it imports Prefect)."""
+    if arguments.interval is not None:
+        if arguments.timezone or arguments.interval <= 0:
+            raise UsageError("--interval needs a number of seconds above 0 and no --timezone")
+        return {"interval": arguments.interval}
+    from prefect.client.schemas.schedules import CronSchedule
+
+    zone = arguments.timezone or "UTC"
+    try:
+        CronSchedule(cron=arguments.cron, timezone=zone)
+    except ValidationError as error:
+        problems = [e["msg"].removeprefix("Value error, ") for e in error.errors()]
+        raise UsageError(f"--cron '{arguments.cron}': {'; '.join(problems)}") from None
+    return {"cron": arguments.cron, "timezone": zone}
