@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import build_parser, main, read_options
+from flows.arguments import build_parser, read_options
+from flows.cli import main
 from flows.options import IngestOptions
 from tasks.dates import DateOrder
 from tasks.models import ArticleRecord

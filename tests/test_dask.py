@@ -43,7 +43,7 @@ def test_dask_address_runs_on_an_existing_cluster(
     from distributed import LocalCluster
 
     ingest_flow(str(SEEDS), str(tmp_path / "threads"), IngestOptions())
-    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:  # type: ignore[no-untyped-call]
         arguments = ["ingest", str(SEEDS), "--out", str(tmp_path / "dask"), "--json"]
         code = main([*arguments, "--dask-address", cluster.scheduler_address])
     assert code == 0 and json.loads(capsys.readouterr().out)["records"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import io
+from typing import Any
 
 from prefect.cli.deploy._config import _load_deploy_configs_and_actions
 from prefect.client.schemas.schedules import CronSchedule
@@ -22,7 +23,7 @@ def test_prefect_yaml_deploys_the_ingest_flow_every_15_minutes() -> None:
     )
     assert messages.getvalue() == ""  # Prefect reports invalid files here and skips them
     (config,) = configs
-    flow = load_flow_from_entrypoint(str(REPO / config["entrypoint"]))
+    flow: Any = load_flow_from_entrypoint(str(REPO / config["entrypoint"]))
     assert flow.name == ingest_flow.name == "copydesk-ingest"
     assert set(config["parameters"]) <= set(inspect.signature(ingest_flow.fn).parameters)
     (schedule,) = config["schedules"]
