@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/reuters.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/matching_scale.py
+	$(BIN)/python bench/runners.py --corpus scale --corpus reuters
+	$(BIN)/python bench/incremental.py
 
 clean:
 	rm -rf $(VENV) "$(OUT)" .pytest_cache .mypy_cache .ruff_cache

@@ -71,6 +71,6 @@ def seconds(value: float | None) -> str:
 def resources(run: Measured) -> tuple[str, ...]:
     """The last columns of every table: time outside stages, CPU, memory."""
     return (
-        f"{run.outside:.1f}", f"{run.cpu:.0f}", f"{run.other_cpu:.0f}", f"{run.peak_mb:.0f}",
-        f"{run.tree_peak_mb:.0f}",
+        f"{run.outside:.1f}", f"{run.cpu:.0f}", f"{max(run.other_cpu, 0.0):.0f}",
+        f"{run.peak_mb:.0f}", f"{run.tree_peak_mb:.0f}",
     )  # fmt: skip

@@ -7,7 +7,7 @@ stage do real work), `copydesk ingest` runs with the default runner and with
 time into a fresh output folder (no parse cache to reuse) and a fresh Prefect home. The
 report gives wall time, stage seconds, peak memory, the speed-up (thread wall / Dask wall)
 and whether every run wrote the same bytes; it goes to stdout and
-``bench/work/runners/report.md``.
+``bench/work/runners/report.md`` (``report-shard-N.md`` with ``--shard-size N``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
-from cli_measure import REPO, Measured, resolve_corpus, run_cli
+from cli_measure import NAMED, REPO, Measured, resolve_corpus, run_cli
 from cli_report import (
     DATA_FILES,
     RESOURCE_COLUMNS,
@@ -80,7 +80,10 @@ def run_corpus(name: str, repetitions: int, workers: int, shard: int | None) -> 
     for repetition in range(repetitions):
         order = (THREADS, DASK) if repetition % 2 == 0 else (DASK, THREADS)
         for runner in order:
-            out = WORK / folder.name / f"{runner}-{repetition + 1}"
+            runs_dir = (name if name in NAMED else folder.name) + (
+                f"-shard-{shard}" if shard else ""
+            )
+            out = WORK / runs_dir / f"{runner}-{repetition + 1}"
             shutil.rmtree(out, ignore_errors=True)
             dask = ["--runner", DASK, "--dask-workers", str(workers)] if runner == DASK else []
             sharding = ["--shard-size", str(shard)] if shard else []
@@ -171,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     every = {f"{r.name} {run.label}": run.measured for r in results for run in r.runs}
     report = "\n".join([*lines, leak_note(every), "", code_note(every)])
     WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "report.md").write_text(report + "\n", encoding="utf-8")
+    name = f"report-shard-{args.shard_size}.md" if args.shard_size else "report.md"
+    (WORK / name).write_text(report + "\n", encoding="utf-8")
     print(report)
     return 0
 

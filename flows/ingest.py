@@ -147,6 +147,7 @@ def parse_files(
         fingerprint = cache_fingerprint(options.max_bytes, options.ambiguous_dates)
         cached = load_cache_task(out_dir, fingerprint)
         split = split_cached(raw, cached, rules.today)
+        clock.advance(len(raw))
     to_process = [Batch(part) for part in shard(split.to_process, options.shard_size)]
     with clock.stage("decode", len(split.to_process)):
         decoded = run_shards(decode_shard, to_process, clock)
