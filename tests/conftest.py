@@ -25,6 +25,16 @@ VARIANT_SEED = "000_bf654fb3b9717d80.txt"
 TODAY = dt.date(2026, 1, 1)
 
 
+@pytest.fixture(autouse=True)
+def restore_environment() -> Iterator[None]:
+    """The CLI writes its Prefect defaults into os.environ (`configure_prefect`): keep one
+    test's from reaching the next test's subprocesses."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def prefect_server() -> Iterator[None]:
     """One temporary Prefect server and database for every flow test (startup costs seconds)."""

@@ -63,7 +63,7 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         (["ingest", "seeds"], "the following arguments are required: --out"),
         (
             ["frobnicate"],
-            "argument command: invalid choice: 'frobnicate' (choose from 'ingest', 'explain', 'schema')",
+            "argument command: invalid choice: 'frobnicate' (choose from 'ingest', 'serve', 'explain', 'schema')",
         ),
         (
             ["ingest", "seeds", "--out", "o", "--threshold", "high"],
