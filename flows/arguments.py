@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -91,7 +92,9 @@ def check_folders(arguments: argparse.Namespace) -> None:
     if not folder.is_dir():
         raise UsageError(f"input '{folder}' is not a folder")
     out: Path = arguments.out
-    probe = out / ".copydesk-write-test"
+    if out.resolve() == folder.resolve():
+        raise UsageError("the output folder must not be the input folder")
+    probe = out / f".copydesk-write-test.{os.getpid()}"
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe.write_bytes(b"")

@@ -24,11 +24,11 @@ from flows.explain import NotInRun, RunOutput, explain
 from flows.prefect_env import configure_prefect, flush_prefect_events
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_text
-from tasks.lock import OutputBusyError
+from tasks.lock import OutputBusyError, output_lock
 from tasks.models import ArticleRecord
 from tasks.output_files import DATA_FILES, RUN
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def run_ingest(arguments: argparse.Namespace) -> int:
@@ -40,7 +40,10 @@ def run_ingest(arguments: argparse.Namespace) -> int:
     from flows.ingest import ingest_flow
     from flows.runners import task_runner
 
-    with task_runner(runner) as chosen, reporting_to(sink_for(sys.stderr, arguments.quiet)):
+    progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
+    # The lock first: a busy folder fails at once, before Prefect starts (the flow takes
+    # the same lock again, which within one process just passes).
+    with output_lock(arguments.out), task_runner(runner) as chosen, progress:
         flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
         summary = flow(str(arguments.input), str(arguments.out), options)
         flush_prefect_events()
@@ -64,7 +67,8 @@ def run_serve(arguments: argparse.Namespace) -> int:
     schedule = read_schedule(arguments)
     from flows.serve import serve
 
-    serve(arguments.input, arguments.out, options, schedule, arguments.name or arguments.out.name)
+    name = arguments.name or arguments.out.resolve().name
+    serve(arguments.input, arguments.out, options, schedule, name)
     return EXIT_OK
 
 
@@ -104,6 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputBusyError as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(
+            "\ncopydesk: interrupted; the output folder is as the last finished run left it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     except Exception as error:
         print(f"copydesk: error: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED

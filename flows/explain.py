@@ -29,7 +29,7 @@ class RunOutput:
         damaged or its files do not belong together (a run was killed between renames)."""
         summary = RunSummary.model_validate_json((out / RUN).read_text(encoding="utf-8"))
         data = {name: (out / name).read_bytes() for name in (ARTICLES, REJECTED)}
-        for name in damaged_outputs(out, summary):
+        for name in damaged_outputs(out, summary.outputs):
             raise ValueError(f"{name} is not the one {RUN} names (an interrupted run?)")
         records = [ArticleRecord.model_validate_json(line) for line in _lines(data[ARTICLES])]
         rejected = [Rejection.model_validate_json(line) for line in _lines(data[REJECTED])]

@@ -49,6 +49,9 @@ from tasks.runtime import opaque
 from tasks.write import write_task
 
 Out = TypeVar("Out")
+# A scheduled run that finds another run (a manual one, another deployment) writing its
+# folder waits for it rather than failing.
+LOCK_WAIT_SECONDS = 600.0
 
 
 def run_shards(
@@ -78,9 +81,15 @@ def read_files(
 
 
 @flow(name="copydesk-ingest", log_prints=False)
-def ingest_flow(input_dir: str, out_dir: str, options: IngestOptions | None = None) -> RunSummary:
-    """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run."""
-    with output_lock(Path(out_dir)):
+def ingest_flow(
+    input_dir: str,
+    out_dir: str,
+    options: IngestOptions | None = None,
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS,
+) -> RunSummary:
+    """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run; if
+    another run holds it, wait up to `lock_wait_seconds` for it to finish."""
+    with output_lock(Path(out_dir), lock_wait_seconds):
         summary = _ingest(input_dir, out_dir, options or IngestOptions())
     publish_summary(summary, input_dir, out_dir)
     return summary
@@ -95,10 +104,10 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     with clock.stage("read", len(discovery.files)):
         raw = merge(read_files(discovery.files, options.shard_size, options.max_bytes, clock))
     hashes = {document.path: document.sha256 for document in raw.items}
-    unread = [rejection.path for rejection in (*discovery.rejected, *raw.rejected)]
+    unread = [f"{r.path}\0{r.reason}\0{r.detail}" for r in (*discovery.rejected, *raw.rejected)]
     state = run_state(code_fingerprint(), settings, hashes, unread)
     previous = load_summary(Path(out_dir))
-    if previous is not None and is_current(Path(out_dir), previous, state):
+    if previous is not None and is_current(Path(out_dir), state):
         return previous.model_copy(update={"timings": clock.timings, "unchanged": True})
     parsed = parse_files(raw.items, out_dir, options, rules, clock)
     with clock.stage("match"):
@@ -120,11 +129,10 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         timings=clock.timings,
         input=str(Path(input_dir).absolute()),
         settings=settings,
-        state=state,
         reused=parsed.reused,
     )
     ledger = build_ledger(hashes, records, rejected)
-    return write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary)
+    return write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
 
 
 @dataclass(frozen=True)

@@ -109,10 +109,12 @@ class StageClock:
     def stage(self, name: str, total: int | None = None) -> Iterator[None]:
         self.sink.start(name, total)
         start = time.perf_counter()
-        yield
-        seconds = time.perf_counter() - start
+        try:
+            yield
+        finally:  # on failure too: a bar must not be left half drawn under the error line
+            seconds = time.perf_counter() - start
+            self.sink.finish(seconds)
         self.timings.append(StageTiming(stage=name, seconds=round(seconds, 3)))
-        self.sink.finish(seconds)
 
     def advance(self, done: int) -> None:
         self.sink.advance(done)

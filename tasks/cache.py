@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import platform
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -36,12 +38,19 @@ class CacheHeader(Model):
     fingerprint: str
 
 
+# Libraries whose version can change what a stage outputs (decoding, repairs, validation,
+# scores); Python's own version brings its Unicode database.
+OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy")
+
+
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 over copydesk's own source (`tasks` and `flows`): a new version of any
-    stage invalidates what older code produced."""
+    """SHA-256 over copydesk's own source (`tasks` and `flows`), the Python version and the
+    versions of `OUTPUT_LIBRARIES`: an upgrade of any invalidates what the old code made."""
     root = Path(__file__).parent.parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(platform.python_version().encode())
+    for library in OUTPUT_LIBRARIES:
+        digest.update(f"|{library}=={version(library)}".encode())
     for package in ("tasks", "flows"):
         for path in sorted((root / package).rglob("*.py")):
             name = path.relative_to(root).as_posix().encode()

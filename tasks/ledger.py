@@ -51,7 +51,8 @@ def run_state(
     code: str, settings: Mapping[str, object], hashes: Mapping[str, str], unread: Iterable[str]
 ) -> str:
     """SHA-256 of what a run's output is a function of: the code, the settings, every file
-    read (path and content hash) and every file that could not be read.
+    read (path and content hash) and every file that could not be read (path, reason and
+    detail, so that a new reason is never hidden behind the old one).
 
     >>> a = run_state("c", {"threshold": 50}, {"a.txt": "0" * 64}, [])
     >>> a == run_state("c", {"threshold": 50}, {"a.txt": "0" * 64}, [])

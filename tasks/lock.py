@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 LOCK_FILE = Path(".copydesk", "lock")
 
@@ -21,34 +23,59 @@ class OutputBusyError(RuntimeError):
     """Another run holds the output folder."""
 
 
+# Folders this process holds: the CLI takes the lock before it starts the flow (so that a
+# busy folder costs no Prefect start-up and prints one line), and the flow takes it again.
+_held: dict[Path, int] = {}
+POLL_SECONDS = 0.5
+
+
 @contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """Hold the output folder for the duration of a run; fail at once if another run does.
+def output_lock(out: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the output folder for the duration of a run. If another process holds it, wait
+    up to `wait_seconds` for it to finish, then fail; within one process it is re-entrant.
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> with output_lock(folder):
-    ...     with output_lock(folder):
-    ...         pass
-    Traceback (most recent call last):
-    tasks.lock.OutputBusyError: another copydesk run (pid ...) is writing to ...
+    >>> with output_lock(folder), output_lock(folder):
+    ...     sorted(_held.values())
+    [2]
+    >>> _held
+    {}
     """
+    key = out.resolve()
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     (out / LOCK_FILE).parent.mkdir(parents=True, exist_ok=True)
     with (out / LOCK_FILE).open("a+", encoding="ascii") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise OutputBusyError(
-                f"another copydesk run (pid {holder}) is writing to '{out}'; "
-                "try again when it has finished"
-            ) from None
+        _acquire(handle, out, time.monotonic() + wait_seconds)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        _held[key] = 1
         try:
             yield
         finally:
+            del _held[key]
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _acquire(handle: TextIO, out: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise OutputBusyError(
+                    f"another copydesk run (pid {holder}) is writing to '{out}'; "
+                    "try again when it has finished"
+                ) from None
+            time.sleep(POLL_SECONDS)

@@ -238,9 +238,6 @@ class RunSummary(Model):
         default_factory=dict,
         description="articles.jsonl, rejected.jsonl and ledger.jsonl, as this run wrote them.",
     )
-    state: str = Field(
-        "", description="SHA-256 of everything the output depends on: code, settings, inputs."
-    )
     reused: int = Field(0, description="Files whose cached parse an earlier run made.")
     unchanged: bool = Field(
         False,

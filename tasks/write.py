@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from tasks.ledger import LedgerEntry
 from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
 from tasks.output_files import DATA_FILES, RUN
-from tasks.previous_run import damaged_outputs, load_summary
+from tasks.previous_run import STATE_FILE, RunState, damaged_outputs, load_state, load_summary
 from tasks.runtime import stage_task
 
 
@@ -65,10 +65,11 @@ def write_outputs(
     rejected: list[Rejection],
     ledger: list[LedgerEntry],
     summary: RunSummary,
+    state: str,
 ) -> RunSummary:
     """Write articles, rejections (sorted by path) and the ledger, then the summary naming
-    them. When the data is byte for byte what the folder already holds, nothing is written
-    at all (not even `run.json`): a rerun without new input changes no file."""
+    them, then the run state. When the data is byte for byte what the folder already holds,
+    only the run state is recorded: a rerun without new input changes no output file."""
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
@@ -80,12 +81,20 @@ def write_outputs(
     }
     final = summary.model_copy(update={"outputs": outputs})
     previous = load_summary(out)
-    if previous is not None and previous.outputs == outputs and not damaged_outputs(out, previous):
-        return final.model_copy(update={"unchanged": True})
-    for name, content in data.items():
-        write_atomic(out / name, content)
-    write_atomic(out / RUN, (final.model_dump_json(indent=2) + "\n").encode("utf-8"))
-    return final
+    unchanged = (
+        previous is not None
+        and previous.outputs == outputs
+        and not damaged_outputs(out, previous.outputs)
+    )
+    if not unchanged:
+        for name, content in data.items():
+            write_atomic(out / name, content)
+        write_atomic(out / RUN, (final.model_dump_json(indent=2) + "\n").encode("utf-8"))
+    record = RunState(state=state, outputs=outputs)
+    if load_state(out) != record:
+        (out / STATE_FILE).parent.mkdir(exist_ok=True)
+        write_atomic(out / STATE_FILE, record.model_dump_json().encode("utf-8"))
+    return final.model_copy(update={"unchanged": unchanged})
 
 
 @stage_task("write", io=True)
@@ -95,5 +104,6 @@ def write_task(
     rejected: list[Rejection],
     ledger: list[LedgerEntry],
     summary: RunSummary,
+    state: str,
 ) -> RunSummary:
-    return write_outputs(Path(out), records, rejected, ledger, summary)
+    return write_outputs(Path(out), records, rejected, ledger, summary, state)

@@ -130,7 +130,7 @@ def test_explain_refuses_files_that_do_not_belong_together(
     summary = RunSummary(
         inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[]
     )
-    write_outputs(tmp_path, [], [], [], summary)
+    write_outputs(tmp_path, [], [], [], summary, "s")
     assert _run(capsys, "explain", "a.txt", "--in", str(tmp_path))[0] == 1  # valid, not found
     (tmp_path / "articles.jsonl").write_text("{}\n")  # as if a later run was cut short
     assert _run(capsys, "explain", "a.txt", "--in", str(tmp_path)) == (

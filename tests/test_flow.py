@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tasks.accounting import AccountingError
 from tasks.errors import TransientError
-from tasks.lock import OutputBusyError, output_lock
+from tasks.lock import OutputBusyError
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
 from tasks.read import read_document, read_shard
@@ -247,25 +249,37 @@ def test_a_failed_run_leaves_the_previous_output_untouched(
     assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
 
 
-def test_a_second_run_on_the_same_output_fails_at_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_second_run_on_the_same_output_fails_or_waits(tmp_path: Path) -> None:
+    """Another process holds the folder: the CLI fails at once with one line and exit code
+    1, before Prefect starts; a flow run (as a scheduled one) waits for the holder."""
     out = tmp_path / "out"
-    with output_lock(out):  # as if another run were writing there
-        with pytest.raises(OutputBusyError):
-            ingest_flow(str(SEEDS), str(out), OPTIONS)
-        assert [str(p.relative_to(out)) for p in out.rglob("*")] == [".copydesk", ".copydesk/lock"]
-        monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
-        capsys.readouterr()
-        code = main(["ingest", str(SEEDS), "--out", str(out)])
-        captured = capsys.readouterr()
-    assert (code, captured.out) == (1, "")
-    assert captured.err == (
-        f"copydesk: error: another copydesk run (pid {os.getpid()}) is writing to '{out}'; "
-        "try again when it has finished\n"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_FOR_3_SECONDS, str(out)], stdout=subprocess.PIPE, text=True
     )
-    ingest_flow(str(SEEDS), str(out), OPTIONS)  # released: the next run goes ahead
-    assert (out / "articles.jsonl").exists()
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    copydesk = Path(sys.executable).with_name("copydesk")
+    environment = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    busy = subprocess.run(
+        [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
+        capture_output=True, text=True, env=environment, check=False, timeout=60,
+    )  # fmt: skip
+    assert (busy.returncode, busy.stdout, busy.stderr) == (1, "", (
+        f"copydesk: error: another copydesk run (pid {holder.pid}) is writing to '{out}'; "
+        "try again when it has finished\n"
+    ))  # fmt: skip
+    assert [str(p.relative_to(out)) for p in out.rglob("*")] == [".copydesk", ".copydesk/lock"]
+    with pytest.raises(OutputBusyError):
+        ingest_flow(str(SEEDS), str(out), OPTIONS, lock_wait_seconds=0)
+    summary = ingest_flow(str(SEEDS), str(out), OPTIONS, lock_wait_seconds=30)
+    assert holder.wait(timeout=10) == 0 and summary.records == 1
+
+
+HOLD_FOR_3_SECONDS = (
+    "import sys, time; from pathlib import Path; from tasks.lock import output_lock\n"
+    "with output_lock(Path(sys.argv[1])):\n"
+    "    print('held', flush=True)\n"
+    "    time.sleep(3)\n"
+)
 
 
 def test_json_summary_is_run_json(

@@ -35,9 +35,15 @@ def test_write_atomic_failure_keeps_old_file(tmp_path: Path) -> None:
 
 def test_write_outputs_creates_four_files_and_names_the_data_in_run_json(tmp_path: Path) -> None:
     rejected = [Rejection(path=p, reason=RejectReason.EMPTY, detail="x") for p in ("b", "a")]
-    final = write_outputs(tmp_path / "out", [], rejected, [], SUMMARY)
+    final = write_outputs(tmp_path / "out", [], rejected, [], SUMMARY, "s")
     out = tmp_path / "out"
-    assert _names(out) == ["articles.jsonl", "ledger.jsonl", "rejected.jsonl", "run.json"]
+    assert _names(out) == [
+        ".copydesk",
+        "articles.jsonl",
+        "ledger.jsonl",
+        "rejected.jsonl",
+        "run.json",
+    ]
     data = (out / "rejected.jsonl").read_bytes()
     assert [json.loads(line)["path"] for line in data.splitlines()] == ["a", "b"]
     run = json.loads((out / "run.json").read_text())
@@ -54,8 +60,9 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     out.mkdir()
     (out / ".articles.jsonl.4242.tmp").write_text("half")
     (out / "notes.txt").write_text("the user's own file stays")
-    write_outputs(out, [], [], [], SUMMARY)
+    write_outputs(out, [], [], [], SUMMARY, "s")
     assert _names(out) == [
+        ".copydesk",
         "articles.jsonl",
         "ledger.jsonl",
         "notes.txt",
@@ -66,9 +73,9 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
 
 def test_identical_data_is_not_written_again(tmp_path: Path) -> None:
     rejected = [Rejection(path="a", reason=RejectReason.EMPTY, detail="x")]
-    write_outputs(tmp_path, [], rejected, [], SUMMARY)
+    write_outputs(tmp_path, [], rejected, [], SUMMARY, "s")
     before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
-    again = write_outputs(tmp_path, [], rejected, [], SUMMARY.model_copy(update={"inputs": 9}))
+    again = write_outputs(tmp_path, [], rejected, [], SUMMARY.model_copy(update={"inputs": 9}), "s")
     assert again.unchanged
     assert {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()} == before
-    assert not write_outputs(tmp_path, [], [], [], SUMMARY).unchanged
+    assert not write_outputs(tmp_path, [], [], [], SUMMARY, "s").unchanged
