@@ -5,8 +5,8 @@ runs), with three differences a long-running service needs:
 
 - Schedules need Prefect's scheduler service, which the temporary server of
   `copydesk ingest` never starts. Without `PREFECT_API_URL`, serve therefore starts a
-  private `prefect server start` on a free local port (its log in PREFECT_HOME) and stops it
-  after the runner; with `PREFECT_API_URL` set, the deployment goes to that server.
+  private Prefect server (`flows/private_server.py`); with `PREFECT_API_URL` set, the
+  deployment goes to that server.
 - The deployment names its flow by module (`flows.ingest:ingest_flow`), so runs work from
   any working directory and from an installed package.
 - SIGTERM (systemd, docker stop) stops as cleanly as Ctrl-C. Prefect's own handler calls
@@ -19,28 +19,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from prefect.runner import Runner
-from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-
-SERVER_START_SECONDS = 120.0
-
-
-class ServerStartError(RuntimeError):
-    """The private Prefect server did not come up."""
+from flows.private_server import api_server
 
 
 class _Runner(Runner):
@@ -57,6 +45,11 @@ def serve(
 ) -> None:
     """Serve until interrupted; `schedule` is `{"cron": ..., "timezone": ...}` or
     `{"interval": seconds}`."""
+    # From the start, not only once the runner runs: SIGTERM while the server starts must
+    # stop it too. SIGINT may arrive ignored (a background job of a script): restore
+    # Python's own handler, on which asyncio's clean Ctrl-C shutdown relies.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     with api_server():
         # One run at a time: a run that outlasts the interval delays the next one instead
         # of meeting it at the output folder's lock.
@@ -78,12 +71,13 @@ def serve(
             f"'{ingest_flow.name}/{name}' on {describe(schedule)}; stop with Ctrl-C",
             flush=True,
         )
-        # SIGINT may arrive ignored (a background job of a script): restore Python's own
-        # handler, on which asyncio's clean Ctrl-C shutdown (and SIGTERM's, above) relies.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
         with suppress(KeyboardInterrupt):
             asyncio.run(runner.start())
     print("copydesk serve: stopped", flush=True)
+
+
+def _interrupt(*args: object) -> None:
+    raise KeyboardInterrupt
 
 
 def describe(schedule: dict[str, Any]) -> str:
@@ -96,51 +90,3 @@ def describe(schedule: dict[str, Any]) -> str:
     if "interval" in schedule:
         return f"every {schedule['interval']:g} s"
     return f"cron '{schedule['cron']}' ({schedule.get('timezone') or 'local time'})"
-
-
-@contextmanager
-def api_server() -> Iterator[None]:
-    """The configured Prefect API, else a private server for as long as the block runs."""
-    if PREFECT_API_URL.value():
-        yield
-        return
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    log_path = Path(PREFECT_HOME.value()) / "copydesk-serve-server.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    with log_path.open("ab") as log:
-        # Its own session: Ctrl-C (SIGINT to the terminal's process group) must reach the
-        # runner only, which stops first and then stops the server it still talks to.
-        server = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        wait_until_healthy(url, server, log_path)
-        os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts
-        with temporary_settings({PREFECT_API_URL: url}):
-            yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise ServerStartError(f"the Prefect server exited at start; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise ServerStartError(f"the Prefect server did not answer in time; see {log_path}")

@@ -1,0 +1,115 @@
+"""A private Prefect server for `copydesk serve`, when no PREFECT_API_URL is configured.
+
+Schedules need Prefect's scheduler service, which the temporary server of a single run
+never starts, so serve starts `prefect server start` on a free local port. The server is
+serve's to manage: it runs in its own session (Ctrl-C reaches the runner, which stops
+first and then stops the server it still talks to), dies with serve even if serve is
+killed (Linux: the parent-death signal), and a server that stops on its own stops serve
+with one line (exit code 1) instead of endless connection tracebacks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+
+SERVER_LOG = "$PREFECT_HOME/copydesk-serve-server.log"
+START_SECONDS = 120.0
+STOP_SECONDS = 30.0
+WATCH_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1
+SERVER_STOPPED = "the private Prefect server stopped on its own"
+EXIT_SERVER_STOPPED = 1
+
+
+class PrivateServerError(RuntimeError):
+    """The private Prefect server did not start, or stopped on its own."""
+
+
+@contextmanager
+def api_server() -> Iterator[None]:
+    """The configured Prefect API, else a private server for as long as the block runs."""
+    if PREFECT_API_URL.value():
+        yield
+        return
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    log_path = Path(PREFECT_HOME.value()) / Path(SERVER_LOG).name
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    with log_path.open("ab") as log:
+        server = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+    stopping = threading.Event()
+    try:
+        wait_until_healthy(url, server)
+        os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts
+        threading.Thread(target=_watch, args=(server, stopping), daemon=True).start()
+        with temporary_settings({PREFECT_API_URL: url}):
+            yield
+    finally:
+        stopping.set()
+        os.environ.pop("PREFECT_API_URL", None)
+        _stop(server)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when serve dies, however it dies (Linux)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _watch(server: subprocess.Popen[bytes], stopping: threading.Event) -> None:
+    """A server gone on its own leaves the runner nothing to talk to (its shutdown would
+    hang trying to pause the deployment): say so in one line and exit. Runs in flight are
+    abandoned, which the output folder's atomic writes make safe."""
+    while not stopping.wait(WATCH_SECONDS):
+        if server.poll() is not None:
+            print(f"copydesk: error: {SERVER_STOPPED}; see {SERVER_LOG}", file=sys.stderr)
+            os._exit(EXIT_SERVER_STOPPED)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise PrivateServerError(f"the private Prefect server did not start; see {SERVER_LOG}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise PrivateServerError(f"the private Prefect server did not answer; see {SERVER_LOG}")
