@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 the run failed (one line on stderr says why, e.g. another run holds
 the output folder), or for `explain` the file is not an input of that run; 2 usage error
-(bad arguments, missing input folder, unwritable output folder, no valid output to explain).
-"""
+(bad arguments, missing input folder, unwritable output folder, no valid output to explain);
+130 interrupted."""
 
 from __future__ import annotations
 

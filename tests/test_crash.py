@@ -69,6 +69,7 @@ tasks.write.write_atomic = tasks.cache.write_atomic = write_atomic
 from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """
+OUTSIDE_KILL_SECONDS = 2.0  # after the run took the lock: Prefect started, stages running
 KILL_POINTS = [
     "before:parsed.jsonl",
     "after:parsed.jsonl",
@@ -96,7 +97,7 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
     tmp_path: Path,
 ) -> None:
     """Every kill point on a folder that holds the output of an earlier, smaller input,
-    plus one kill from outside as soon as the run holds the folder; the runs go in
+    plus one kill from outside 2 s into the run; the runs go in
     parallel, and the test reads the folders all along as a user's reader would."""
     files = corpus(120)
     write(tmp_path / "in", files)
@@ -111,12 +112,15 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
         (out / LOCK_FILE).unlink()
         running[out] = start(point, tmp_path / "in", out, tmp_path / f"prefect-{out.name}")
 
+    held: dict[Path, float] = {}
     deadline = time.monotonic() + 180
     while running and time.monotonic() < deadline:
         for out, process in list(running.items()):
             whole(out)
             if out.name == "from-outside-" and (out / LOCK_FILE).exists():
-                process.send_signal(signal.SIGKILL)
+                held.setdefault(out, time.monotonic())
+                if time.monotonic() - held[out] > OUTSIDE_KILL_SECONDS:  # mid-run
+                    process.send_signal(signal.SIGKILL)
             if process.poll() is not None:
                 assert process.returncode == -signal.SIGKILL, out.name
                 del running[out]
