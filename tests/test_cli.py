@@ -254,3 +254,13 @@ def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
             f"copydesk: {stage}  N s\n" for stage in stages_run
         )
     assert len((out / "articles.jsonl").read_text().splitlines()) == 1
+
+
+def test_output_folder_must_differ_from_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert _run(capsys, "ingest", str(tmp_path), "--out", str(tmp_path / ".")) == (
+        2,
+        "",
+        "copydesk: error: the output folder must not be the input folder\n",
+    )
