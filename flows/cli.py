@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(
-            "\ncopydesk: interrupted; the output folder is as the last finished run left it",
+            "\ncopydesk: interrupted; no partial file is visible, and the next run completes"
+            " the output",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED

@@ -42,8 +42,9 @@ def configure_prefect(*, verbose: bool = False, service: bool = False) -> None:
         settings["PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL"] = "INFO"
     elif not verbose:
         # A failing run: Prefect logs the exception with its traceback at ERROR, and the
-        # CLI says what failed in one line of its own. The console shows none of Prefect's
-        # records; the API (a real server's UI) still gets warnings and errors.
+        # CLI says what failed in one line of its own. The console shows no log record
+        # (--verbose shows them all); the API (a real server's UI) still gets warnings and
+        # errors.
         settings["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL"
     if not verbose:
         # Flow and task state lines ("Finished in state Completed()") are Prefect's UI, not

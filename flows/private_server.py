@@ -25,7 +25,7 @@ from pathlib import Path
 
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
-SERVER_LOG = "$PREFECT_HOME/copydesk-serve-server.log"
+SERVER_LOG = "copydesk-serve-server.log"  # in PREFECT_HOME
 START_SECONDS = 120.0
 STOP_SECONDS = 30.0
 WATCH_SECONDS = 1.0
@@ -34,8 +34,13 @@ SERVER_STOPPED = "the private Prefect server stopped on its own"
 EXIT_SERVER_STOPPED = 1
 
 
+# Set when serve is asked to stop: the server may then stop first (systemd signals the
+# whole unit at once), which is no error.
+STOPPING = threading.Event()
+
+
 class PrivateServerError(RuntimeError):
-    """The private Prefect server did not start, or stopped on its own."""
+    """The private Prefect server did not start."""
 
 
 @contextmanager
@@ -46,7 +51,7 @@ def api_server() -> Iterator[None]:
         return
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
-    log_path = Path(PREFECT_HOME.value()) / Path(SERVER_LOG).name
+    log_path = Path(PREFECT_HOME.value()) / SERVER_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
@@ -58,15 +63,14 @@ def api_server() -> Iterator[None]:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
-    stopping = threading.Event()
     try:
-        wait_until_healthy(url, server)
+        wait_until_healthy(url, server, log_path)
         os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts
-        threading.Thread(target=_watch, args=(server, stopping), daemon=True).start()
+        threading.Thread(target=_watch, args=(server, log_path), daemon=True).start()
         with temporary_settings({PREFECT_API_URL: url}):
             yield
     finally:
-        stopping.set()
+        STOPPING.set()
         os.environ.pop("PREFECT_API_URL", None)
         _stop(server)
 
@@ -77,13 +81,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _watch(server: subprocess.Popen[bytes], stopping: threading.Event) -> None:
+def _watch(server: subprocess.Popen[bytes], log_path: Path) -> None:
     """A server gone on its own leaves the runner nothing to talk to (its shutdown would
     hang trying to pause the deployment): say so in one line and exit. Runs in flight are
     abandoned, which the output folder's atomic writes make safe."""
-    while not stopping.wait(WATCH_SECONDS):
-        if server.poll() is not None:
-            print(f"copydesk: error: {SERVER_STOPPED}; see {SERVER_LOG}", file=sys.stderr)
+    while not STOPPING.wait(WATCH_SECONDS):
+        if server.poll() is not None and not STOPPING.is_set():
+            print(f"copydesk: error: {SERVER_STOPPED}; see {log_path}", file=sys.stderr)
             os._exit(EXIT_SERVER_STOPPED)
 
 
@@ -102,14 +106,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
+def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise PrivateServerError(f"the private Prefect server did not start; see {SERVER_LOG}")
+            raise PrivateServerError(f"the private Prefect server did not start; see {log_path}")
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2):
                 return
         except OSError:
             time.sleep(0.25)
-    raise PrivateServerError(f"the private Prefect server did not answer; see {SERVER_LOG}")
+    raise PrivateServerError(f"the private Prefect server did not answer; see {log_path}")

@@ -28,11 +28,12 @@ from prefect.types.entrypoint import EntrypointType
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.private_server import api_server
+from flows.private_server import STOPPING, api_server
 
 
 class _Runner(Runner):
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+        STOPPING.set()
         os.kill(os.getpid(), signal.SIGINT)  # the same clean path as Ctrl-C
 
 
@@ -50,6 +51,14 @@ def serve(
     # Python's own handler, on which asyncio's clean Ctrl-C shutdown relies.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
+    with suppress(KeyboardInterrupt):  # a stop while starting or stopping is a stop too
+        _serve_until_stopped(input_dir, out_dir, options, schedule, name)
+    print("copydesk serve: stopped", flush=True)
+
+
+def _serve_until_stopped(
+    input_dir: Path, out_dir: Path, options: IngestOptions, schedule: dict[str, Any], name: str
+) -> None:
     with api_server():
         # One run at a time: a run that outlasts the interval delays the next one instead
         # of meeting it at the output folder's lock.
@@ -71,12 +80,11 @@ def serve(
             f"'{ingest_flow.name}/{name}' on {describe(schedule)}; stop with Ctrl-C",
             flush=True,
         )
-        with suppress(KeyboardInterrupt):
-            asyncio.run(runner.start())
-    print("copydesk serve: stopped", flush=True)
+        asyncio.run(runner.start())
 
 
 def _interrupt(*args: object) -> None:
+    STOPPING.set()
     raise KeyboardInterrupt
 
 

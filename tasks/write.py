@@ -72,6 +72,8 @@ def write_outputs(
     only the run state is recorded: a rerun without new input changes no output file."""
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
+    if (out / STATE_FILE).parent.is_dir():
+        remove_stale_temporaries((out / STATE_FILE).parent)
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
     contents = (to_jsonl(records), to_jsonl(in_path_order), to_jsonl(ledger))
     data = dict(zip(DATA_FILES, contents, strict=True))

@@ -259,7 +259,9 @@ def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
 def test_output_folder_must_differ_from_input(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert _run(capsys, "ingest", str(tmp_path), "--out", str(tmp_path / ".")) == (
+    (tmp_path / "in").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "in")
+    assert _run(capsys, "ingest", str(tmp_path / "in"), "--out", str(tmp_path / "link")) == (
         2,
         "",
         "copydesk: error: the output folder must not be the input folder\n",

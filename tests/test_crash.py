@@ -69,13 +69,15 @@ tasks.write.write_atomic = tasks.cache.write_atomic = write_atomic
 from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """
-OUTSIDE_KILL_SECONDS = 2.0  # after the run took the lock: Prefect started, stages running
+OUTSIDE_KILL_SECONDS = 1.0  # after the run took the lock: somewhere in the flow run
 KILL_POINTS = [
     "before:parsed.jsonl",
     "after:parsed.jsonl",
     "after:articles.jsonl",
     "before:run.json",
     "after:run.json",
+    "before:state.json",
+    "after:state.json",
 ]
 
 
@@ -97,7 +99,7 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
     tmp_path: Path,
 ) -> None:
     """Every kill point on a folder that holds the output of an earlier, smaller input,
-    plus one kill from outside 2 s into the run; the runs go in
+    plus one kill from outside 1 s after it took the lock; the runs go in
     parallel, and the test reads the folders all along as a user's reader would."""
     files = corpus(120)
     write(tmp_path / "in", files)

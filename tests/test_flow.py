@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -254,9 +255,11 @@ def test_a_second_run_on_the_same_output_fails_or_waits(tmp_path: Path) -> None:
     1, before Prefect starts; a flow run (as a scheduled one) waits for the holder."""
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_FOR_3_SECONDS, str(out)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        [sys.executable, "-c", HOLD_UNTIL_STDIN_CLOSES, str(out)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdin is not None and holder.stdout is not None
+    assert holder.stdout.readline() == "held\n"
     copydesk = Path(sys.executable).with_name("copydesk")
     environment = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
     busy = subprocess.run(
@@ -270,15 +273,16 @@ def test_a_second_run_on_the_same_output_fails_or_waits(tmp_path: Path) -> None:
     assert [str(p.relative_to(out)) for p in out.rglob("*")] == [".copydesk", ".copydesk/lock"]
     with pytest.raises(OutputBusyError):
         ingest_flow(str(SEEDS), str(out), OPTIONS, lock_wait_seconds=0)
+    threading.Timer(1.0, holder.stdin.close).start()  # the holder finishes in a second
     summary = ingest_flow(str(SEEDS), str(out), OPTIONS, lock_wait_seconds=30)
     assert holder.wait(timeout=10) == 0 and summary.records == 1
 
 
-HOLD_FOR_3_SECONDS = (
-    "import sys, time; from pathlib import Path; from tasks.lock import output_lock\n"
+HOLD_UNTIL_STDIN_CLOSES = (
+    "import sys; from pathlib import Path; from tasks.lock import output_lock\n"
     "with output_lock(Path(sys.argv[1])):\n"
     "    print('held', flush=True)\n"
-    "    time.sleep(3)\n"
+    "    sys.stdin.read()\n"
 )
 
 
