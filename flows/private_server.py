@@ -1,12 +1,13 @@
-"""A private Prefect server for `copydesk serve`, when no PREFECT_API_URL is configured.
+"""A private Prefect server, when no PREFECT_API_URL is configured and other processes need
+one: `copydesk serve` (schedules need Prefect's scheduler service, which the temporary
+server of a single run never starts) and `--runner dask` (each Dask worker would otherwise
+start a temporary server of its own, and report its task runs to servers that vanish).
 
-Schedules need Prefect's scheduler service, which the temporary server of a single run
-never starts, so serve starts `prefect server start` on a free local port. The server is
-serve's to manage: it runs in its own session (Ctrl-C reaches the runner, which stops
-first and then stops the server it still talks to), dies with serve even if serve is
-killed (Linux: the parent-death signal), and a server that stops on its own stops serve
-with one line (exit code 1) instead of endless connection tracebacks.
-"""
+It is `prefect server start` on a free local port, managed by this process: it runs in its
+own session (Ctrl-C reaches serve's runner, which stops first and then stops the server it
+still talks to), dies with this process even if it is killed (Linux: the parent-death
+signal), and a server that stops on its own ends the process with one line (exit code 1)
+instead of endless connection tracebacks."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
-SERVER_LOG = "copydesk-serve-server.log"  # in PREFECT_HOME
+SERVER_LOG = "copydesk-server.log"  # in PREFECT_HOME
 START_SECONDS = 120.0
 STOP_SECONDS = 30.0
 WATCH_SECONDS = 1.0
@@ -34,8 +35,8 @@ SERVER_STOPPED = "the private Prefect server stopped on its own"
 EXIT_SERVER_STOPPED = 1
 
 
-# Set when serve is asked to stop: the server may then stop first (systemd signals the
-# whole unit at once), which is no error.
+# Set when the process is asked to stop: the server may then stop first (systemd signals
+# the whole unit at once), which is no error.
 STOPPING = threading.Event()
 
 
@@ -49,6 +50,7 @@ def api_server() -> Iterator[None]:
     if PREFECT_API_URL.value():
         yield
         return
+    STOPPING.clear()
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     log_path = Path(PREFECT_HOME.value()) / SERVER_LOG

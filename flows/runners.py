@@ -4,12 +4,11 @@
 `workers` processes, or an existing cluster at `address`. Dask workers are other processes:
 without an API URL each would start its own temporary Prefect server (seconds each, and
 task runs reported to servers that vanish), so a run without a configured server shares
-one temporary server with its workers.
+one private server with its workers (`flows/private_server.py`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from prefect.task_runners import TaskRunner
 
 from flows.options import RunnerChoice
+from flows.private_server import api_server
 
 
 @contextmanager
@@ -34,26 +34,5 @@ def task_runner(choice: RunnerChoice) -> Iterator[TaskRunner[Any] | None]:
         # per worker, one thread each, since the stages are pure Python (the GIL).
         cluster = {"n_workers": choice.workers, "threads_per_worker": 1, "processes": True}
         runner = DaskTaskRunner(cluster_kwargs={**cluster, "dashboard_address": ":0"})
-    with shared_api_server():
+    with api_server():
         yield runner
-
-
-@contextmanager
-def shared_api_server() -> Iterator[None]:
-    """Make sure an API URL is set that other processes can reach: the configured one, else
-    a temporary server for this run, passed on to the workers through the environment."""
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        yield
-        return
-    server = SubprocessASGIServer()
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        del os.environ["PREFECT_API_URL"]
-        server.stop()
