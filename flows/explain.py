@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tasks.models import ArticleRecord, Rejection, RunSummary, VariantRef
 from tasks.output_files import ARTICLES, REJECTED, RUN
-from tasks.previous_run import damaged_outputs
+from tasks.previous_run import mismatched
 
 
 class NotInRun(LookupError):
@@ -29,7 +29,8 @@ class RunOutput:
         damaged or its files do not belong together (a run was killed between renames)."""
         summary = RunSummary.model_validate_json((out / RUN).read_text(encoding="utf-8"))
         data = {name: (out / name).read_bytes() for name in (ARTICLES, REJECTED)}
-        for name in damaged_outputs(out, summary.outputs):
+        read = {name: file for name, file in summary.outputs.items() if name in data}
+        for name in mismatched(read, data):
             raise ValueError(f"{name} is not the one {RUN} names (an interrupted run?)")
         records = [ArticleRecord.model_validate_json(line) for line in _lines(data[ARTICLES])]
         rejected = [Rejection.model_validate_json(line) for line in _lines(data[REJECTED])]

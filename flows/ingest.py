@@ -42,7 +42,7 @@ from tasks.models import (
     RunSummary,
 )
 from tasks.parse import parse_shard
-from tasks.previous_run import is_current, load_summary
+from tasks.previous_run import current_summary
 from tasks.read import discover_task, read_each, read_shard
 from tasks.records import build_records_task
 from tasks.runtime import opaque
@@ -106,9 +106,9 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     hashes = {document.path: document.sha256 for document in raw.items}
     unread = [f"{r.path}\0{r.reason}\0{r.detail}" for r in (*discovery.rejected, *raw.rejected)]
     state = run_state(code_fingerprint(), settings, hashes, unread)
-    previous = load_summary(Path(out_dir))
-    if previous is not None and is_current(Path(out_dir), state):
-        return previous.model_copy(update={"timings": clock.timings, "unchanged": True})
+    current = current_summary(Path(out_dir), state)
+    if current is not None:
+        return current.model_copy(update={"timings": clock.timings, "unchanged": True})
     parsed = parse_files(raw.items, out_dir, options, rules, clock)
     with clock.stage("match"):
         sources = [document for document in parsed.items if document.role == "source"]

@@ -27,7 +27,7 @@ from tasks.dates import DateOrder
 from tasks.dates.values import check_plausible
 from tasks.models import Model, ParsedDocument, RawDocument
 from tasks.runtime import stage_task
-from tasks.write import remove_stale_temporaries, to_jsonl, write_atomic
+from tasks.write import to_jsonl, write_atomic
 
 CACHE_DIR = ".copydesk"
 CACHE_FILE = "parsed.jsonl"
@@ -86,7 +86,6 @@ def save_cache(out: Path, fingerprint: str, documents: Iterable[ParsedDocument])
     never outgrows the input folder)."""
     folder = out / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(folder)
     header: list[BaseModel] = [CacheHeader(fingerprint=fingerprint)]
     write_atomic(folder / CACHE_FILE, to_jsonl([*header, *documents]))
 

@@ -42,25 +42,36 @@ def load_state(out: Path) -> RunState | None:
 
 def damaged_outputs(out: Path, outputs: dict[str, OutputFile]) -> list[str]:
     """The data files that are missing or are not the ones `outputs` names: a run killed
-    between renames, or a file edited by hand."""
-    damaged = []
-    for name, expected in sorted(outputs.items()):
-        try:
-            actual = hashlib.sha256((out / name).read_bytes()).hexdigest()
-        except OSError:
-            actual = None
-        if actual != expected.sha256:
-            damaged.append(name)
-    return damaged
+    between renames, or a file edited by hand (read one at a time)."""
+    return [name for name in sorted(outputs) if not _holds(outputs[name], _read(out / name))]
 
 
-def is_current(out: Path, state: str) -> bool:
-    """True when the folder holds the whole output of a run with this `state`."""
+def mismatched(outputs: dict[str, OutputFile], contents: dict[str, bytes]) -> list[str]:
+    """The same check for contents already read.
+
+    >>> mismatched({"a": OutputFile(sha256="0" * 64, lines=0)}, {"a": b""})
+    ['a']
+    """
+    return [name for name in sorted(outputs) if not _holds(outputs[name], contents.get(name))]
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _holds(expected: OutputFile, content: bytes | None) -> bool:
+    return content is not None and hashlib.sha256(content).hexdigest() == expected.sha256
+
+
+def current_summary(out: Path, state: str) -> RunSummary | None:
+    """The last run's summary when the folder holds the whole output of a run with this
+    `state`, else None."""
     recorded, summary = load_state(out), load_summary(out)
-    return (
-        recorded is not None
-        and summary is not None
-        and recorded.state == state
-        and recorded.outputs == summary.outputs
-        and not damaged_outputs(out, recorded.outputs)
-    )
+    if recorded is None or summary is None or recorded.state != state:
+        return None
+    if recorded.outputs != summary.outputs or damaged_outputs(out, recorded.outputs):
+        return None
+    return summary
