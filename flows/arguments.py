@@ -63,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask-address", default=None, help="tcp://host:port of a running Dask scheduler"
     )
     ingest.add_argument(
-        "--dask-workers", type=int, default=2, help="worker processes of the local Dask cluster"
+        "--dask-workers",
+        type=int,
+        default=RunnerChoice.workers,
+        help="worker processes of the local Dask cluster (default 2)",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress on stderr")
     ingest.add_argument(

@@ -1,10 +1,14 @@
-"""Builders for documents in tests."""
+"""Builders for documents in tests, and a run's output as a test compares it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
 from tasks.models import DateHeader, Match, ParagraphAlignment, ParsedDocument, Provenance
+from tasks.output_files import DATA_FILES, RUN
 
 
 def origin(path: str = "a.txt") -> Provenance:
@@ -40,3 +44,12 @@ def match(variant: str, source: str, score: float) -> Match:
         runner_up=None,
         alignment=alignment,
     )  # fmt: skip
+
+
+def snapshot(out: Path) -> dict[str, Any]:
+    """The output as a reader sees it; run.json without what only describes this run's work
+    (its timings and how much it reused)."""
+    files: dict[str, Any] = {name: (out / name).read_bytes() for name in DATA_FILES}
+    run_json = json.loads((out / RUN).read_text())
+    files[RUN] = {k: v for k, v in run_json.items() if k not in ("timings", "reused")}
+    return files

@@ -21,7 +21,7 @@ from tasks.cache import CACHE_DIR
 from tasks.lock import LOCK_FILE
 from tasks.output_files import DATA_FILES, RUN
 from tests.corpus import paragraphs, source_text, variant_text, write
-from tests.test_incremental import snapshot
+from tests.helpers import snapshot
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 

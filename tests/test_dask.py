@@ -13,7 +13,7 @@ from flows.options import IngestOptions, RunnerChoice
 from flows.runners import task_runner
 from tests.conftest import SEEDS
 from tests.corpus import paragraphs, source_text, variant_text, write
-from tests.test_incremental import snapshot
+from tests.helpers import snapshot
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 

@@ -16,10 +16,10 @@ from tasks.dates import DateOrder
 from tasks.lock import LOCK_FILE
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.helpers import snapshot
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 OPTIONS = IngestOptions(today=TODAY)
-DATA = ("articles.jsonl", "rejected.jsonl", "ledger.jsonl")
 STORY, OTHER, ENDING = paragraphs(1), paragraphs(3), paragraphs(2, 1)
 
 FIRST_BATCH = {
@@ -36,15 +36,6 @@ SECOND_BATCH = {
 
 def run(folder: Path, out: Path, options: IngestOptions = OPTIONS) -> Any:
     return ingest_flow(str(folder), str(out), options)
-
-
-def snapshot(out: Path) -> dict[str, Any]:
-    """The output as a reader sees it; run.json without what only describes this run's work
-    (its timings and how much it reused)."""
-    files: dict[str, Any] = {name: (out / name).read_bytes() for name in DATA}
-    run_json = json.loads((out / "run.json").read_text())
-    files["run.json"] = {k: v for k, v in run_json.items() if k not in ("timings", "reused")}
-    return files
 
 
 def files(out: Path) -> dict[str, tuple[bytes, int]]:

@@ -18,7 +18,7 @@ from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tests.conftest import SEEDS
 from tests.corpus import paragraphs, variant_text, write
-from tests.test_incremental import snapshot
+from tests.helpers import snapshot
 
 
 def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str], seconds: float) -> None:
