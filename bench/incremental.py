@@ -31,7 +31,7 @@ from cli_report import (
     seconds,
     stderr_note,
 )
-from reuters_report import table
+from reuters_report import publish, table
 
 WORK = REPO / "bench" / "work" / "incremental"
 HOLD_EVERY = 10
@@ -153,10 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     start = code_fingerprint()
     steps = run_steps(corpus)
     report = render(corpus, steps, code_fingerprint() == start)
-    WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "report.md").write_text(report + "\n", encoding="utf-8")
-    print(report)
-    return 0
+    return publish(report, WORK / "report.md")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from matching_corpora import load_bbc, load_near_duplicates, load_overproof
 from matching_eval import evaluate
 from matching_report import render
 from reuters import run_product
+from reuters_report import publish
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -62,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     truths, unused_bbc = build(corpus)
     stats = run_product(corpus, out, f"{len(truths)} files")
     report = render(evaluate(truths, out), truths, stats, corpus, unused_bbc)
-    (WORK / "report.md").write_text(report + "\n", encoding="utf-8")
-    print(report)
-    return 0
+    return publish(report, WORK / "report.md")
 
 
 if __name__ == "__main__":

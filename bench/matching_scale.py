@@ -24,7 +24,7 @@ from matching_eval import shared_share
 from matching_scale_build import ScaleDocument, plan_scale, write_share
 from reuters import run_product
 from reuters_output import home_of, read_jsonl
-from reuters_report import RunStats, table
+from reuters_report import RunStats, publish, table
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -142,10 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     documents, sources = plan_scale(CORPORA)
     runs = [run_share(documents, sources, share) for share in SHARES]
     report = render(runs)
-    WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "report.md").write_text(report + "\n", encoding="utf-8")
-    print(report)
-    return 0
+    return publish(report, WORK / "report.md")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 from reuters_build import Truth, build_corpus, load_truth
 from reuters_corpus import load_stories
 from reuters_eval import evaluate
-from reuters_report import RunStats, render
+from reuters_report import RunStats, publish, render
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -94,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     label = f"{len(truths)} files" + (f", --limit {args.limit}" if args.limit else "")
     stats = run_product(WORK / "corpus", WORK / "out", label)
     report = render(evaluate(truths, WORK / "out"), stats)
-    (WORK / "report.md").write_text(report + "\n", encoding="utf-8")
-    print(report)
-    return 0
+    return publish(report, WORK / "report.md")
 
 
 if __name__ == "__main__":

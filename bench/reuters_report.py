@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
+from pathlib import Path
 from statistics import mean
 
 from reuters_eval import Evaluation
 from reuters_metrics import Examples, Outcome, Tally, total
 
 MAX_BODY_EXAMPLES = 5
+
+
+def publish(report: str, path: Path) -> int:
+    """Write the markdown report to `path` and stdout; the benchmark's exit code (0)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report + "\n", encoding="utf-8")
+    print(report)
+    return 0
 
 
 @dataclass(frozen=True)

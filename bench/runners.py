@@ -30,7 +30,7 @@ from cli_report import (
     seconds,
     stderr_note,
 )
-from reuters_report import table
+from reuters_report import publish, table
 
 WORK = REPO / "bench" / "work" / "runners"
 THREADS, DASK = "threads", "dask"
@@ -173,11 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         lines += render_corpus(result, args.workers)
     every = {f"{r.name} {run.label}": run.measured for r in results for run in r.runs}
     report = "\n".join([*lines, leak_note(every), "", code_note(every)])
-    WORK.mkdir(parents=True, exist_ok=True)
     name = f"report-shard-{args.shard_size}.md" if args.shard_size else "report.md"
-    (WORK / name).write_text(report + "\n", encoding="utf-8")
-    print(report)
-    return 0
+    return publish(report, WORK / name)
 
 
 if __name__ == "__main__":
