@@ -29,6 +29,44 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str], seco
         time.sleep(0.2)
 
 
+def start_serve(folder: Path, out: Path, home: Path, interval: float) -> subprocess.Popen[str]:
+    """`copydesk serve` with its own Prefect home and no configured server."""
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
+        "PREFECT_HOME": str(home),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    command = [str(Path(sys.executable).with_name("copydesk")), "serve", str(folder)]
+    return subprocess.Popen(
+        [*command, "--out", str(out), "--interval", str(interval)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def private_server(pid: int) -> int:
+    """The pid of the `prefect server start` child of process `pid` (from /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if parent == pid and b"server\0start" in command:
+            return int(stat.parent.name)
+    raise AssertionError(f"process {pid} has no private Prefect server")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def ledger_paths(out: Path) -> list[str]:
     try:
         lines = (out / "ledger.jsonl").read_text().splitlines()
@@ -44,19 +82,7 @@ def test_serve_runs_on_schedule_and_stops_cleanly_on_sigterm(tmp_path: Path) -> 
     dropped in later is picked up by a later run; SIGTERM then stops it all, exit 0."""
     shutil.copytree(SEEDS, tmp_path / "in")
     out = tmp_path / "out"
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-    }
-    command = [str(Path(sys.executable).with_name("copydesk")), "serve", str(tmp_path / "in")]
-    serving = subprocess.Popen(
-        [*command, "--out", str(out), "--interval", "3"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    serving = start_serve(tmp_path / "in", out, tmp_path / "prefect", interval=3)
     try:
         wait_for(lambda: len(ledger_paths(out)) == 2, serving, 120)
         write(tmp_path / "in", {"late.txt": variant_text(paragraphs(4))})
@@ -73,3 +99,28 @@ def test_serve_runs_on_schedule_and_stops_cleanly_on_sigterm(tmp_path: Path) -> 
     assert "2 inputs, 1 records, 1 variants, 0 rejected; written" in stderr
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "once"), IngestOptions())
     assert snapshot(out) == snapshot(tmp_path / "once")
+
+
+def test_the_private_server_lives_and_dies_with_serve(tmp_path: Path) -> None:
+    """A private server that stops on its own ends serve with one line and exit code 1; a
+    serve killed with SIGKILL takes its private server with it (no orphan server)."""
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    first = start_serve(folder, tmp_path / "out-1", tmp_path / "prefect-1", interval=3600)
+    second = start_serve(folder, tmp_path / "out-2", tmp_path / "prefect-2", interval=3600)
+    for serving in (first, second):  # the first line comes once the server answers
+        assert serving.stdout is not None and serving.stdout.readline().startswith("copydesk serve")
+    os.kill(private_server(first.pid), signal.SIGKILL)
+    _, stderr = first.communicate(timeout=30)
+    log = tmp_path / "prefect-1" / "copydesk-server.log"
+    assert first.returncode == 1
+    assert stderr.endswith(
+        f"copydesk: error: the private Prefect server stopped on its own; see {log}\n"
+    )
+    server = private_server(second.pid)
+    second.send_signal(signal.SIGKILL)
+    second.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while alive(server):
+        assert time.monotonic() < deadline, "the private server outlived serve"
+        time.sleep(0.2)
