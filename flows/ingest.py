@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +37,6 @@ from tasks.models import (
     InputFile,
     ParsedDocument,
     RawDocument,
-    Rejection,
     RunSummary,
 )
 from tasks.parse import parse_shard
@@ -109,7 +107,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     current = current_summary(Path(out_dir), state)
     if current is not None:
         return current.model_copy(update={"timings": clock.timings, "unchanged": True})
-    parsed = parse_files(raw.items, out_dir, options, rules, clock)
+    parsed, reused = parse_files(raw.items, out_dir, options, rules, clock)
     with clock.stage("match"):
         sources = [document for document in parsed.items if document.role == "source"]
         variants = [document for document in parsed.items if document.role == "variant"]
@@ -129,17 +127,10 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         timings=clock.timings,
         input=str(Path(input_dir).absolute()),
         settings=settings,
-        reused=parsed.reused,
+        reused=reused,
     )
     ledger = build_ledger(hashes, records, rejected)
     return write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
-
-
-@dataclass(frozen=True)
-class Parsed:
-    items: list[ParsedDocument]
-    rejected: list[Rejection]
-    reused: int
 
 
 def parse_files(
@@ -148,9 +139,10 @@ def parse_files(
     options: IngestOptions,
     rules: DateRules,
     clock: StageClock,
-) -> Parsed:
+) -> tuple[Batch[ParsedDocument], int]:
     """Decode, clean and parse the files the parse cache does not already hold; return all
-    documents in input order, as if every file had been processed now."""
+    documents in input order, as if every file had been processed now, and how many came
+    from the cache."""
     with clock.stage("cache", len(raw)):
         fingerprint = cache_fingerprint(options.max_bytes, options.ambiguous_dates)
         cached = load_cache_task(out_dir, fingerprint)
@@ -168,7 +160,7 @@ def parse_files(
     if new.items or len(cached) != len(split.reused):
         with clock.stage("save_cache"):
             save_cache_task(out_dir, fingerprint, opaque(documents))
-    return Parsed(documents, new.rejected, len(split.reused))
+    return Batch(documents, new.rejected), len(split.reused)
 
 
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:
