@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -50,6 +51,7 @@ def run_arguments() -> _Parser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="copydesk", description="Clean news articles into one record per story.")
+    parser.add_argument("--version", action="version", version=f"copydesk {version('copydesk')}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = run_arguments()
     ingest = commands.add_parser("ingest", parents=[run], help="ingest a folder of articles once")
@@ -97,6 +99,8 @@ def check_folders(arguments: argparse.Namespace) -> None:
     out: Path = arguments.out
     if out.resolve() == folder.resolve():
         raise UsageError("the output folder must not be the input folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output '{out}' is a file, not a folder")
     probe = out / f".copydesk-write-test.{os.getpid()}"
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -2,13 +2,16 @@
 
 Exit codes: 0 success; 1 the run failed (one line on stderr says why, e.g. another run holds
 the output folder), or for `explain` the file is not an input of that run; 2 usage error
-(bad arguments, missing input folder, unwritable output folder, no valid output to explain);
-130 interrupted."""
+(bad arguments, missing input folder, unwritable output folder or Prefect home, no valid
+output to explain); 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, and
+141 when stdout is a pipe closed early, as `copydesk schema | head` does)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -21,34 +24,51 @@ from flows.arguments import (
     read_schedule,
 )
 from flows.explain import NotInRun, RunOutput, explain
-from flows.prefect_env import configure_prefect, flush_prefect_events
+from flows.interrupts import exit_now, stop_on_signals
+from flows.prefect_env import configure_prefect, flush_prefect_events, prefect_home_problem
 from flows.progress import reporting_to, sink_for
-from flows.summary import summary_rows, to_text
+from flows.summary import summary_rows, to_json, to_text
 from tasks.lock import OutputBusyError, output_lock
 from tasks.models import ArticleRecord
 from tasks.output_files import DATA_FILES, RUN
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+
+
+def start_prefect(arguments: argparse.Namespace, service: bool = False) -> None:
+    """Prefect's settings, and a home it can write, before Prefect is first imported (it
+    reads its settings at import)."""
+    configure_prefect(verbose=arguments.verbose, service=service)
+    problem = prefect_home_problem()
+    if problem is not None:
+        raise UsageError(problem)
 
 
 def run_ingest(arguments: argparse.Namespace) -> int:
+    with stop_on_signals():
+        return _ingest(arguments)
+
+
+def _ingest(arguments: argparse.Namespace) -> int:
     options = read_options(arguments)
     runner = read_runner(arguments)
     check_folders(arguments)
-    configure_prefect(verbose=arguments.verbose)
-    # Prefect reads its settings when first imported: only now, after configure_prefect.
-    from flows.ingest import ingest_flow
-    from flows.runners import task_runner
+    # The lock first: a busy folder fails at once, before Prefect is even imported (the
+    # flow takes the same lock again, which within one process just passes).
+    with output_lock(arguments.out):
+        start_prefect(arguments)
+        from flows.ingest import ingest_flow
+        from flows.private_server import api_server
+        from flows.runners import task_runner
 
-    progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
-    # The lock first: a busy folder fails at once, before Prefect starts (the flow takes
-    # the same lock again, which within one process just passes).
-    with output_lock(arguments.out), task_runner(runner) as chosen, progress:
-        flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
-        summary = flow(str(arguments.input), str(arguments.out), options)
-        flush_prefect_events()
+        progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
+        with api_server(), task_runner(runner) as chosen, progress:
+            flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
+            summary = flow(str(arguments.input), str(arguments.out), options)
+            flush_prefect_events()
     if arguments.json:
-        print(summary.model_dump_json(indent=2))
+        print(to_json(summary))
         return EXIT_OK
     print(f"copydesk ingest {arguments.input} -> {arguments.out}")
     print(to_text(summary_rows(summary)))
@@ -63,7 +83,7 @@ def run_ingest(arguments: argparse.Namespace) -> int:
 def run_serve(arguments: argparse.Namespace) -> int:
     options = read_options(arguments)
     check_folders(arguments)
-    configure_prefect(verbose=arguments.verbose, service=True)
+    start_prefect(arguments, service=True)
     schedule = read_schedule(arguments)
     from flows.serve import serve
 
@@ -108,13 +128,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputBusyError as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        print(
-            "\ncopydesk: interrupted; no partial file is visible, and the next run completes"
-            " the output",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:
+        # Not a return: Python would wait at exit for task threads still running.
+        exit_now(getattr(stop, "signum", signal.SIGINT))
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): end quietly, as Unix tools do, with the
+        # code of their SIGPIPE death. stdout goes to /dev/null so that Python's own flush
+        # at exit does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         print(f"copydesk: error: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED

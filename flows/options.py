@@ -18,9 +18,16 @@ SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough 
 class IngestOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    threshold: float = Field(MATCH_THRESHOLD, ge=0, le=100, description="Minimum match score.")
+    # allow_inf_nan=False: "nan" parses as a float, and every comparison with it is false.
+    threshold: float = Field(
+        MATCH_THRESHOLD, ge=0, le=100, allow_inf_nan=False, description="Minimum match score."
+    )
     word_order_threshold: float = Field(
-        WORD_ORDER_THRESHOLD, ge=0, le=100, description="Minimum score decided by word order."
+        WORD_ORDER_THRESHOLD,
+        ge=0,
+        le=100,
+        allow_inf_nan=False,
+        description="Minimum score decided by word order.",
     )
     shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
     ambiguous_dates: DateOrder = Field(

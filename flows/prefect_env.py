@@ -18,18 +18,19 @@ server settings apply.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 QUIET_SETTINGS = {
-    # Telemetry phones home, which fails offline.
+    # Telemetry phones home, which fails offline: the server's ...
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # ... and the client's, which on a terminal also prints a "collects anonymous usage
+    # data" banner at import (the README promises telemetry is off).
+    "DO_NOT_TRACK": "1",
     # The services that record task-run history from events, see above.
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
     # Automations react to persisted events; with none persisted they have nothing to do.
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
-    # The first run on a machine creates the server's database (~12 s); on a loaded machine
-    # (parallel runs, CI) Prefect's 20 s default for the server to answer is too short.
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 DRAIN_TIMEOUT_SECONDS = 30.0
 
@@ -54,6 +55,26 @@ def configure_prefect(*, verbose: bool = False, service: bool = False) -> None:
         settings["DASK_DISTRIBUTED__LOGGING__DISTRIBUTED"] = "error"
     for name, value in settings.items():
         os.environ.setdefault(name, value)
+
+
+def prefect_home_problem() -> str | None:
+    """Why Prefect's home folder (its database and settings) cannot be written, if it
+    cannot; checked before Prefect is imported. Unchecked, an unwritable home (HOME on a
+    read-only volume, a service user without one) makes the server never answer and the
+    run fail minutes later with a timeout that names neither."""
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    probe = home / f".copydesk-write-test.{os.getpid()}"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return (
+            f"Prefect's home folder '{home}' cannot be written ({reason}); set PREFECT_HOME"
+            " to a writable folder"
+        )
+    return None
 
 
 def flush_prefect_events() -> None:

@@ -1,13 +1,16 @@
-"""A private Prefect server, when no PREFECT_API_URL is configured and other processes need
-one: `copydesk serve` (schedules need Prefect's scheduler service, which the temporary
-server of a single run never starts) and `--runner dask` (each Dask worker would otherwise
-start a temporary server of its own, and report its task runs to servers that vanish).
+"""A private Prefect server, whenever no PREFECT_API_URL is configured: for `copydesk
+ingest` (instead of Prefect's temporary server), `copydesk serve` (schedules need Prefect's
+scheduler service, which the temporary server never starts) and `--runner dask` (each Dask
+worker would otherwise start a temporary server of its own).
 
-It is `prefect server start` on a free local port, managed by this process: it runs in its
-own session (Ctrl-C reaches serve's runner, which stops first and then stops the server it
-still talks to), dies with this process even if it is killed (Linux: the parent-death
+It is `prefect server start` on a free local port, managed by this process. Prefect's own
+temporary server is a plain child in the caller's process group: Ctrl-C, `timeout` or any
+signal to the group kills it along with the run, and the run then retries its events
+against a dead server for minutes; a SIGKILLed run leaves it orphaned. This one runs in its
+own session (a signal to the caller's group does not reach it: the caller stops first, then
+stops the server), dies with this process even if it is killed (Linux: the parent-death
 signal), and a server that stops on its own ends the process with one line (exit code 1)
-instead of endless connection tracebacks."""
+instead of endless connection tracebacks. It also starts faster (about 4 s against 6-8 s)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 SERVER_LOG = "copydesk-server.log"  # in PREFECT_HOME
 START_SECONDS = 120.0
 STOP_SECONDS = 30.0
+QUICK_STOP_SECONDS = 3.0  # when the process is interrupted and must exit within seconds
+MAX_LOG_BYTES = 1 << 20  # the log restarts when over this: each start appends a banner
 WATCH_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1
 SERVER_STOPPED = "the private Prefect server stopped on its own"
@@ -38,6 +43,8 @@ EXIT_SERVER_STOPPED = 1
 # Set when the process is asked to stop: the server may then stop first (systemd signals
 # the whole unit at once), which is no error.
 STOPPING = threading.Event()
+# The server this process runs, if any (stopped at once by `stop_now`).
+_running: list[subprocess.Popen[bytes]] = []
 
 
 class PrivateServerError(RuntimeError):
@@ -58,6 +65,8 @@ def api_server() -> Iterator[None]:
     command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("ab") as log:
+        if log.tell() > MAX_LOG_BYTES:
+            log.truncate(0)
         server = subprocess.Popen(
             command,
             stdout=log,
@@ -65,6 +74,7 @@ def api_server() -> Iterator[None]:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
+    _running.append(server)
     try:
         wait_until_healthy(url, server, log_path)
         os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts
@@ -74,7 +84,15 @@ def api_server() -> Iterator[None]:
     finally:
         STOPPING.set()
         os.environ.pop("PREFECT_API_URL", None)
-        _stop(server)
+        _stop(server, STOP_SECONDS)
+        _running.remove(server)
+
+
+def stop_now() -> None:
+    """Stop this process's private server within seconds (the process is about to exit)."""
+    STOPPING.set()
+    for server in list(_running):
+        _stop(server, QUICK_STOP_SECONDS)
 
 
 def _die_with_parent() -> None:
@@ -93,10 +111,10 @@ def _watch(server: subprocess.Popen[bytes], log_path: Path) -> None:
             os._exit(EXIT_SERVER_STOPPED)
 
 
-def _stop(server: subprocess.Popen[bytes]) -> None:
+def _stop(server: subprocess.Popen[bytes], seconds: float) -> None:
     server.terminate()
     try:
-        server.wait(timeout=STOP_SECONDS)
+        server.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tasks.models import RunSummary
 
 
@@ -42,3 +44,18 @@ def to_markdown(rows: list[tuple[str, str]]) -> str:
     lines = ["| | count |", "|---|---:|"]
     lines.extend(f"| {label.strip()} | {value} |" for label, value in rows)
     return "\n".join(lines)
+
+
+def to_json(summary: RunSummary) -> str:
+    """`run.json`'s content, plus `written`: whether this run wrote the output (false when
+    the folder was already up to date).
+
+    >>> summary = RunSummary(
+    ...     inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[]
+    ... )
+    >>> json.loads(to_json(summary.model_copy(update={"unchanged": True})))["written"]
+    False
+    """
+    return json.dumps(
+        {**summary.model_dump(mode="json"), "written": not summary.unchanged}, indent=2
+    )

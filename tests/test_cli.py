@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -161,7 +162,8 @@ def test_a_failed_run_exits_1_with_one_line(
     def failing_flow(*args: object) -> None:
         raise RuntimeError("outputs do not account for the inputs")
 
-    monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
+    monkeypatch.setattr("flows.cli.start_prefect", lambda arguments: None)
+    monkeypatch.setattr("flows.private_server.api_server", contextlib.nullcontext)
     monkeypatch.setattr("flows.ingest.ingest_flow", failing_flow)
     assert _run(capsys, "ingest", str(SEEDS), "--out", str(tmp_path / "out")) == (
         1, "", "copydesk: error: the run failed: RuntimeError: outputs do not account for the inputs\n"

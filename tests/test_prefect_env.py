@@ -18,10 +18,10 @@ def test_quiet_defaults(clean_environment: pytest.MonkeyPatch) -> None:
     configure_prefect()
     assert {name: os.environ[name] for name in QUIET_SETTINGS} == {
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
         "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
         "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     }
     assert os.environ["PREFECT_LOGGING_LEVEL"] == "WARNING"
 

@@ -19,6 +19,7 @@ from flows.options import IngestOptions
 from tests.conftest import SEEDS
 from tests.corpus import paragraphs, variant_text, write
 from tests.helpers import snapshot
+from tests.processes import alive, private_server
 
 
 def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str], seconds: float) -> None:
@@ -44,27 +45,6 @@ def start_serve(folder: Path, out: Path, home: Path, interval: float) -> subproc
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def private_server(pid: int) -> int:
-    """The pid of the `prefect server start` child of process `pid` (from /proc)."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if parent == pid and b"server\0start" in command:
-            return int(stat.parent.name)
-    raise AssertionError(f"process {pid} has no private Prefect server")
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def ledger_paths(out: Path) -> list[str]:
