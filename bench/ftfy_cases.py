@@ -3,11 +3,11 @@
 Two questions, answered from `../shared/corpora/ftfy_cases/test_cases.json` at run time:
 
 1. Do copydesk's later cleaning steps ever undo an ftfy repair? The clean text must equal
-   ftfy's output (with copydesk's configuration) up to whitespace and invisible characters,
-   the only things those steps touch. Target: every case.
-2. How often does copydesk produce ftfy's expected repair? Compared modulo copydesk's two
-   deliberate differences from ftfy's defaults: curly quotes are kept, and whitespace is
-   normalized.
+   ftfy's output (with copydesk's configuration) up to whitespace, invisible characters
+   and C1 controls, the only things those steps touch. Target: every case.
+2. How often does copydesk produce ftfy's expected repair? Compared modulo copydesk's
+   deliberate differences from ftfy's defaults: curly quotes are kept, whitespace is
+   normalized, and the C1 controls ftfy leaves (U+0080-U+009F) are removed.
 
 Usage: `python bench/ftfy_cases.py` (prints a markdown report; exit 1 if question 1 fails).
 """
@@ -26,18 +26,21 @@ CASES = Path(__file__).resolve().parents[1].parent / "shared/corpora/ftfy_cases/
 # The characters ftfy's uncurl_quotes straightens (ftfy/chardata.py SINGLE/DOUBLE_QUOTE_RE).
 _QUOTES = str.maketrans({**dict.fromkeys("\u02bc\u2018\u2019\u201a\u201b", "'"),
                          **dict.fromkeys("\u201c\u201d\u201e\u201f", '"')})  # fmt: skip
-_WHITESPACE_AND_INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff\u00ad]+")
+# C1 controls: copydesk removes the ones ftfy leaves (tasks/escapes.py), after ftfy.
+_WHITESPACE_AND_INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff\u00ad\x80-\x9f]+")
+_C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 
 
 def squeeze(text: str) -> str:
-    """Text without whitespace or invisible characters, the only things cleaning may change
-    after ftfy."""
+    """Text without whitespace, invisible characters or C1 controls, the only things cleaning
+    may change after ftfy."""
     return _WHITESPACE_AND_INVISIBLE.sub("", text)
 
 
 def comparable(text: str) -> str:
-    """Modulo copydesk's deliberate differences: quotes kept curly, whitespace normalized."""
-    return " ".join(text.translate(_QUOTES).split())
+    """Modulo copydesk's deliberate differences: quotes kept curly, whitespace normalized,
+    C1 controls removed."""
+    return " ".join(_C1_CONTROLS.sub("", text.translate(_QUOTES)).split())
 
 
 def evaluate(cases: list[dict[str, Any]]) -> dict[str, Any]:

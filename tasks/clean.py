@@ -1,7 +1,9 @@
 """Clean: repair encoding glitches with ftfy, then normalize whitespace, keeping the repair trail.
 
-ftfy runs first and alone decides about characters; the steps after it only touch line
-breaks and spaces, so they can never undo an ftfy repair.
+ftfy alone decides about characters: before it, only terminal escape sequences go (whole;
+ftfy would leave their payload) and line endings are normalized; after it, only the C1
+controls ftfy left (never content then) and line breaks and spaces, so no step can undo an
+ftfy repair. See tasks/escapes.py.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ftfy import TextFixerConfig, fix_and_explain
 
 from tasks.batch import Batch, map_batch
 from tasks.errors import RejectedError
+from tasks.escapes import remove_c1_controls, remove_escape_sequences
 from tasks.models import CleanDocument, DecodedDocument, Fix, Provenance, RejectReason
 from tasks.runtime import stage_task
 
@@ -36,8 +39,9 @@ _COPYDESK = "copydesk"
 MAX_CLEAN_PASSES = 4
 
 # U+00A0 no-break, U+2007 figure, U+202F narrow no-break, and the typographic spaces
-# U+2000-U+200A and U+205F: all render as a space and break word matching if kept.
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]+")
+# U+2000-U+200A and U+205F: all render as a space and break word matching if kept. A form
+# feed (page break; ftfy keeps it as whitespace) is one too: a paragraph may span pages.
+_SPACES = re.compile(r"[ \t\f\u00a0\u2000-\u200a\u202f\u205f]+")
 # Invisible characters that only hint at rendering: zero-width space, word joiner, a BOM
 # inside the text, soft hyphen. ZWJ and ZWNJ (U+200C/D) stay: they change how Persian,
 # Indic scripts and emoji are written.
@@ -86,7 +90,7 @@ def repair_with_ftfy(text: str, stable: set[str] | None = None) -> tuple[str, li
 
 
 def collapse_spaces(text: str) -> str:
-    r"""Make every run of spaces, tabs and no-break spaces one plain space.
+    r"""Make every run of spaces, tabs, form feeds and no-break spaces one plain space.
 
     >>> collapse_spaces("10\u00a0km  away\tnow")
     '10 km away now'
@@ -114,7 +118,14 @@ def normalize_paragraphs(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", stripped).strip("\n")
 
 
-_WHITESPACE_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+_Step = tuple[str, Callable[[str], str]]
+# Before ftfy. Escapes first: a progress bar's "\r ESC[K" is then one line break.
+_BEFORE_FTFY: tuple[_Step, ...] = (
+    ("remove_escape_sequences", remove_escape_sequences),
+    ("normalize_line_endings", normalize_line_endings),
+)
+_AFTER_FTFY: tuple[_Step, ...] = (
+    ("remove_c1_controls", remove_c1_controls),
     ("remove_invisible_characters", remove_invisible_characters),
     ("collapse_spaces", collapse_spaces),
     ("normalize_paragraphs", normalize_paragraphs),
@@ -124,17 +135,20 @@ _WHITESPACE_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 def clean_once(text: str, stable: set[str] | None = None) -> tuple[str, list[Fix]]:
     """One pass of every step; return the text and the fixes that changed something."""
     fixes: list[Fix] = []
-    endings = normalize_line_endings(text)
-    if endings != text:
-        fixes.append(Fix(action=_COPYDESK, parameter="normalize_line_endings"))
-    text, ftfy_fixes = repair_with_ftfy(endings, stable)
+    text = _run_steps(_BEFORE_FTFY, text, fixes)
+    text, ftfy_fixes = repair_with_ftfy(text, stable)
     fixes.extend(ftfy_fixes)
-    for name, step in _WHITESPACE_STEPS:
+    return _run_steps(_AFTER_FTFY, text, fixes), fixes
+
+
+def _run_steps(steps: tuple[_Step, ...], text: str, fixes: list[Fix]) -> str:
+    """Apply `steps` in order, appending a copydesk fix for each one that changed the text."""
+    for name, step in steps:
         changed = step(text)
         if changed != text:
             fixes.append(Fix(action=_COPYDESK, parameter=name))
         text = changed
-    return text, fixes
+    return text
 
 
 def clean_text(text: str) -> tuple[str, list[Fix]]:
