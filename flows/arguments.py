@@ -45,6 +45,28 @@ def run_arguments() -> _Parser:
     run.add_argument(
         "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
     )
+    run.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="read only the files this glob matches (repeatable), e.g. '*.txt'",
+    )
+    run.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="do not read what this glob matches (repeatable), e.g. 'drafts/**'",
+    )
+    run.add_argument(
+        "--no-default-excludes",
+        action="store_true",
+        help="also read hidden files and folders, CVS, __pycache__, node_modules, *~",
+    )
+    run.add_argument(
+        "--follow-outside-links",
+        action="store_true",
+        help="read links that resolve outside INPUT (default: rejected, outside_input)",
+    )
     run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     return run
 
@@ -101,14 +123,22 @@ def check_folders(arguments: argparse.Namespace) -> None:
         raise UsageError("the output folder must not be the input folder")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output '{out}' is a file, not a folder")
-    probe = out / f".copydesk-write-test.{os.getpid()}"
+    reason = unwritable(out)
+    if reason is not None:
+        raise UsageError(f"cannot write to output folder '{out}': {reason}")
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why `folder` cannot be created or written, if it cannot (a real write: permission
+    bits say nothing of read-only mounts, and root ignores them)."""
+    probe = folder / f".copydesk-write-test.{os.getpid()}"
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise UsageError(f"cannot write to output folder '{out}': {reason}") from None
+        return error.strerror or type(error).__name__
+    return None
 
 
 def read_options(arguments: argparse.Namespace) -> IngestOptions:
@@ -118,11 +148,21 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
         "ambiguous_dates": arguments.ambiguous_dates,
         "shard_size": arguments.shard_size,
         "max_bytes": arguments.max_bytes,
+        "include": arguments.include,
+        "exclude": arguments.exclude,
     }
+    given = {name: value for name, value in chosen.items() if value is not None}
     try:
-        return IngestOptions(**{name: value for name, value in chosen.items() if value is not None})
+        return IngestOptions(
+            **given,
+            default_excludes=not arguments.no_default_excludes,
+            follow_outside_links=arguments.follow_outside_links,
+        )
     except ValidationError as error:
-        problems = [f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in error.errors()]
+        problems = [
+            f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        ]
         raise UsageError("; ".join(problems)) from None
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from tasks.models import ArticleRecord, Rejection, RunSummary, VariantRef
+from tasks.models import ArticleRecord, Rejection, RunSummary, Setting, VariantRef
+from tasks.names import display_name
 from tasks.output_files import ARTICLES, REJECTED, RUN
 from tasks.previous_run import mismatched
 
@@ -59,14 +60,15 @@ def ranges(numbers: list[int]) -> str:
 
 
 def stored_path(file: str, run: RunOutput) -> str:
-    """The run's name for `file`: as given, or relative to the run's input folder (without
-    resolving links, which the run read under the link's own path)."""
+    """The run's name for `file`: a path to a file of the run's input folder, relative to
+    it (without resolving links, which the run read under the link's own path) and escaped
+    as the run wrote it; else `file` as given, i.e. as written in the output."""
     given = Path(file)
     if given.exists() and run.summary.input:
         relative = os.path.relpath(given.absolute(), run.summary.input)
         if not relative.startswith(".."):
-            return Path(relative).as_posix()
-    return given.as_posix()
+            return display_name(Path(relative).as_posix())
+    return file
 
 
 def explain(file: str, run: RunOutput) -> str:
@@ -98,7 +100,7 @@ def _explain_source(record: ArticleRecord) -> str:
 
 
 def _explain_variant(
-    variant: VariantRef, record: ArticleRecord, settings: dict[str, float | int | str | None]
+    variant: VariantRef, record: ArticleRecord, settings: dict[str, Setting]
 ) -> str:
     head = f"{variant.path} was matched to {record.source.path} (record {record.id})"
     if variant.alignment is None:

@@ -98,7 +98,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     settings = options.model_copy(update={"today": rules.today}).model_dump(mode="json")
     clock = StageClock(current_sink())
     with clock.stage("discover"):
-        discovery = discover_task(input_dir, out_dir)
+        discovery = discover_task(input_dir, options.walk_rules(Path(out_dir)))
     with clock.stage("read", len(discovery.files)):
         raw = merge(read_files(discovery.files, options.shard_size, options.max_bytes, clock))
     hashes = {document.path: document.sha256 for document in raw.items}
@@ -124,6 +124,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         variants=sum(len(record.variants) for record in records),
         rejected=len(rejected),
         rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
+        excluded=discovery.excluded,
         timings=clock.timings,
         input=str(Path(input_dir).absolute()),
         settings=settings,

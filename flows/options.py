@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tasks.dates import DateOrder
+from tasks.discover import WalkRules
 from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
+from tasks.selection import DEFAULT_EXCLUDES, Selection, check_pattern
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a long article is ~100 KB; 10 MiB is never an article
 SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
@@ -39,6 +42,25 @@ class IngestOptions(BaseModel):
     today: dt.date | None = Field(
         None, description="Dates more than a day after this are implausible (default: today)."
     )
+    include: tuple[str, ...] = Field((), description="Read only the files these globs match.")
+    exclude: tuple[str, ...] = Field((), description="Do not read what these globs match.")
+    default_excludes: bool = Field(
+        True, description="Also skip hidden entries and tool folders (tasks/selection.py)."
+    )
+    follow_outside_links: bool = Field(
+        False, description="Read links that resolve outside the input folder."
+    )
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _check_patterns(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_pattern(pattern) for pattern in patterns)
+
+    def walk_rules(self, out: Path) -> WalkRules:
+        """How to walk the input: what to select, which links to follow, `out` unread."""
+        defaults = DEFAULT_EXCLUDES if self.default_excludes else ()
+        selection = Selection(include=self.include, exclude=(*defaults, *self.exclude))
+        return WalkRules(selection, self.follow_outside_links, out)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from flows.arguments import unwritable
+
 QUIET_SETTINGS = {
     # Telemetry phones home, which fails offline: the server's ...
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -63,18 +65,13 @@ def prefect_home_problem() -> str | None:
     read-only volume, a service user without one) makes the server never answer and the
     run fail minutes later with a timeout that names neither."""
     home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
-    probe = home / f".copydesk-write-test.{os.getpid()}"
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return (
-            f"Prefect's home folder '{home}' cannot be written ({reason}); set PREFECT_HOME"
-            " to a writable folder"
-        )
-    return None
+    reason = unwritable(home)
+    if reason is None:
+        return None
+    return (
+        f"Prefect's home folder '{home}' cannot be written ({reason}); set PREFECT_HOME to a"
+        " writable folder"
+    )
 
 
 def flush_prefect_events() -> None:

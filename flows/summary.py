@@ -18,6 +18,8 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
     rows.extend(
         (f"  {reason}", str(count)) for reason, count in sorted(summary.rejected_by_reason.items())
     )
+    if summary.excluded:
+        rows.append(("excluded", str(summary.excluded)))
     if summary.reused:
         rows.append(("cached", str(summary.reused)))
     return rows

@@ -26,10 +26,10 @@ from pydantic import BaseModel, ValidationError
 from tasks.dates import DateOrder
 from tasks.dates.values import check_plausible
 from tasks.models import Model, ParsedDocument, RawDocument
+from tasks.output_files import WORK_DIR, work_folder
 from tasks.runtime import stage_task
 from tasks.write import to_jsonl, write_atomic
 
-CACHE_DIR = ".copydesk"
 CACHE_FILE = "parsed.jsonl"
 CACHE_FORMAT = 1  # bump when the cache's own layout changes
 
@@ -72,7 +72,7 @@ def load_cache(out: Path, fingerprint: str) -> dict[tuple[str, str], ParsedDocum
     """Cached documents by (path, sha256); empty when there is no cache, when it was made
     with other options or code, or when it is damaged (it is then rebuilt)."""
     try:
-        lines = (out / CACHE_DIR / CACHE_FILE).read_bytes().split(b"\n")
+        lines = (out / WORK_DIR / CACHE_FILE).read_bytes().split(b"\n")
         if CacheHeader.model_validate_json(lines[0]).fingerprint != fingerprint:
             return {}
         documents = [ParsedDocument.model_validate_json(line) for line in lines[1:] if line]
@@ -84,10 +84,8 @@ def load_cache(out: Path, fingerprint: str) -> dict[tuple[str, str], ParsedDocum
 def save_cache(out: Path, fingerprint: str, documents: Iterable[ParsedDocument]) -> None:
     """Replace the cache with `documents` (those of this run's inputs only, so the cache
     never outgrows the input folder)."""
-    folder = out / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     header: list[BaseModel] = [CacheHeader(fingerprint=fingerprint)]
-    write_atomic(folder / CACHE_FILE, to_jsonl([*header, *documents]))
+    write_atomic(work_folder(out) / CACHE_FILE, to_jsonl([*header, *documents]), private=True)
 
 
 @dataclass(frozen=True)

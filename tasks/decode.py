@@ -102,9 +102,44 @@ def decode_bytes(data: bytes) -> tuple[str, str, str]:
 
 
 def reject_binary(data: bytes) -> None:
-    """Text never holds NUL bytes (UTF-16 and UTF-32 are recognized by their BOM first)."""
-    if b"\x00" in data:
-        raise RejectedError(RejectReason.BINARY, "contains NUL bytes: not a text file")
+    """Text never holds NUL bytes (UTF-16 and UTF-32 are recognized by their BOM first).
+    UTF-16 without one is not guessed, but it is named: its ASCII letters leave a NUL in
+    every other byte, which no binary format does throughout."""
+    if b"\x00" not in data:
+        return
+    order = utf16_without_bom(data)
+    if order is not None:
+        detail = (
+            f"NUL bytes in every other position: UTF-16 ({order}) without a byte-order "
+            "mark, which copydesk does not guess; convert it to UTF-8 or add the mark"
+        )
+        raise RejectedError(RejectReason.UNDECODABLE, detail)
+    raise RejectedError(RejectReason.BINARY, "contains NUL bytes: not a text file")
+
+
+UTF16_SAMPLE_BYTES = 4096
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    r"""The byte order of `data` if it reads as UTF-16 with a NUL in every other position
+    of its first 4 KB (mostly ASCII text), else None.
+
+    >>> utf16_without_bom("Plain news text.".encode("utf-16-le")), utf16_without_bom(b"\x00\x01")
+    ('little-endian', None)
+    """
+    sample = data[: UTF16_SAMPLE_BYTES - UTF16_SAMPLE_BYTES % 2]
+    pairs = len(sample) // 2
+    if pairs < 4 or len(data) % 2:
+        return None
+    for order, codec, high in (("little-endian", "utf-16-le", 1), ("big-endian", "utf-16-be", 0)):
+        nul_high, nul_low = sample[high::2].count(0), sample[1 - high :: 2].count(0)
+        if nul_high >= 0.6 * pairs and nul_low <= 0.05 * pairs:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return order
+    return None
 
 
 def decode_document(raw: RawDocument) -> DecodedDocument:

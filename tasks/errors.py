@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+
 from tasks.models import RejectReason
+
+# Errors that the same IO will hit again: reject the file, never retry. Any other OSError
+# (EIO, EAGAIN, ESTALE, ETIMEDOUT on a network share ...) is transient and retried.
+PERMANENT_ERRNOS = frozenset(
+    {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG}
+)
 
 
 class RejectedError(Exception):

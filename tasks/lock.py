@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-LOCK_FILE = Path(".copydesk", "lock")
+from tasks.output_files import WORK_DIR, work_folder
+
+LOCK_FILE = Path(WORK_DIR, "lock")
 
 
 class OutputBusyError(RuntimeError):
@@ -50,8 +52,8 @@ def output_lock(out: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         finally:
             _held[key] -= 1
         return
-    (out / LOCK_FILE).parent.mkdir(parents=True, exist_ok=True)
-    with (out / LOCK_FILE).open("a+", encoding="ascii") as handle:
+    work_folder(out)
+    with open(out / LOCK_FILE, "a+", encoding="ascii", opener=_private) as handle:
         _acquire(handle, out, time.monotonic() + wait_seconds)
         handle.seek(0)
         handle.truncate()
@@ -63,6 +65,10 @@ def output_lock(out: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         finally:
             del _held[key]
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
 
 
 def _acquire(handle: TextIO, out: Path, deadline: float) -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Score = Annotated[float, Field(ge=0.0, le=100.0)]
@@ -31,6 +31,7 @@ class RejectReason(StrEnum):
     TOO_LARGE = "too_large"
     SYMLINK_LOOP = "symlink_loop"
     DUPLICATE_LINK = "duplicate_link"
+    OUTSIDE_INPUT = "outside_input"
     EMPTY = "empty"
     BINARY = "binary"
     UNDECODABLE = "undecodable"
@@ -44,10 +45,25 @@ class CandidateScore(Model):
     score: Score
 
 
+MAX_DETAIL_CHARACTERS = 500
+
+
+def bounded(detail: str) -> str:
+    """`detail` cut to `MAX_DETAIL_CHARACTERS`, saying so: a detail quotes the input (a date
+    value, a link target), and an input can hold 100 KB where one word was expected.
+
+    >>> bounded("x" * 600).endswith("xx… [cut: 600 characters]"), len(bounded("x" * 600))
+    (True, 523)
+    """
+    if len(detail) <= MAX_DETAIL_CHARACTERS:
+        return detail
+    return f"{detail[:MAX_DETAIL_CHARACTERS]}… [cut: {len(detail):,} characters]"
+
+
 class Rejection(Model):
     path: str
     reason: RejectReason
-    detail: str
+    detail: Annotated[str, AfterValidator(bounded)]
     candidates: list[CandidateScore] = Field(
         default_factory=list,
         description="For no_matching_source: the best-scoring candidate sources, best first.",
@@ -220,6 +236,9 @@ class OutputFile(Model):
     lines: int
 
 
+Setting = float | int | str | bool | list[str] | None
+
+
 class RunSummary(Model):
     """What `run.json` holds: counts that add up to the input count, timings, and the
     checksums of the data files written with it."""
@@ -229,9 +248,12 @@ class RunSummary(Model):
     records: int
     rejected: int
     rejected_by_reason: dict[str, int]
+    excluded: int = Field(
+        0, description="Entries --include/--exclude left out (not inputs; a folder counts once)."
+    )
     timings: list[StageTiming]
     input: str = Field("", description="The input folder, as an absolute path.")
-    settings: dict[str, float | int | str | None] = Field(
+    settings: dict[str, Setting] = Field(
         default_factory=dict, description="The options the run used (threshold, ...)."
     )
     outputs: dict[str, OutputFile] = Field(

@@ -1,7 +1,46 @@
-"""The names of a run's output files (no Prefect import: the CLI reads outputs with them)."""
+"""The names of a run's output files, and copydesk's working folder inside the output
+folder (no Prefect import: the CLI reads outputs with them)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
 
 ARTICLES = "articles.jsonl"
 REJECTED = "rejected.jsonl"
 LEDGER = "ledger.jsonl"
 RUN = "run.json"
 DATA_FILES = (ARTICLES, REJECTED, LEDGER)  # written in this order, then RUN
+WORK_DIR = ".copydesk"  # the lock, the parse cache, the run state
+
+# A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk
+# makes, so that removing stale ones never touches a user's own `.something.tmp`.
+_TEMPORARY = re.compile(r"\..+\.copydesk-\d+\.tmp")
+
+
+def temporary_path(path: Path) -> Path:
+    """
+    >>> temporary_path(Path("out/run.json")).name.startswith(".run.json.copydesk-")
+    True
+    """
+    return path.with_name(f".{path.name}.copydesk-{os.getpid()}.tmp")
+
+
+def is_temporary(name: str) -> bool:
+    """
+    >>> is_temporary(".run.json.copydesk-42.tmp"), is_temporary(".notes.tmp")
+    (True, False)
+    """
+    return _TEMPORARY.fullmatch(name) is not None
+
+
+def work_folder(out: Path) -> Path:
+    """`OUT/.copydesk`, created if need be, readable by its owner only: the parse cache
+    holds the text of every input, including files the output never publishes (rejected
+    ones), so it must not be more readable than the inputs were."""
+    folder = out / WORK_DIR
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:  # made by an older copydesk, or by hand
+        folder.chmod(0o700)
+    return folder

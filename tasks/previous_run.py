@@ -14,9 +14,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tasks.models import Model, OutputFile, RunSummary
-from tasks.output_files import RUN
+from tasks.output_files import RUN, WORK_DIR
 
-STATE_FILE = Path(".copydesk", "state.json")
+STATE_FILE = Path(WORK_DIR, "state.json")
 
 
 class RunState(Model):

@@ -3,17 +3,21 @@
 Stage inputs are shards of documents: hashing them for Prefect's cache would cost more than
 the work, and persisting them would write every article to Prefect's result store, so tasks
 neither cache nor persist. IO stages retry, because a network share or a busy disk fails
-transiently; pure stages do not, because rerunning a deterministic function cannot help.
+transiently, but only on an error that can pass (`worth_retrying`); pure stages never
+retry, because rerunning a deterministic function cannot help.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from prefect import Task, task
 from prefect.cache_policies import NONE
+from prefect.client.schemas.objects import State, TaskRun
 from prefect.utilities.annotations import quote
+
+from tasks.errors import PERMANENT_ERRNOS, TransientError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,7 +35,24 @@ def stage_task(name: str, *, io: bool = False) -> Callable[[Callable[P, R]], Tas
         persist_result=False,
         retries=IO_RETRIES if io else 0,
         retry_delay_seconds=IO_RETRY_DELAY_SECONDS if io else 0,
+        retry_condition_fn=worth_retrying,
     )
+
+
+def worth_retrying(task: Task[..., Any], run: TaskRun, state: State[Any]) -> bool:
+    """Whether a failed IO task may succeed if run again: an IO error that can pass (a
+    network share's hiccup, a full disk being cleaned), never a bug or a deterministic
+    error (a `RecursionError` fails the same way three more times, only later).
+
+    >>> from prefect.states import Failed
+    >>> [worth_retrying(None, None, Failed(data=error)) for error in (
+    ...     TransientError("EIO"), OSError(5, "EIO"), PermissionError(13, "no"), RecursionError())]
+    [True, True, False, False]
+    """
+    error = state.data
+    if isinstance(error, OSError):
+        return error.errno not in PERMANENT_ERRNOS
+    return isinstance(error, TransientError)
 
 
 class _Quote(quote):

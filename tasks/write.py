@@ -20,15 +20,19 @@ from pydantic import BaseModel
 
 from tasks.ledger import LedgerEntry
 from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
-from tasks.output_files import DATA_FILES, RUN
+from tasks.output_files import DATA_FILES, RUN, is_temporary, temporary_path, work_folder
 from tasks.previous_run import STATE_FILE, RunState, damaged_outputs, load_state, load_summary
 from tasks.runtime import stage_task
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
+    """Replace `path` with `data`; `private`: readable by the owner only (else as the
+    umask says)."""
+    temporary = temporary_path(path)
+    mode = 0o600 if private else 0o666
     try:
-        with temporary.open("wb") as handle:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -54,9 +58,10 @@ def to_jsonl(models: Iterable[BaseModel]) -> bytes:
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Temporary files left by a run that was killed mid-write."""
+    """Temporary files left by a run that was killed mid-write (copydesk's own only)."""
     for stale in folder.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
+        if is_temporary(stale.name):
+            stale.unlink(missing_ok=True)
 
 
 def write_outputs(
@@ -72,8 +77,7 @@ def write_outputs(
     only the run state is recorded: a rerun without new input changes no output file."""
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
-    if (out / STATE_FILE).parent.is_dir():
-        remove_stale_temporaries((out / STATE_FILE).parent)
+    remove_stale_temporaries(work_folder(out))
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
     contents = (to_jsonl(records), to_jsonl(in_path_order), to_jsonl(ledger))
     data = dict(zip(DATA_FILES, contents, strict=True))
@@ -94,8 +98,7 @@ def write_outputs(
         write_atomic(out / RUN, (final.model_dump_json(indent=2) + "\n").encode("utf-8"))
     record = RunState(state=state, outputs=outputs)
     if load_state(out) != record:
-        (out / STATE_FILE).parent.mkdir(exist_ok=True)
-        write_atomic(out / STATE_FILE, record.model_dump_json().encode("utf-8"))
+        write_atomic(out / STATE_FILE, record.model_dump_json().encode("utf-8"), private=True)
     return final.model_copy(update={"unchanged": unchanged})
 
 

@@ -17,9 +17,8 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.cache import CACHE_DIR
 from tasks.lock import LOCK_FILE
-from tasks.output_files import DATA_FILES, RUN
+from tasks.output_files import DATA_FILES, RUN, WORK_DIR
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
 
@@ -58,11 +57,11 @@ import os, signal, sys
 import tasks.cache, tasks.write
 when, name = sys.argv[1].split(":")
 real = tasks.write.write_atomic
-def write_atomic(path, data):
+def write_atomic(path, data, private=False):
     if (when, name) == ("before", path.name):
-        path.with_name(f".{path.name}.{os.getpid()}.tmp").write_bytes(data[: len(data) // 2])
+        tasks.write.temporary_path(path).write_bytes(data[: len(data) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
-    real(path, data)
+    real(path, data, private)
     if (when, name) == ("after", path.name):
         os.kill(os.getpid(), signal.SIGKILL)
 tasks.write.write_atomic = tasks.cache.write_atomic = write_atomic
@@ -137,4 +136,4 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
         whole(out)
         ingest_flow(str(tmp_path / "in"), str(out), options)
         assert snapshot(out) == expected, out.name
-        assert not [*out.glob(".*.tmp"), *(out / CACHE_DIR).glob(".*.tmp")], out.name
+        assert not [*out.glob(".*.tmp"), *(out / WORK_DIR).glob(".*.tmp")], out.name

@@ -150,6 +150,18 @@ def _raw(data: bytes) -> RawDocument:
             "contains NUL bytes: not a text file",
         ),
         (
+            "A story saved as UTF-16 by a Windows tool.\r\n".encode("utf-16-le"),
+            RejectReason.UNDECODABLE,
+            "NUL bytes in every other position: UTF-16 (little-endian) without a byte-order "
+            "mark, which copydesk does not guess; convert it to UTF-8 or add the mark",
+        ),
+        (
+            "Big-endian, for once.".encode("utf-16-be"),
+            RejectReason.UNDECODABLE,
+            "NUL bytes in every other position: UTF-16 (big-endian) without a byte-order "
+            "mark, which copydesk does not guess; convert it to UTF-8 or add the mark",
+        ),
+        (
             codecs.BOM_UTF16_LE + b"a\x00\x00\xd8",
             RejectReason.UNDECODABLE,
             "has a UTF-16 little-endian byte-order mark but 'utf-16-le' codec can't decode "

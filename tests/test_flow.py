@@ -70,6 +70,7 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
     assert run["settings"] == {
         "threshold": 50.0, "word_order_threshold": 38.0, "shard_size": 256,
         "ambiguous_dates": "dmy", "max_bytes": 10 * 1024 * 1024, "today": TODAY.isoformat(),
+        "include": [], "exclude": [], "default_excludes": True, "follow_outside_links": False,
     }  # fmt: skip
     assert [t["stage"] for t in run["timings"]] == [
         "discover",
@@ -289,10 +290,14 @@ HOLD_UNTIL_STDIN_CLOSES = (
 def test_json_summary_is_run_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("flows.cli.configure_prefect", lambda verbose: None)
+    """The summary as run.json holds it, plus whether this run wrote it."""
+    monkeypatch.setattr("flows.cli.start_prefect", lambda arguments: None)
     monkeypatch.setattr("flows.cli.flush_prefect_events", lambda: None)
     capsys.readouterr()
-    assert main(["ingest", str(SEEDS), "--out", str(tmp_path), "--json"]) == 0
-    printed = capsys.readouterr().out
-    assert printed == (tmp_path / "run.json").read_text()
-    assert json.loads(printed)["records"] == 1
+    for written in (True, False):  # the second run: this run's timings, nothing written
+        assert main(["ingest", str(SEEDS), "--out", str(tmp_path), "--json"]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        run_json = json.loads((tmp_path / "run.json").read_text())
+        assert (printed.pop("timings") == run_json.pop("timings")) is written
+        assert printed == {**run_json, "written": written}
+        assert printed["records"] == 1

@@ -11,9 +11,10 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.cache import CACHE_DIR, CACHE_FILE
+from tasks.cache import CACHE_FILE
 from tasks.dates import DateOrder
 from tasks.lock import LOCK_FILE
+from tasks.output_files import WORK_DIR
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
@@ -160,7 +161,7 @@ def test_the_cache_is_rebuilt_when_options_or_its_file_change(tmp_path: Path) ->
     assert run(tmp_path / "in", tmp_path / "out", stricter).reused == 4  # matching only
     mdy = OPTIONS.model_copy(update={"ambiguous_dates": DateOrder.MDY})
     assert run(tmp_path / "in", tmp_path / "out", mdy).reused == 0  # parsing depends on it
-    cache = tmp_path / "out" / CACHE_DIR / CACHE_FILE
+    cache = tmp_path / "out" / WORK_DIR / CACHE_FILE
     cache.write_bytes(cache.read_bytes()[:-50])  # damaged: ignored, then rewritten
     assert (
         run(tmp_path / "in", tmp_path / "out", mdy.model_copy(update={"threshold": 60})).reused == 0

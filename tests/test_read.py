@@ -1,4 +1,4 @@
-"""Discovery and reading: every entry becomes a file to read or a precise rejection."""
+"""Reading: every discovered file becomes its bytes or a precise rejection."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from tasks.errors import RejectedError, TransientError
 from tasks.models import InputFile, RejectReason
-from tasks.read import find_input_files, read_document
+from tasks.read import read_document
 
 
 def _tree(root: Path, *names: str) -> None:
@@ -28,46 +28,6 @@ def _rejected(root: Path, name: str, max_bytes: int = 100) -> tuple[RejectReason
     with pytest.raises(RejectedError) as caught:
         read_document(_file(root, name), max_bytes)
     return caught.value.reason, caught.value.detail
-
-
-def test_discovery_is_recursive_sorted_and_relative(tmp_path: Path) -> None:
-    _tree(tmp_path, "b.txt", "a/z.txt", "a/b/c.txt", ".hidden", "A.txt")
-    found = find_input_files(tmp_path)
-    assert [f.path for f in found.files] == [".hidden", "A.txt", "a/b/c.txt", "a/z.txt", "b.txt"]
-    assert found.files[0].location == str(tmp_path / ".hidden")
-    assert found.rejected == []
-
-
-def test_linked_folders_are_followed_once(tmp_path: Path) -> None:
-    _tree(tmp_path, "real/a.txt", "elsewhere/b.txt")
-    (tmp_path / "alias").symlink_to(tmp_path / "real")
-    (tmp_path / "real" / "loop").symlink_to(tmp_path)
-    outside = tmp_path.parent / f"{tmp_path.name}-outside"
-    _tree(outside, "c.txt")
-    (tmp_path / "linked").symlink_to(outside)
-    found = find_input_files(tmp_path)
-    assert [f.path for f in found.files] == ["elsewhere/b.txt", "linked/c.txt", "real/a.txt"]
-    assert [(r.path, r.reason.value, r.detail) for r in found.rejected] == [
-        ("alias", "duplicate_link", "links to the folder 'real', which is read under that path"),
-        ("real/loop", "symlink_loop", "links back to the folder '.' that contains it"),
-    ]
-
-
-def test_unlistable_folder_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _tree(tmp_path, "ok.txt", "locked/secret.txt")
-    real_scandir = os.scandir
-
-    def scandir(path: Path) -> object:
-        if Path(path).name == "locked":
-            raise PermissionError(errno.EACCES, "Permission denied")
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
-    found = find_input_files(tmp_path)
-    assert [f.path for f in found.files] == ["ok.txt"]
-    assert [(r.path, r.reason.value, r.detail) for r in found.rejected] == [
-        ("locked", "unreadable", "cannot list folder: Permission denied (errno 13)")
-    ]
 
 
 def test_read_document_hashes_raw_bytes(tmp_path: Path) -> None:
@@ -118,15 +78,19 @@ def test_special_files_are_not_read(tmp_path: Path) -> None:
     assert _rejected(tmp_path, "pipe") == (RejectReason.UNREADABLE, "not a regular file: a FIFO")
 
 
-def test_broken_and_self_links(tmp_path: Path) -> None:
+def test_broken_and_looping_links(tmp_path: Path) -> None:
+    """Discovery rejects loops already (tests/test_discover.py); one made after it looked
+    is still a precise rejection."""
     (tmp_path / "gone").symlink_to(tmp_path / "missing")
     (tmp_path / "self").symlink_to(tmp_path / "self")
-    assert [f.path for f in find_input_files(tmp_path).files] == ["gone", "self"]
     assert _rejected(tmp_path, "gone") == (
         RejectReason.UNREADABLE,
         "cannot read: No such file or directory (errno 2)",
     )
-    assert _rejected(tmp_path, "self") == (RejectReason.SYMLINK_LOOP, "the link points to itself")
+    assert _rejected(tmp_path, "self") == (
+        RejectReason.SYMLINK_LOOP,
+        "a chain of links that never reaches a file",
+    )
 
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,25 +118,3 @@ def test_transient_errors_are_raised_for_a_retry(
     with pytest.raises(TransientError) as caught:
         read_document(_file(tmp_path, "flaky.txt"), 100)
     assert str(caught.value) == "flaky.txt: cannot read: Input/output error (errno 5)"
-
-
-def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path) -> None:
-    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"x")
-    (file,) = find_input_files(tmp_path).files
-    assert file.path == "caf\\xe9.txt"
-    assert read_document(file, 100).data == b"x"  # the real name is still used to read
-
-
-def test_a_folder_reached_by_two_links_is_read_once(tmp_path: Path) -> None:
-    outside = tmp_path.parent / f"{tmp_path.name}-outside"
-    _tree(outside, "sub/c.txt")
-    (tmp_path / "linked").symlink_to(outside)
-    (tmp_path / "linked2").symlink_to(outside / "sub")
-    found = find_input_files(tmp_path)
-    assert [f.path for f in found.files] == ["linked/sub/c.txt"]
-    assert [(r.path, r.reason.value) for r in found.rejected] == [("linked2", "duplicate_link")]
-
-
-def test_the_output_folder_inside_the_input_is_not_read(tmp_path: Path) -> None:
-    _tree(tmp_path, "a.txt", "out/articles.jsonl")
-    assert [f.path for f in find_input_files(tmp_path, tmp_path / "out").files] == ["a.txt"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from pathlib import Path
 
 import pytest
 
+from tasks.cache import save_cache
+from tasks.lock import output_lock
 from tasks.models import Rejection, RejectReason, RunSummary
 from tasks.write import write_atomic, write_outputs
 
@@ -55,20 +58,39 @@ def test_write_outputs_creates_four_files_and_names_the_data_in_run_json(tmp_pat
     assert final.outputs["rejected.jsonl"].lines == 2
 
 
-def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+def test_stale_temporaries_of_a_killed_run_are_removed_and_only_those(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / ".articles.jsonl.4242.tmp").write_text("half")
-    (out / "notes.txt").write_text("the user's own file stays")
+    (out / ".copydesk").mkdir(parents=True)
+    (out / ".articles.jsonl.copydesk-4242.tmp").write_text("half")
+    (out / ".copydesk" / ".state.json.copydesk-4242.tmp").write_text("half")
+    for own in ("notes.txt", ".draft.tmp", ".articles.jsonl.4242.tmp"):
+        (out / own).write_text("the user's own file stays")
     write_outputs(out, [], [], [], SUMMARY, "s")
     assert _names(out) == [
+        ".articles.jsonl.4242.tmp",
         ".copydesk",
+        ".draft.tmp",
         "articles.jsonl",
         "ledger.jsonl",
         "notes.txt",
         "rejected.jsonl",
         "run.json",
     ]
+    assert sorted(p.name for p in (out / ".copydesk").iterdir()) == ["state.json"]
+
+
+def test_working_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    """The parse cache holds every input's text: it used to be readable by everyone."""
+    out = tmp_path / "out"
+    (out / ".copydesk").mkdir(parents=True, mode=0o755)
+    with output_lock(out):
+        write_outputs(out, [], [], [], SUMMARY, "s")
+        save_cache(out, "fingerprint", [])
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (out / ".copydesk").iterdir()}
+    assert (stat.S_IMODE((out / ".copydesk").stat().st_mode), modes) == (
+        0o700,
+        {"lock": 0o600, "parsed.jsonl": 0o600, "state.json": 0o600},
+    )
 
 
 def test_identical_data_is_not_written_again(tmp_path: Path) -> None:

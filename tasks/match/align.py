@@ -39,6 +39,9 @@ MAX_WORDS = 20_000
 class Alignment:
     score: float  # 0..100
     pairs: tuple[tuple[int, int], ...]  # (variant sentence, source sentence), in order
+    # How alike the aligned units are (0..100, weighted by length): words align only when
+    # equal, sentences when 60 or more alike (see evidence.py for why it matters).
+    similarity: float = 0.0
 
 
 def align_sentences(variant: list[str], source: list[str]) -> Alignment:
@@ -50,6 +53,9 @@ def align_sentences(variant: list[str], source: list[str]) -> Alignment:
     (100.0, ((0, 0), (1, 1)))
     >>> align_sentences(["markets rallied on friday"], source).score
     0.0
+    >>> added = align_sentences(["the sheriff urged calm today", "markets rallied"], source)
+    >>> added.score, added.similarity
+    (57.3, 88.0)
     >>> swapped = align_sentences([source[2], source[0], source[1]], source)
     >>> swapped.score, swapped.pairs
     (100.0, ((0, 2), (1, 0), (2, 1)))
@@ -70,7 +76,11 @@ def align_sentences(variant: list[str], source: list[str]) -> Alignment:
     pairs = _trace_pairs(table, gain)
     moved = _moved_verbatim(similarity, pairs)
     total = table[-1, -1] + sum(gain[i, j] for i, j in moved)
-    return Alignment(float(round(total / weights.sum(), 2)), tuple(sorted(pairs + moved)))
+    aligned = sorted(pairs + moved)
+    likeness = total / weights[[i for i, _ in aligned]].sum() if aligned else 0.0
+    return Alignment(
+        float(round(total / weights.sum(), 2)), tuple(aligned), float(round(likeness, 2))
+    )
 
 
 def _moved_verbatim(
@@ -122,7 +132,7 @@ def align_words(variant: list[str], source: list[str]) -> Alignment:
     which words those are.
 
     >>> align_words(["sheriff", "urged", "calm", "today"], ["sheriff", "calm", "urged"])
-    Alignment(score=50.0, pairs=((0, 0), (1, 2)))
+    Alignment(score=50.0, pairs=((0, 0), (1, 2)), similarity=100.0)
     """
     variant, source = variant[:MAX_WORDS], source[:MAX_WORDS]
     if not variant:
@@ -133,4 +143,4 @@ def align_words(variant: list[str], source: list[str]) -> Alignment:
         if block.tag == "equal"
         for offset in range(block.src_end - block.src_start)
     )
-    return Alignment(round(100.0 * len(pairs) / len(variant), 2), pairs)
+    return Alignment(round(100.0 * len(pairs) / len(variant), 2), pairs, 100.0 if pairs else 0.0)

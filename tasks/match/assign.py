@@ -35,13 +35,18 @@ class Thresholds:
         """Points above the threshold of the measure that scored it (negative: below)."""
         return scored.score - self.of(scored)
 
+    def accepts(self, scored: Scored) -> bool:
+        """At or above its threshold, on enough text (see evidence.py)."""
+        return scored.short is None and self.excess(scored) >= 0
+
     def margin(self, best: Scored, runner_up: Scored | None) -> float:
         """How much further above its threshold `best` is than `runner_up` (the plain score
         difference within one measure). Across measures the excesses can differ by more than
-        100 (a word-order 95 over a sentence-scored 0); beyond 100 it says nothing more."""
+        100 (a word-order 95 over a sentence-scored 0); beyond 100 it says nothing more. A
+        runner-up resting on too little text (evidence.py) may score higher: the margin is 0."""
         if runner_up is None:
             return best.score
-        return min(self.excess(best) - self.excess(runner_up), 100.0)
+        return max(0.0, min(self.excess(best) - self.excess(runner_up), 100.0))
 
 
 def assign_variants(
@@ -104,22 +109,27 @@ def _decide(
     thresholds: Thresholds,
     candidates: int,
 ) -> Match | Rejection:
-    """Candidates are ranked by how far they clear the threshold of the measure that scored
-    them, so that scores of the two measures are never compared raw."""
+    """Candidates that can be accepted come first, then by how far they clear the threshold
+    of the measure that scored them, so that scores of the two measures are never compared
+    raw."""
     variant_units = Units(variant.body)
     scored = sorted(
         (
             score_candidate(variant_units, source_units[candidate.source], candidate)
             for candidate in index.top(lookup_text(variant), candidates)
         ),
-        key=lambda item: (-thresholds.excess(item), -item.similarity, sources[item.source].path),
+        key=lambda item: (
+            not thresholds.accepts(item),
+            -thresholds.excess(item),
+            -item.similarity,
+            sources[item.source].path,
+        ),
     )
     evidence = [
         CandidateScore(source=sources[item.source].path, score=item.score) for item in scored
     ]
-    if not scored or thresholds.excess(scored[0]) < 0:
-        limit = thresholds.of(scored[0]) if scored else thresholds.sentences
-        return _no_match(variant.path, evidence, limit, len(sources))
+    if not scored or not thresholds.accepts(scored[0]):
+        return _no_match(variant.path, evidence, scored[:1], thresholds, len(sources))
     best = scored[0]
     runner_up = scored[1] if len(scored) > 1 else None
     margin = thresholds.margin(best, runner_up)
@@ -139,16 +149,22 @@ def _decide(
 
 
 def _no_match(
-    path: str, evidence: list[CandidateScore], threshold: float, source_count: int
+    path: str,
+    evidence: list[CandidateScore],
+    best: list[Scored],
+    thresholds: Thresholds,
+    source_count: int,
 ) -> Rejection:
     if not source_count:
         detail = "there is no source (dated document) in this run to match it to"
-    elif evidence:
-        best = evidence[0]
-        detail = (
-            f"best candidate {best.source} scored {best.score:.1f}, "
-            f"below the threshold {threshold:.1f}"
-        )
+    elif best:
+        top, threshold = evidence[0], thresholds.of(best[0])
+        detail = f"best candidate {top.source} scored {top.score:.1f}, "
+        short = best[0].short
+        if short is not None and thresholds.excess(best[0]) >= 0:
+            detail += f"above the threshold {threshold:.1f}, but {short.explain()}"
+        else:
+            detail += f"below the threshold {threshold:.1f}"
     else:
         detail = "no source in this run shares any distinctive word with it"
     return Rejection(

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.candidates import Candidate
+from tasks.match.evidence import ShortEvidence, short_evidence
 from tasks.match.units import Segments, content_words, sentences
 from tasks.models import ParsedDocument
 
@@ -26,6 +27,7 @@ class Scored:
     source: int  # index into the sources
     alignment: Alignment
     by_words: bool  # which measure won: decides which units `alignment` pairs up
+    short: ShortEvidence | None = None  # too little aligned text to accept it (evidence.py)
 
 
 class Units:
@@ -82,10 +84,14 @@ def punctuation_lost(variant: Units, source: Units) -> bool:
 
 def score_candidate(variant: Units, source: Units, candidate: Candidate) -> Scored:
     """Sentence alignment; where the variant's punctuation is lost, the better of it and the
-    word-order measure (see align.py)."""
-    by_sentences = align_sentences(variant.sentences.texts, source.sentences.texts)
+    word-order measure (see align.py). Either way, whether it rests on enough text."""
+    alignment = align_sentences(variant.sentences.texts, source.sentences.texts)
+    by_words = False
     if punctuation_lost(variant, source):
-        by_words = align_words(variant.words.texts, source.words.texts)
-        if by_words.score > by_sentences.score:
-            return Scored(by_words.score, candidate.similarity, candidate.source, by_words, True)
-    return Scored(by_sentences.score, candidate.similarity, candidate.source, by_sentences, False)
+        word_order = align_words(variant.words.texts, source.words.texts)
+        if word_order.score > alignment.score:
+            alignment, by_words = word_order, True
+    short = short_evidence(variant.sentences.texts, alignment, by_words)
+    return Scored(
+        alignment.score, candidate.similarity, candidate.source, alignment, by_words, short
+    )
