@@ -1,7 +1,7 @@
 """The parse cache: what the per-file stages made of each input, kept between runs.
 
 Reading, decoding, cleaning and parsing depend only on a file's bytes, the options that
-shape them and copydesk's own code, so a file whose path and SHA-256 are unchanged need not
+shape them and the code of those stages, so a file whose path and SHA-256 are unchanged need not
 go through them again. The cache lives in the output folder and is keyed by a fingerprint
 of those options and of the code: any change of either starts afresh. It is only a cache:
 losing it, or a run killed while writing it, costs time, never correctness.
@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import platform
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from tasks.dates import DateOrder
 from tasks.dates.values import check_plausible
+from tasks.fingerprint import parse_code_fingerprint
 from tasks.models import Model, ParsedDocument, RawDocument
 from tasks.output_files import WORK_DIR, work_folder
 from tasks.runtime import stage_task
@@ -38,33 +36,13 @@ class CacheHeader(Model):
     fingerprint: str
 
 
-# Libraries whose version can change what a stage outputs (decoding, repairs, validation,
-# scores); Python's own version brings its Unicode database.
-OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy")
-
-
-@cache
-def code_fingerprint() -> str:
-    """SHA-256 over copydesk's own source (`tasks` and `flows`), the Python version and the
-    versions of `OUTPUT_LIBRARIES`: an upgrade of any invalidates what the old code made."""
-    root = Path(__file__).parent.parent
-    digest = hashlib.sha256(platform.python_version().encode())
-    for library in OUTPUT_LIBRARIES:
-        digest.update(f"|{library}=={version(library)}".encode())
-    for package in ("tasks", "flows"):
-        for path in sorted((root / package).rglob("*.py")):
-            name = path.relative_to(root).as_posix().encode()
-            digest.update(name + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def cache_fingerprint(max_bytes: int, ambiguous_dates: DateOrder) -> str:
     """What the cached results depend on besides each file's bytes.
 
     >>> cache_fingerprint(10, DateOrder.DMY) == cache_fingerprint(10, DateOrder.MDY)
     False
     """
-    parts = f"{CACHE_FORMAT}|{code_fingerprint()}|{max_bytes}|{ambiguous_dates.value}"
+    parts = f"{CACHE_FORMAT}|{parse_code_fingerprint()}|{max_bytes}|{ambiguous_dates.value}"
     return hashlib.sha256(parts.encode()).hexdigest()
 
 

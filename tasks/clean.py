@@ -59,7 +59,9 @@ def normalize_line_endings(text: str) -> str:
 
 
 def repair_with_ftfy(text: str, stable: set[str] | None = None) -> tuple[str, list[Fix]]:
-    r"""Fix each line on its own (as `ftfy.fix_text` does) and merge the explanations.
+    r"""Fix each line on its own (as `ftfy.fix_text` does) and merge the explanations into a
+    summary: each distinct step once, in the order first seen (not a replayable plan: each
+    line had a plan of its own).
 
     Line by line, one mojibake line cannot make ftfy misjudge the others, and the
     cost stays linear in the text length. `stable` holds lines ftfy has already output:

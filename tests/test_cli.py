@@ -213,6 +213,7 @@ def test_cli_does_not_import_prefect_before_configuring_it() -> None:
     assert result.stdout == "[]\n"
 
 
+@pytest.mark.flow
 def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
     """The installed console script, as a user runs it: exact output, and on stderr (not a
     terminal here) one progress line per stage and nothing else. The second run finds

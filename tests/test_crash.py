@@ -125,7 +125,7 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
             if process.poll() is not None:
                 assert process.returncode == -signal.SIGKILL, out.name
                 del running[out]
-        time.sleep(0.005)
+        time.sleep(0.05)  # a reader's pace: renames are atomic, any moment shows whole files
     assert not running, "a run neither finished nor was killed"
 
     expected = snapshot(tmp_path / "expected")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from flows.cli import main
-from flows.ingest import ingest_flow
+from flows.ingest import TASK_THREADS, ingest_flow
 from flows.options import IngestOptions
 from tasks.accounting import AccountingError
 from tasks.errors import TransientError
@@ -23,6 +23,7 @@ from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
 from tasks.read import read_document, read_shard
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
+from tests.corpus import write
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 OPTIONS = IngestOptions(today=TODAY)
@@ -301,3 +302,21 @@ def test_json_summary_is_run_json(
         assert (printed.pop("timings") == run_json.pop("timings")) is written
         assert printed == {**run_json, "written": written}
         assert printed["records"] == 1
+
+
+def test_task_threads_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every shard is submitted at once: with Prefect's unbounded default pool that was a
+    thread per shard (180 seen on a large run)."""
+    write(tmp_path / "in", {f"{number:03}.txt": f"Text number {number}.\n" for number in range(60)})
+    threads: list[int] = []
+    real_read = read_document
+
+    def counting(file: InputFile, max_bytes: int) -> RawDocument:
+        threads.append(threading.active_count())
+        return real_read(file, max_bytes)
+
+    monkeypatch.setattr("tasks.read.read_document", counting)
+    options = OPTIONS.model_copy(update={"shard_size": 1})
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), options)
+    assert len(threads) == 60
+    assert max(threads) <= TASK_THREADS + 20

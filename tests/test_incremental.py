@@ -191,3 +191,12 @@ def test_a_cached_source_dated_after_an_earlier_today_is_rejected(tmp_path: Path
         {"invalid_date": 1, "no_matching_source": 1},
     )
     assert [entry[0] for entry in ledger(tmp_path / "out")] == [VARIANT_SEED, SOURCE_SEED]
+
+
+def test_the_parse_cache_survives_edits_outside_the_parse_stages() -> None:
+    """Keyed by all the code, any edit to the CLI or to matching threw every parse away."""
+    from tasks.fingerprint import PARSE_STAGES, ROOT, imported_modules
+
+    names = {path.relative_to(ROOT).as_posix() for path in imported_modules(PARSE_STAGES)}
+    assert {"tasks/parse.py", "tasks/clean.py", "tasks/dates/forms.py"} <= names
+    assert not [n for n in names if n.startswith(("flows/", "tasks/match/", "tasks/write"))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from tasks.errors import RejectedError, TransientError
 from tasks.models import InputFile, RejectReason
-from tasks.read import read_document
+from tasks.read import read_at_most, read_document
 
 
 def _tree(root: Path, *names: str) -> None:
@@ -118,3 +119,27 @@ def test_transient_errors_are_raised_for_a_retry(
     with pytest.raises(TransientError) as caught:
         read_document(_file(tmp_path, "flaky.txt"), 100)
     assert str(caught.value) == "flaky.txt: cannot read: Input/output error (errno 5)"
+
+
+def test_reading_many_files_leaves_no_memory_mapping_behind(tmp_path: Path) -> None:
+    """Asking for --max-bytes + 1 per file left one mapping per file: ~65,000 files exhausted
+    the kernel's limit and the run died with MemoryError."""
+    names = [f"{number}.txt" for number in range(3000)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"a short article\n" * 200)
+
+    def mappings() -> int:
+        return len(Path("/proc/self/maps").read_text().splitlines())
+
+    before = mappings()
+    documents = [read_document(_file(tmp_path, name), 10 * 1024 * 1024) for name in names]
+    assert mappings() - before < 100
+    assert {len(document.data) for document in documents} == {3200}
+
+
+@pytest.mark.parametrize(("content", "expected"), [(b"x" * 10, 11), (b"x" * 100, 5)])
+def test_a_file_that_grew_since_its_size_was_taken_is_read_whole(
+    content: bytes, expected: int
+) -> None:
+    assert read_at_most(io.BytesIO(content), expected, 1000) == content
+    assert read_at_most(io.BytesIO(content), expected, 50) == content[:50]

@@ -81,6 +81,7 @@ def test_serve_runs_on_schedule_and_stops_cleanly_on_sigterm(tmp_path: Path) -> 
     assert snapshot(out) == snapshot(tmp_path / "once")
 
 
+@pytest.mark.flow
 def test_the_private_server_lives_and_dies_with_serve(tmp_path: Path) -> None:
     """A private server that stops on its own ends serve with one line and exit code 1; a
     serve killed with SIGKILL takes its private server with it (no orphan server)."""

@@ -18,6 +18,8 @@ from flows.interrupts import message
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.processes import alive, private_server, using_home
 
+pytestmark = pytest.mark.flow  # real CLI processes, each with its Prefect server
+
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 STOP_SECONDS = 10.0  # what "within seconds" means here, on a loaded 2-core machine
 

@@ -66,8 +66,6 @@ class Reading:
 Builder = Callable[[dict[str, str], DateOrder], Reading]
 
 _MON = r"(?P<month_name>[A-Za-z]{3,9})\.?"
-_DAY = r"(?P<day>\d{1,2})"
-_YEAR = r"(?P<year>\d{4})"
 _TIME = r"(?P<hour>\d{1,3}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?"
 _OFFSET = r"(?P<offset>[+-]\d{2}(?::?\d{2})?|Z)"
 
@@ -130,39 +128,33 @@ def _either_order(parts: dict[str, str], order: DateOrder) -> Reading:
     return _read(parts, day, month, ambiguous=True)
 
 
-FORMS: tuple[tuple[str, re.Pattern[str], Builder], ...] = tuple(
-    (name, re.compile(pattern + r"(?!\d)", re.IGNORECASE), builder)
-    for name, pattern, builder in (
-        (
-            "iso",
+FORMS: tuple[tuple[re.Pattern[str], Builder], ...] = tuple(
+    (re.compile(pattern + r"(?!\d)", re.IGNORECASE), builder)
+    for pattern, builder in (
+        (  # iso
             rf"(?P<year>\d{{4}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})(?:[T ]{_TIME}\s?{_OFFSET}?)?",
             _named,
         ),
-        (
-            "rfc2822",
+        (  # rfc2822
             rf"(?:[A-Za-z]{{3}},\s*)?(?P<day>\d{{1,2}})\s+{_MON}\s+(?P<year>\d{{4}})\s+{_TIME}"
             rf"(?:\s*(?:(?P<offset>[+-]\d{{4}})|(?P<zone>UTC?|GMT|Z|[ECMP][SD]T)\b))?",
             _named,
         ),
-        (
-            "reuters",
+        (  # reuters
             rf"(?P<day>\d{{1,2}})-{_MON}-(?P<year>\d{{4}})(?:\s+{_TIME})?",
             _named,
         ),
-        (
-            "month_day_year",
+        (  # month_day_year
             rf"{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})",
             _named,
         ),
-        (
-            "day_month_year",
+        (  # day_month_year
             rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?\s+(?P<year>\d{{4}})",
             _named,
         ),
-        ("year_first", r"(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})", _named),
-        ("dotted_dmy", r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})", _named),
-        (
-            "numeric",
+        (r"(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})", _named),  # year_first
+        (r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})", _named),  # dotted_dmy
+        (  # numeric
             r"(?P<first>\d{1,2})(?P<sep>[/-])(?P<second_number>\d{1,2})(?P=sep)(?P<year>\d{4})",
             _either_order,
         ),

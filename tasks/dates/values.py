@@ -50,7 +50,7 @@ def read_date_value(value: str, order: DateOrder = DateOrder.DMY) -> DateValue:
     UnrecognizedDateError unrecognized date 'someday soon'
     """
     best = None
-    for _name, pattern, builder in FORMS:
+    for pattern, builder in FORMS:
         found = pattern.match(value)
         if found and (best is None or found.end() > best[0].end()):
             best = (found, builder)

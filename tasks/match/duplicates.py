@@ -35,9 +35,13 @@ def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
     copy is the earliest dated one (the original publication), then the first by path; the
     others are listed on its record as duplicate variants, each with its own date.
 
-    >>> from tests.helpers import parsed
+    >>> from tasks.models import DateHeader, Provenance
     >>> def doc(path, day, body):
-    ...     return parsed(path, body, dt.date(2025, 5, day))
+    ...     origin = Provenance(path=path, sha256="0" * 64, encoding="", encoding_reason="",
+    ...                         fixes=[])
+    ...     date = DateHeader(date=dt.date(2025, 5, day), published_at=None, ambiguous=False,
+    ...                       raw="")
+    ...     return ParsedDocument(origin=origin, header=date, title=None, place=None, body=body)
     >>> groups = group_duplicate_sources([doc("a", 16, "x"), doc("b", 15, "x"), doc("c", 1, "y")])
     >>> [s.path for s in groups.canonical], [(d.path, c) for d, c in groups.duplicates]
     (['b', 'c'], [('a', 'b')])

@@ -1,0 +1,82 @@
+"""Fingerprints of copydesk's code: what an earlier run's results may be reused under.
+
+The run state (does OUT hold what this code would write?) depends on all of copydesk's code;
+the parse cache only on the code that reads, decodes, cleans and parses a file. Keying the
+cache by all of it threw every parse away on any edit to the CLI or to matching. So the cache
+is keyed by the modules those stages import, followed through their imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import platform
+from collections.abc import Iterable
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+# Libraries whose version can change what a stage outputs (decoding, repairs, validation,
+# scores); Python's own version brings its Unicode database.
+OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy")
+PARSE_STAGES = ("tasks.read", "tasks.decode", "tasks.clean", "tasks.parse")
+
+
+@cache
+def code_fingerprint() -> str:
+    """Over all of copydesk's source (`tasks` and `flows`), Python and `OUTPUT_LIBRARIES`."""
+    paths = [path for package in ("tasks", "flows") for path in (ROOT / package).rglob("*.py")]
+    return _fingerprint(paths)
+
+
+@cache
+def parse_code_fingerprint() -> str:
+    """Over the source of `PARSE_STAGES` and every copydesk module they import, Python and
+    `OUTPUT_LIBRARIES`."""
+    return _fingerprint(imported_modules(PARSE_STAGES))
+
+
+def _fingerprint(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256(platform.python_version().encode())
+    for library in OUTPUT_LIBRARIES:
+        digest.update(f"|{library}=={version(library)}".encode())
+    for path in sorted(set(paths)):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def imported_modules(roots: Iterable[str]) -> set[Path]:
+    """The source files of `roots` and of the copydesk modules they import, transitively.
+
+    >>> names = {p.relative_to(ROOT).as_posix() for p in imported_modules(["tasks.decode"])}
+    >>> {"tasks/decode.py", "tasks/charset.py", "tasks/models.py"} <= names
+    True
+    >>> "tasks/match/assign.py" in names
+    False
+    """
+    found: set[Path] = set()
+    pending = list(roots)
+    while pending:
+        path = _source(pending.pop())
+        if path is None or path in found:
+            continue
+        found.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                pending.append(node.module)
+                pending.extend(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                pending.extend(alias.name for alias in node.names)
+    return found
+
+
+def _source(module: str) -> Path | None:
+    """The file of a copydesk module (a package's `__init__.py`), None for anything else."""
+    if module.split(".")[0] not in ("tasks", "flows"):
+        return None
+    base = ROOT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
