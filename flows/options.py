@@ -15,7 +15,6 @@ from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.selection import DEFAULT_EXCLUDES, Selection, check_pattern
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a long article is ~100 KB; 10 MiB is never an article
-SHARD_SIZE = 256  # documents per task: few enough tasks for the server, enough for progress
 
 
 class IngestOptions(BaseModel):
@@ -32,7 +31,9 @@ class IngestOptions(BaseModel):
         allow_inf_nan=False,
         description="Minimum score decided by word order.",
     )
-    shard_size: int = Field(SHARD_SIZE, ge=1, description="Documents per task run.")
+    shard_size: int | None = Field(
+        None, ge=1, description="Documents per task run (default: a few shards per worker)."
+    )
     ambiguous_dates: DateOrder = Field(
         DateOrder.DMY, description="Reading of 05/06/2025: dmy, mdy, or reject the file."
     )

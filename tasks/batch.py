@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
-from tasks.errors import RejectedError, TransientError
+from tasks.errors import RejectedError
 from tasks.models import Rejection, RejectReason
 
 
@@ -33,9 +34,25 @@ class Batch(Generic[Out]):
     rejected: list[Rejection] = field(default_factory=list)
 
 
+def attempt(path: str, step: Callable[[], Out]) -> Out | Rejection:
+    """`step()`, or the rejection of document `path` when it fails: with the step's own
+    reason (`RejectedError`), or as `internal_error` (a bug must cost one document, not the
+    run). The one place where an exception becomes a rejection.
+
+    >>> attempt("a.txt", lambda: 1 / 0).detail
+    'ZeroDivisionError: division by zero'
+    """
+    try:
+        return step()
+    except RejectedError as error:
+        return Rejection(path=path, reason=error.reason, detail=error.detail)
+    except Exception as error:
+        detail = f"{type(error).__name__}: {error}"
+        return Rejection(path=path, reason=RejectReason.INTERNAL_ERROR, detail=detail)
+
+
 def map_batch(step: Callable[[In], Out], batch: Batch[In]) -> Batch[Out]:
-    """Apply `step` to every document; a failing document is rejected, never raised
-    (a `TransientError` is raised: the whole shard is worth retrying).
+    """Apply `step` to every document; a failing document is rejected, never raised.
 
     >>> def shout(doc):
     ...     if not doc.path:
@@ -49,17 +66,11 @@ def map_batch(step: Callable[[In], Out], batch: Batch[In]) -> Batch[Out]:
     items: list[Out] = []
     rejected = list(batch.rejected)
     for document in batch.items:
-        try:
-            items.append(step(document))
-        except TransientError:
-            raise
-        except RejectedError as error:
-            rejected.append(Rejection(path=document.path, reason=error.reason, detail=error.detail))
-        except Exception as error:  # a bug must cost one document, not the run
-            detail = f"{type(error).__name__}: {error}"
-            rejected.append(
-                Rejection(path=document.path, reason=RejectReason.INTERNAL_ERROR, detail=detail)
-            )
+        result = attempt(document.path, partial(step, document))
+        if isinstance(result, Rejection):
+            rejected.append(result)
+        else:
+            items.append(result)
     return Batch(items, rejected)
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -23,17 +21,21 @@ from pydantic import BaseModel, ValidationError
 from tasks.dates import DateOrder
 from tasks.dates.values import check_plausible
 from tasks.fingerprint import parse_code_fingerprint
-from tasks.models import Model, ParsedDocument, RawDocument
+from tasks.models import Model, ParsedDocument
 from tasks.output_files import WORK_DIR, work_folder
-from tasks.runtime import stage_task
 from tasks.write import to_jsonl, write_atomic
 
 CACHE_FILE = "parsed.jsonl"
-CACHE_FORMAT = 1  # bump when the cache's own layout changes
+CACHE_FORMAT = 2  # bump when the cache's own layout changes
 
 
 class CacheHeader(Model):
+    """The first line: what the cache was made under, and what it holds (path -> SHA-256
+    and, for a source, its date), so that a run learns which files it need not parse from
+    one line, and reads the documents only when its output must be recomputed."""
+
     fingerprint: str
+    entries: dict[str, tuple[str, dt.date | None]]
 
 
 def cache_fingerprint(max_bytes: int, ambiguous_dates: DateOrder) -> str:
@@ -46,65 +48,58 @@ def cache_fingerprint(max_bytes: int, ambiguous_dates: DateOrder) -> str:
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
-def load_cache(out: Path, fingerprint: str) -> dict[tuple[str, str], ParsedDocument]:
-    """Cached documents by (path, sha256); empty when there is no cache, when it was made
-    with other options or code, or when it is damaged (it is then rebuilt)."""
+def load_cache_keys(out: Path, fingerprint: str, today: dt.date) -> dict[str, str]:
+    """path -> SHA-256 of the files whose cached parse still holds: none when there is no
+    cache, when it was made with other options or code, or when it is damaged (it is then
+    rebuilt). A cached source whose date is no longer plausible (the run's `today` moved
+    back) is left out: it is parsed again."""
     try:
-        lines = (out / WORK_DIR / CACHE_FILE).read_bytes().split(b"\n")
-        if CacheHeader.model_validate_json(lines[0]).fingerprint != fingerprint:
-            return {}
-        documents = [ParsedDocument.model_validate_json(line) for line in lines[1:] if line]
+        with (out / WORK_DIR / CACHE_FILE).open("rb") as handle:
+            header = CacheHeader.model_validate_json(handle.readline())
     except (OSError, ValidationError):
         return {}
-    return {(document.path, document.origin.sha256): document for document in documents}
+    if header.fingerprint != fingerprint:
+        return {}
+    return {
+        path: sha256
+        for path, (sha256, date) in header.entries.items()
+        if date is None or _plausible(date, today)
+    }
 
 
-def save_cache(out: Path, fingerprint: str, documents: Iterable[ParsedDocument]) -> None:
+def load_cached(out: Path, wanted: dict[str, str]) -> list[ParsedDocument]:
+    """The cached documents of `wanted` (path -> SHA-256); one that is missing or damaged
+    is left out (the caller parses it again)."""
+    found: list[ParsedDocument] = []
+    try:
+        with (out / WORK_DIR / CACHE_FILE).open("rb") as handle:
+            handle.readline()
+            for line in handle:
+                try:
+                    document = ParsedDocument.model_validate_json(line)
+                except ValidationError:
+                    continue
+                if wanted.get(document.path) == document.origin.sha256:
+                    found.append(document)
+    except OSError:
+        return []
+    return found
+
+
+def save_cache(out: Path, fingerprint: str, documents: list[ParsedDocument]) -> None:
     """Replace the cache with `documents` (those of this run's inputs only, so the cache
     never outgrows the input folder)."""
-    header: list[BaseModel] = [CacheHeader(fingerprint=fingerprint)]
+    entries = {
+        document.path: (document.origin.sha256, document.header.date if document.header else None)
+        for document in documents
+    }
+    header: list[BaseModel] = [CacheHeader(fingerprint=fingerprint, entries=entries)]
     write_atomic(work_folder(out) / CACHE_FILE, to_jsonl([*header, *documents]), private=True)
 
 
-@dataclass(frozen=True)
-class CacheSplit:
-    reused: list[ParsedDocument]
-    to_process: list[RawDocument]
-
-
-def split_cached(
-    raw: Iterable[RawDocument],
-    cache: dict[tuple[str, str], ParsedDocument],
-    today: dt.date,
-) -> CacheSplit:
-    """Files whose cached result still holds, and files to process. A cached source whose
-    date is no longer plausible (the run's `today` moved back) is processed again."""
-    reused: list[ParsedDocument] = []
-    to_process: list[RawDocument] = []
-    for document in raw:
-        cached = cache.get((document.path, document.sha256))
-        if cached is not None and _still_plausible(cached, today):
-            reused.append(cached)
-        else:
-            to_process.append(document)
-    return CacheSplit(reused, to_process)
-
-
-def _still_plausible(document: ParsedDocument, today: dt.date) -> bool:
-    if document.header is None:
-        return True
+def _plausible(date: dt.date, today: dt.date) -> bool:
     try:
-        check_plausible(document.header.date, today)
+        check_plausible(date, today)
     except ValueError:
         return False
     return True
-
-
-@stage_task("load_cache", io=True)
-def load_cache_task(out: str, fingerprint: str) -> dict[tuple[str, str], ParsedDocument]:
-    return load_cache(Path(out), fingerprint)
-
-
-@stage_task("save_cache", io=True)
-def save_cache_task(out: str, fingerprint: str, documents: list[ParsedDocument]) -> None:
-    save_cache(Path(out), fingerprint, documents)

@@ -13,11 +13,9 @@ from collections.abc import Callable
 
 from ftfy import TextFixerConfig, fix_and_explain
 
-from tasks.batch import Batch, map_batch
 from tasks.errors import RejectedError
 from tasks.escapes import remove_c1_controls, remove_escape_sequences
 from tasks.models import CleanDocument, DecodedDocument, Fix, Provenance, RejectReason
-from tasks.runtime import stage_task
 
 FTFY_CONFIG = TextFixerConfig(
     # Curly quotes and apostrophes are the publisher's typography, i.e. content; uncurling
@@ -187,8 +185,3 @@ def clean_document(document: DecodedDocument) -> CleanDocument:
         fixes=fixes,
     )
     return CleanDocument(origin=origin, text=text)
-
-
-@stage_task("clean")
-def clean_shard(batch: Batch[DecodedDocument]) -> Batch[CleanDocument]:
-    return map_batch(clean_document, batch)

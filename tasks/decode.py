@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import codecs
 
-from tasks.batch import Batch, map_batch
 from tasks.charset import detect_legacy_encoding
 from tasks.errors import RejectedError
 from tasks.models import DecodedDocument, RawDocument, RejectReason
-from tasks.runtime import stage_task
 
 # A file that is UTF-8 except for a few stray bytes (one pasted latin-1 "£") is still UTF-8:
 # decoding it whole as cp1252 would turn every other accented letter into mojibake.
@@ -151,8 +149,3 @@ def decode_document(raw: RawDocument) -> DecodedDocument:
     return DecodedDocument(
         path=raw.path, sha256=raw.sha256, encoding=encoding, encoding_reason=reason, text=text
     )
-
-
-@stage_task("decode")
-def decode_shard(batch: Batch[RawDocument]) -> Batch[DecodedDocument]:
-    return map_batch(decode_document, batch)

@@ -231,6 +231,16 @@ class StageTiming(Model):
     seconds: float
 
 
+class StepSummary(Model):
+    """One per-file step over the whole run: its time summed over shards (worker time, in
+    parallel), the documents that passed it and those it rejected, by reason."""
+
+    step: str
+    seconds: float
+    passed: int
+    rejected_by_reason: dict[str, int]
+
+
 class OutputFile(Model):
     sha256: Sha256
     lines: int
@@ -252,6 +262,9 @@ class RunSummary(Model):
         0, description="Entries --include/--exclude left out (not inputs; a folder counts once)."
     )
     timings: list[StageTiming]
+    steps: list[StepSummary] = Field(
+        default_factory=list, description="read, decode, clean, parse: time, counts, drops."
+    )
     input: str = Field("", description="The input folder, as an absolute path.")
     settings: dict[str, Setting] = Field(
         default_factory=dict, description="The options the run used (threshold, ...)."

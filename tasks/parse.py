@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from tasks.batch import Batch, map_batch
 from tasks.dates import UnrecognizedDateError
 from tasks.errors import RejectedError
 from tasks.frontmatter import split_front_matter
 from tasks.header import DateRules, read_header_value, split_date_header
 from tasks.layout import split_dateline, split_paragraphs, split_title
 from tasks.models import CleanDocument, DateHeader, ParsedDocument, RejectReason
-from tasks.runtime import stage_task
 
 
 def _front_matter_date(value: str, rules: DateRules) -> DateHeader:
@@ -45,8 +41,3 @@ def parse_document(document: CleanDocument, rules: DateRules) -> ParsedDocument:
     return ParsedDocument(
         origin=document.origin, header=header, title=title, place=place, body=body
     )
-
-
-@stage_task("parse")
-def parse_shard(batch: Batch[CleanDocument], rules: DateRules) -> Batch[ParsedDocument]:
-    return map_batch(partial(parse_document, rules=rules), batch)

@@ -9,16 +9,15 @@ from __future__ import annotations
 import errno
 import hashlib
 import stat
-from functools import partial
+import time
 from pathlib import Path
 from typing import BinaryIO
 
-from tasks.batch import Batch, map_batch
-from tasks.discover import Discovery, WalkRules, find_input_files
 from tasks.errors import PERMANENT_ERRNOS, RejectedError, TransientError
-from tasks.models import InputFile, RawDocument, Rejection, RejectReason
-from tasks.runtime import stage_task
+from tasks.models import InputFile, RawDocument, RejectReason
 
+IO_RETRIES = 3
+IO_RETRY_SECONDS = 1.0
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device"}
 _KINDS[stat.S_IFBLK] = "a device"
 
@@ -72,29 +71,15 @@ def _describe(error: OSError) -> str:
     return f"cannot read: {reason} (errno {error.errno})"
 
 
-def read_each(files: list[InputFile], max_bytes: int) -> Batch[RawDocument]:
-    """Read file by file, after a shard's task failed even with retries: one file's lasting
-    error rejects that file only."""
-    documents: list[RawDocument] = []
-    rejected: list[Rejection] = []
-    for file in files:
+def read_with_retries(file: InputFile, max_bytes: int, retries: int = IO_RETRIES) -> RawDocument:
+    """`read_document`, retried on an error that can pass (a network share's hiccup); a
+    lasting one rejects the file (`unreadable`), never the shard."""
+    for attempt in range(retries + 1):
         try:
-            documents.append(read_document(file, max_bytes))
-        except RejectedError as error:
-            rejected.append(Rejection(path=file.path, reason=error.reason, detail=error.detail))
+            return read_document(file, max_bytes)
         except TransientError as error:
-            detail = f"read failed after retries: {error}"
-            rejected.append(
-                Rejection(path=file.path, reason=RejectReason.UNREADABLE, detail=detail)
-            )
-    return Batch(documents, rejected)
-
-
-@stage_task("discover")
-def discover_task(root: str, rules: WalkRules) -> Discovery:
-    return find_input_files(Path(root), rules)
-
-
-@stage_task("read", io=True)
-def read_shard(files: list[InputFile], max_bytes: int) -> Batch[RawDocument]:
-    return map_batch(partial(read_document, max_bytes=max_bytes), Batch(files))
+            if attempt == retries:
+                detail = f"read failed after {retries} retries: {error}"
+                raise RejectedError(RejectReason.UNREADABLE, detail) from None
+            time.sleep(IO_RETRY_SECONDS)
+    raise AssertionError("unreachable")  # pragma: no cover

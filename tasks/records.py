@@ -10,7 +10,6 @@ from typing import Literal
 
 from tasks.match.duplicates import SourceGroups, same_text_key
 from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, VariantRef
-from tasks.runtime import stage_task
 
 
 @dataclass(frozen=True)
@@ -92,10 +91,3 @@ def build_records(
             )
         )
     return records
-
-
-@stage_task("build_records")
-def build_records_task(
-    groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
-) -> list[ArticleRecord]:
-    return build_records(groups, variants, matches)

@@ -22,7 +22,6 @@ from tasks.ledger import LedgerEntry
 from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
 from tasks.output_files import DATA_FILES, RUN, is_temporary, temporary_path, work_folder
 from tasks.previous_run import STATE_FILE, RunState, damaged_outputs, load_state, load_summary
-from tasks.runtime import stage_task
 
 
 def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
@@ -100,15 +99,3 @@ def write_outputs(
     if load_state(out) != record:
         write_atomic(out / STATE_FILE, record.model_dump_json().encode("utf-8"), private=True)
     return final.model_copy(update={"unchanged": unchanged})
-
-
-@stage_task("write", io=True)
-def write_task(
-    out: str,
-    records: list[ArticleRecord],
-    rejected: list[Rejection],
-    ledger: list[LedgerEntry],
-    summary: RunSummary,
-    state: str,
-) -> RunSummary:
-    return write_outputs(Path(out), records, rejected, ledger, summary, state)

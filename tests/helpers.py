@@ -48,8 +48,8 @@ def match(variant: str, source: str, score: float) -> Match:
 
 def snapshot(out: Path) -> dict[str, Any]:
     """The output as a reader sees it; run.json without what only describes this run's work
-    (its timings and how much it reused)."""
+    (its timings, its steps' times and how much it reused)."""
     files: dict[str, Any] = {name: (out / name).read_bytes() for name in DATA_FILES}
     run_json = json.loads((out / RUN).read_text())
-    files[RUN] = {k: v for k, v in run_json.items() if k not in ("timings", "reused")}
+    files[RUN] = {k: v for k, v in run_json.items() if k not in ("timings", "steps", "reused")}
     return files

@@ -21,7 +21,7 @@ from tasks.errors import TransientError
 from tasks.lock import OutputBusyError
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
-from tasks.read import read_document, read_shard
+from tasks.read import IO_RETRIES, read_document
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import write
 
@@ -69,21 +69,16 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
     assert run["inputs"] == 2 and run["records"] == 1
     assert run["input"] == str(SEEDS)
     assert run["settings"] == {
-        "threshold": 50.0, "word_order_threshold": 38.0, "shard_size": 256,
+        "threshold": 50.0, "word_order_threshold": 38.0, "shard_size": None,
         "ambiguous_dates": "dmy", "max_bytes": 10 * 1024 * 1024, "today": TODAY.isoformat(),
         "include": [], "exclude": [], "default_excludes": True, "follow_outside_links": False,
     }  # fmt: skip
     assert [t["stage"] for t in run["timings"]] == [
-        "discover",
-        "read",
-        "cache",
-        "decode",
-        "clean",
-        "parse",
-        "save_cache",
-        "match",
-        "build_records",
-    ]
+        "discover", "cache", "files", "save_cache", "match", "build_records",
+    ]  # fmt: skip
+    assert [(s["step"], s["passed"], s["rejected_by_reason"]) for s in run["steps"]] == [
+        ("read", 2, {}), ("decode", 2, {}), ("clean", 2, {}), ("parse", 2, {}),
+    ]  # fmt: skip
 
 
 def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
@@ -157,13 +152,15 @@ def test_read_retries_then_rejects_only_the_failing_files(
         return real_read(file, max_bytes)
 
     monkeypatch.setattr("tasks.read.read_document", flaky)
-    monkeypatch.setattr("flows.ingest.read_shard", read_shard.with_options(retry_delay_seconds=0))
+    monkeypatch.setattr("tasks.read.IO_RETRY_SECONDS", 0.0)
     summary = ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
-    # The shard's task stops at the failing file, 1 + 3 retries; then file by file.
-    assert attempts == [VARIANT_SEED] * (1 + read_shard.retries) + [VARIANT_SEED, SOURCE_SEED]
+    # Each file is retried on its own: 1 + 3 attempts for the failing one, the other once.
+    assert sorted(attempts) == sorted([SOURCE_SEED] + [VARIANT_SEED] * (1 + IO_RETRIES))
     assert (summary.records, summary.rejected_by_reason) == (1, {"unreadable": 1})
     (rejection,) = _lines(tmp_path / "rejected.jsonl")
-    assert rejection["detail"] == f"read failed after retries: {VARIANT_SEED}: Input/output error"
+    assert rejection["detail"] == (
+        f"read failed after 3 retries: {VARIANT_SEED}: Input/output error"
+    )
 
 
 def test_run_publishes_a_summary_artifact(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def test_rerun_without_new_input_changes_no_file(tmp_path: Path) -> None:
     summary = run(tmp_path / "in", tmp_path / "out")
     after = files(tmp_path / "out")
     assert summary.unchanged and after == before
-    assert [t.stage for t in summary.timings] == ["discover", "read"]  # nothing else ran
+    assert [t.stage for t in summary.timings] == ["discover", "cache", "files"]  # nothing else ran
 
 
 def test_rerun_on_another_day_recomputes_but_writes_nothing_when_nothing_differs(
@@ -103,7 +103,7 @@ def test_rerun_on_another_day_recomputes_but_writes_nothing_when_nothing_differs
         name: before[name] for name in outputs
     }
     again = run(tmp_path / "in", tmp_path / "out", later)  # that day's state is recorded
-    assert again.unchanged and [t.stage for t in again.timings] == ["discover", "read"]
+    assert again.unchanged and [t.stage for t in again.timings] == ["discover", "cache", "files"]
 
 
 @pytest.mark.parametrize(
@@ -162,9 +162,13 @@ def test_the_cache_is_rebuilt_when_options_or_its_file_change(tmp_path: Path) ->
     mdy = OPTIONS.model_copy(update={"ambiguous_dates": DateOrder.MDY})
     assert run(tmp_path / "in", tmp_path / "out", mdy).reused == 0  # parsing depends on it
     cache = tmp_path / "out" / WORK_DIR / CACHE_FILE
-    cache.write_bytes(cache.read_bytes()[:-50])  # damaged: ignored, then rewritten
+    cache.write_bytes(cache.read_bytes()[:-50])  # its last document damaged: parsed again
     assert (
-        run(tmp_path / "in", tmp_path / "out", mdy.model_copy(update={"threshold": 60})).reused == 0
+        run(tmp_path / "in", tmp_path / "out", mdy.model_copy(update={"threshold": 60})).reused == 3
+    )
+    cache.write_bytes(b"not a cache\n" + cache.read_bytes())  # no header: all parsed again
+    assert (
+        run(tmp_path / "in", tmp_path / "out", mdy.model_copy(update={"threshold": 65})).reused == 0
     )
     assert (
         run(tmp_path / "in", tmp_path / "out", mdy.model_copy(update={"threshold": 70})).reused == 4

@@ -26,7 +26,7 @@ STOP_SECONDS = 10.0  # what "within seconds" means here, on a loaded 2-core mach
 
 @pytest.fixture(scope="module")
 def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """4,000 files: a run that is still working seconds after its read stage."""
+    """4,000 files: a run that is still matching seconds after its per-file stages."""
     folder = tmp_path_factory.mktemp("big") / "in"
     files = {}
     for number in range(2000):
@@ -91,7 +91,7 @@ def test_a_signal_to_the_process_group_stops_the_run_at_once(
     write(out, {"notes.txt": "the user's own file\n"})
     before = files_of(out)
     running = start([COPYDESK, "ingest", str(big_input), "--out", str(out)], home)
-    wait_for_line(running, "copydesk: read")
+    wait_for_line(running, "copydesk: files")
     os.killpg(running.pid, signum)
     sent = time.monotonic()
     _, rest = running.communicate(timeout=60)

@@ -6,13 +6,14 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
+from tasks.batch import attempt
 from tasks.match.candidates import CandidateIndex
 from tasks.match.explain import describe_alignment
 from tasks.match.score import Scored, SourceUnits, Units, lookup_text, score_candidate
 from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
-from tasks.runtime import stage_task
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
 
@@ -90,13 +91,8 @@ def _assign_all(
     matches: list[Match] = []
     rejected: list[Rejection] = []
     for variant in variants:
-        try:
-            decided = _decide(variant, sources, index, source_units, thresholds, candidates)
-        except Exception as error:  # one variant's bug must not cost the run
-            detail = f"{type(error).__name__}: {error}"
-            decided = Rejection(
-                path=variant.path, reason=RejectReason.INTERNAL_ERROR, detail=detail
-            )
+        decide = partial(_decide, variant, sources, index, source_units, thresholds, candidates)
+        decided = attempt(variant.path, decide)  # one variant's bug must not cost the run
         (matches if isinstance(decided, Match) else rejected).append(decided)  # type: ignore[arg-type]
     return Assignment(matches, rejected)
 
@@ -173,12 +169,3 @@ def _no_match(
         detail=detail,
         candidates=evidence[:EVIDENCE_CANDIDATES],
     )
-
-
-@stage_task("match")
-def match_task(
-    sources: Sequence[ParsedDocument],
-    variants: Sequence[ParsedDocument],
-    thresholds: Thresholds,
-) -> Assignment:
-    return assign_variants(sources, variants, thresholds)

@@ -1,0 +1,111 @@
+"""The per-file stages of a run: every input read and hashed, the files the parse cache does
+not hold decoded, cleaned and parsed, in shards sized by the work."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flows.progress import StageClock
+from flows.runtime import opaque
+from flows.stages import files_task, load_cache_keys_task, load_cached_task, save_cache_task
+from flows.workers import worker_processes
+from tasks.batch import shard
+from tasks.cache import cache_fingerprint
+from tasks.models import InputFile, ParsedDocument, Rejection, StepSummary
+from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
+
+SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
+MIN_SHARD, MAX_SHARD = 32, 4096
+
+
+def shard_size(files: int, workers: int, chosen: int | None) -> int:
+    """`chosen` (--shard-size), else a few shards per worker.
+
+    >>> shard_size(22_639, 2, None), shard_size(2, 1, None), shard_size(10, 2, 3)
+    (2830, 32, 3)
+    """
+    if chosen is not None:
+        return chosen
+    return min(max(math.ceil(files / (workers * SHARDS_PER_WORKER)), MIN_SHARD), MAX_SHARD)
+
+
+@dataclass
+class FilesResult:
+    """Every file's SHA-256 (those read), the read step's rejections, then (`parse`) the
+    parsed documents of every readable file in input order and the other rejections."""
+
+    hashes: dict[str, str] = field(default_factory=dict)
+    unread: list[Rejection] = field(default_factory=list)
+    fresh: list[ParsedDocument] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    cached: dict[str, str] = field(default_factory=dict)
+    tallies: dict[str, StepTally] = field(default_factory=lambda: {s: StepTally() for s in STEPS})
+
+    def add(self, result: ShardResult) -> None:
+        self.hashes.update(result.hashes)
+        self.unread.extend(result.unread)
+        self.fresh.extend(result.parsed)
+        self.rejected.extend(result.rejected)
+        for step, tally in result.tallies.items():
+            self.tallies[step].add(tally)
+
+    def steps(self) -> list[StepSummary]:
+        return [
+            StepSummary(
+                step=step,
+                seconds=round(tally.seconds, 3),
+                passed=tally.passed,
+                rejected_by_reason=dict(sorted(tally.rejected.items())),
+            )
+            for step, tally in self.tallies.items()
+        ]
+
+
+def process_files(
+    files: list[InputFile], out: str, work: ShardWork, chosen_size: int | None, clock: StageClock
+) -> FilesResult:
+    """Run every shard of `files` (`work` gives the options) and collect the results."""
+    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
+    with clock.stage("cache"):
+        cached = load_cache_keys_task(out, fingerprint, work.rules.today)
+    result = FilesResult(cached=cached)
+    with clock.stage("files", len(files)), worker_processes(len(files) - len(cached)) as workers:
+        size = shard_size(len(files), workers, chosen_size)
+        futures = []
+        for part in shard(files, size):
+            here = {file.path: cached[file.path] for file in part if file.path in cached}
+            shard_work = ShardWork(part, here, work.max_bytes, work.rules)
+            futures.append((len(part), files_task.submit(opaque(shard_work))))
+        for count, future in futures:
+            result.add(future.result())
+            clock.advance(count)
+    return result
+
+
+def parsed_in_order(
+    files: list[InputFile], out: str, result: FilesResult, work: ShardWork, clock: StageClock
+) -> tuple[list[ParsedDocument], int]:
+    """Every readable file's parse, in input order (the cached ones loaded now, when the
+    output must be recomputed), and how many came from the cache. A cached parse that
+    cannot be loaded is made again."""
+    reused_keys = {
+        path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
+    }
+    reused = []
+    if reused_keys:
+        with clock.stage("load_cached", len(reused_keys)):
+            reused = load_cached_task(out, reused_keys)
+    missing = set(reused_keys) - {document.path for document in reused}
+    if missing:
+        again = [file for file in files if file.path in missing]
+        repaired = process_shard(ShardWork(again, {}, work.max_bytes, work.rules))
+        result.fresh.extend(repaired.parsed)
+        result.rejected.extend([*repaired.unread, *repaired.rejected])
+    order = {file.path: number for number, file in enumerate(files)}
+    documents = sorted([*reused, *result.fresh], key=lambda document: order[document.path])
+    if result.fresh or len(result.cached) != len(reused):
+        fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
+        with clock.stage("save_cache"):
+            save_cache_task(out, fingerprint, opaque(documents))
+    return documents, len(reused)

@@ -1,0 +1,76 @@
+"""The Prefect tasks: every stage function of `tasks/` wrapped once, here.
+
+The stage code imports nothing from Prefect, so it can be tested, benchmarked and run in
+worker processes alone; these wrappers add what Prefect brings (task runs, retries of IO,
+see `flows/runtime.py`) and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from flows.runtime import stage_task
+from flows.workers import run_in_worker
+from tasks.cache import load_cache_keys, load_cached, save_cache
+from tasks.discover import Discovery, WalkRules, find_input_files
+from tasks.ledger import LedgerEntry
+from tasks.match.assign import Assignment, Thresholds, assign_variants
+from tasks.match.duplicates import SourceGroups
+from tasks.models import ArticleRecord, Match, ParsedDocument, Rejection, RunSummary
+from tasks.pipeline import ShardResult, ShardWork, process_shard
+from tasks.records import build_records
+from tasks.write import write_outputs
+
+
+@stage_task("discover")
+def discover_task(root: str, rules: WalkRules) -> Discovery:
+    return find_input_files(Path(root), rules)
+
+
+@stage_task("files")
+def files_task(work: ShardWork) -> ShardResult:
+    """Read, decode, clean and parse one shard (in a worker process when there are any)."""
+    return run_in_worker(process_shard, work)
+
+
+@stage_task("load_cache", io=True)
+def load_cache_keys_task(out: str, fingerprint: str, today: dt.date) -> dict[str, str]:
+    return load_cache_keys(Path(out), fingerprint, today)
+
+
+@stage_task("load_cached", io=True)
+def load_cached_task(out: str, wanted: dict[str, str]) -> list[ParsedDocument]:
+    return load_cached(Path(out), wanted)
+
+
+@stage_task("save_cache", io=True)
+def save_cache_task(out: str, fingerprint: str, documents: list[ParsedDocument]) -> None:
+    save_cache(Path(out), fingerprint, documents)
+
+
+@stage_task("match")
+def match_task(
+    sources: Sequence[ParsedDocument], variants: Sequence[ParsedDocument], thresholds: Thresholds
+) -> Assignment:
+    return assign_variants(sources, variants, thresholds)
+
+
+@stage_task("build_records")
+def build_records_task(
+    groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
+) -> list[ArticleRecord]:
+    return build_records(groups, variants, matches)
+
+
+@stage_task("write", io=True)
+def write_task(
+    out: str,
+    records: list[ArticleRecord],
+    rejected: list[Rejection],
+    ledger: list[LedgerEntry],
+    summary: RunSummary,
+    state: str,
+) -> RunSummary:
+    return write_outputs(Path(out), records, rejected, ledger, summary, state)
