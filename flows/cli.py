@@ -58,12 +58,15 @@ def _ingest(arguments: argparse.Namespace) -> int:
     # flow takes the same lock again, which within one process just passes).
     with output_lock(arguments.out):
         start_prefect(arguments)
+        from flows.private_server import api_server, launch
+
+        # Without a configured server, start ours first: it comes up while Prefect imports.
+        launched = None if os.environ.get("PREFECT_API_URL") else launch()
         from flows.ingest import ingest_flow
-        from flows.private_server import api_server
         from flows.runners import task_runner
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
-        with api_server(), task_runner(runner) as chosen, progress:
+        with api_server(launched), task_runner(runner) as chosen, progress:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             summary = flow(str(arguments.input), str(arguments.out), options)
             flush_prefect_events()

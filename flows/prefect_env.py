@@ -59,12 +59,17 @@ def configure_prefect(*, verbose: bool = False, service: bool = False) -> None:
         os.environ.setdefault(name, value)
 
 
+def prefect_home() -> Path:
+    """Prefect's home folder, as Prefect will read it (without importing Prefect)."""
+    return Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+
+
 def prefect_home_problem() -> str | None:
     """Why Prefect's home folder (its database and settings) cannot be written, if it
     cannot; checked before Prefect is imported. Unchecked, an unwritable home (HOME on a
     read-only volume, a service user without one) makes the server never answer and the
     run fail minutes later with a timeout that names neither."""
-    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    home = prefect_home()
     reason = unwritable(home)
     if reason is None:
         return None

@@ -25,9 +25,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+from flows.prefect_env import prefect_home
 
 SERVER_LOG = "copydesk-server.log"  # in PREFECT_HOME
 START_SECONDS = 120.0
@@ -51,16 +52,20 @@ class PrivateServerError(RuntimeError):
     """The private Prefect server did not start."""
 
 
-@contextmanager
-def api_server() -> Iterator[None]:
-    """The configured Prefect API, else a private server for as long as the block runs."""
-    if PREFECT_API_URL.value():
-        yield
-        return
-    STOPPING.clear()
+@dataclass(frozen=True)
+class Launched:
+    """A private server on its way up."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+
+def launch() -> Launched:
+    """Start a private server and return at once (no Prefect import: the CLI starts it
+    before it imports Prefect, so that the two overlap)."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    log_path = Path(PREFECT_HOME.value()) / SERVER_LOG
+    log_path = prefect_home() / SERVER_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
@@ -75,6 +80,24 @@ def api_server() -> Iterator[None]:
             preexec_fn=_die_with_parent,
         )
     _running.append(server)
+    return Launched(server, f"http://127.0.0.1:{port}/api", log_path)
+
+
+@contextmanager
+def api_server(launched: Launched | None = None) -> Iterator[None]:
+    """The configured Prefect API, else a private server (`launched`, or one started now)
+    for as long as the block runs."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        if launched is not None:  # configured in a Prefect profile after all
+            _stop(launched.process, QUICK_STOP_SECONDS)
+            _running.remove(launched.process)
+        yield
+        return
+    STOPPING.clear()
+    launched = launched or launch()
+    server, url, log_path = launched.process, launched.url, launched.log_path
     try:
         wait_until_healthy(url, server, log_path)
         os.environ["PREFECT_API_URL"] = url  # for the flow-run processes the runner starts

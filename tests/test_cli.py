@@ -163,6 +163,7 @@ def test_a_failed_run_exits_1_with_one_line(
         raise RuntimeError("outputs do not account for the inputs")
 
     monkeypatch.setattr("flows.cli.start_prefect", lambda arguments: None)
+    monkeypatch.setattr("flows.private_server.launch", lambda: None)
     monkeypatch.setattr("flows.private_server.api_server", contextlib.nullcontext)
     monkeypatch.setattr("flows.ingest.ingest_flow", failing_flow)
     assert _run(capsys, "ingest", str(SEEDS), "--out", str(tmp_path / "out")) == (
