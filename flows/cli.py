@@ -9,6 +9,7 @@ output to explain); 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SI
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -25,7 +26,12 @@ from flows.arguments import (
 )
 from flows.explain import NotInRun, RunOutput, explain
 from flows.interrupts import exit_now, stop_on_signals
-from flows.prefect_env import configure_prefect, flush_prefect_events, prefect_home_problem
+from flows.prefect_env import (
+    configure_prefect,
+    flush_prefect_events,
+    prefect_home_problem,
+    without_heartbeats,
+)
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
 from tasks.lock import OutputBusyError, output_lock
@@ -66,7 +72,8 @@ def _ingest(arguments: argparse.Namespace) -> int:
         from flows.runners import task_runner
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
-        with api_server(launched), task_runner(runner) as chosen, progress:
+        quiet = without_heartbeats() if launched else contextlib.nullcontext()
+        with api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             summary = flow(str(arguments.input), str(arguments.out), options)
             flush_prefect_events()

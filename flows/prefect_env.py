@@ -18,6 +18,7 @@ server settings apply.
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from flows.arguments import unwritable
@@ -77,6 +78,16 @@ def prefect_home_problem() -> str | None:
         f"Prefect's home folder '{home}' cannot be written ({reason}); set PREFECT_HOME to a"
         " writable folder"
     )
+
+
+def without_heartbeats() -> AbstractContextManager[object]:
+    """No flow-run heartbeats: they let a lasting server notice a crashed run, and a server
+    that lives for one run has no one to tell. Their thread sleeps in 1 s steps and the
+    flow waits for it at its end (up to 1 s of each short run). Call once Prefect may be
+    imported."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def flush_prefect_events() -> None:
