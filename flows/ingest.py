@@ -77,7 +77,9 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     work = ShardWork([], {}, options.max_bytes, rules)
     result = process_files(files, out_dir, work, options.shard_size, clock)
     unread = [f"{r.path}\0{r.reason}\0{r.detail}" for r in (*discovery.rejected, *result.unread)]
-    state = run_state(code_fingerprint(), settings, result.hashes, unread)
+    # run.json counts the excluded entries: a new one changes the output too.
+    facts = {**settings, "excluded": discovery.excluded}
+    state = run_state(code_fingerprint(), facts, result.hashes, unread)
     current = current_summary(Path(out_dir), state)
     if current is not None:
         return current.model_copy(update={"timings": clock.timings, "unchanged": True})

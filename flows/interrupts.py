@@ -51,13 +51,18 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _first.clear()
 
 
 def _on_signal(signum: int, frame: object) -> None:
+    if _exiting.locked():  # an exit is under way (maybe in this very thread): no waiting
+        os._exit(128 + signum)
     if _first.is_set():
         exit_now(signum)
     _first.set()
-    threading.Timer(GRACE_SECONDS, exit_now, args=(signum,)).start()
+    watchdog = threading.Timer(GRACE_SECONDS, exit_now, args=(signum,))
+    watchdog.daemon = True
+    watchdog.start()
     raise Interrupted(signum)
 
 
@@ -76,7 +81,8 @@ def message(signum: int) -> str:
 
 def exit_now(signum: int) -> NoReturn:
     """Say so, stop the private server, and end the process (from any thread, once)."""
-    _exiting.acquire()  # a second caller waits here until the process is gone
+    if not _exiting.acquire(blocking=False):  # another thread is exiting: wait for it
+        _exiting.acquire()
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     with contextlib.suppress(Exception):

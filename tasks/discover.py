@@ -93,12 +93,15 @@ class _Walk:
                     self.folders[real / entry.name] = relative
                     stack.append((entry.path, f"{relative}/", real / entry.name))
                 elif not is_folder:
-                    self.add_file(relative, entry.path, real / entry.name)
+                    self.add_file(relative, entry.path, real / entry.name, _identity(entry))
             self.pending.extend(links)
 
-    def add_file(self, relative: str, location: str, real: Path) -> None:
+    def add_file(
+        self, relative: str, location: str, real: Path, identity: tuple[int, int] | None
+    ) -> None:
         self.files[real] = relative
-        self.found.files.append(InputFile(path=relative, location=str(Path(location).absolute())))
+        absolute = str(Path(location).absolute())
+        self.found.files.append(InputFile(path=relative, location=absolute, identity=identity))
 
     def links(self) -> None:
         """Judge every link found, in path order; following a linked folder can find more."""
@@ -120,13 +123,18 @@ class _Walk:
                 "(--follow-outside-links reads such links)"
             )
             return self.found.reject(relative, RejectReason.OUTSIDE_INPUT, detail)
+        identity = None
         try:
-            is_folder = stat.S_ISDIR(Path(location).stat().st_mode)
+            info = Path(location).stat()
+            is_folder, identity = stat.S_ISDIR(info.st_mode), (info.st_dev, info.st_ino)
         except OSError as error:
             if error.errno == errno.ELOOP:
                 detail = loop_detail(location, self.root)
                 return self.found.reject(relative, RejectReason.SYMLINK_LOOP, detail)
             is_folder = False  # a broken link: reading it says what is wrong
+        if self._left_out(target, is_folder):
+            self.found.excluded += 1
+            return None
         known = self.folders if is_folder else self.files
         if target in known:
             kind = "folder" if is_folder else "file"
@@ -136,10 +144,29 @@ class _Walk:
             if self.rules.selection.skips(relative, is_file=True):
                 self.found.excluded += 1
                 return None
-            return self.add_file(relative, location, target)
-        if target != self.skip:
-            self.folders[target] = relative
-            self.tree(Path(location), f"{relative}/", target)
+            return self.add_file(relative, location, target, identity)
+        self.folders[target] = relative
+        self.tree(Path(location), f"{relative}/", target)
+        return None
+
+    def _left_out(self, target: Path, is_folder: bool) -> bool:
+        """A link must not be a way into what the run leaves out: the output folder, or a
+        file or folder of the input that --exclude (or a default) excludes, at any depth."""
+        if self.skip is not None and _inside(target, self.skip):
+            return True
+        if not _inside(target, self.root) or target == self.root:
+            return False
+        parts = target.relative_to(self.root).parts
+        return any(
+            self.rules.selection.skips("/".join(parts[: depth + 1]), is_file=False)
+            for depth in range(len(parts) - 1)
+        ) or self.rules.selection.skips("/".join(parts), is_file=not is_folder)
+
+
+def _identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
+    try:
+        return entry.stat(follow_symlinks=False).st_dev, entry.inode()
+    except OSError:  # gone already: reading it says so
         return None
 
 

@@ -68,7 +68,8 @@ def output_lock(out: Path, wait_seconds: float = 0.0) -> Iterator[None]:
 
 
 def _private(path: str, flags: int) -> int:
-    return os.open(path, flags, 0o600)
+    """Owner-only, and never through a link planted in OUT (ELOOP)."""
+    return os.open(path, flags | os.O_NOFOLLOW, 0o600)
 
 
 def _acquire(handle: TextIO, out: Path, deadline: float) -> None:

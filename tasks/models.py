@@ -80,6 +80,9 @@ class Fix(Model):
 class InputFile(Model):
     path: str = Field(description="Path relative to the input folder, with '/' separators.")
     location: str = Field(description="Absolute path on the machine that ran the job.")
+    identity: tuple[int, int] | None = Field(
+        None, description="(device, inode) of the file discovery judged; reading checks it."
+    )
 
 
 class RawDocument(Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 ARTICLES = "articles.jsonl"
@@ -35,12 +36,24 @@ def is_temporary(name: str) -> bool:
     return _TEMPORARY.fullmatch(name) is not None
 
 
+class WorkFolderError(RuntimeError):
+    """`OUT/.copydesk` is not a folder copydesk can trust."""
+
+
 def work_folder(out: Path) -> Path:
     """`OUT/.copydesk`, created if need be, readable by its owner only: the parse cache
     holds the text of every input, including files the output never publishes (rejected
-    ones), so it must not be more readable than the inputs were."""
+    ones), so it must not be more readable than the inputs were. A link there is refused:
+    whoever can write OUT could otherwise point copydesk's writes (as root, perhaps) at any
+    file."""
     folder = out / WORK_DIR
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if folder.stat().st_mode & 0o077:  # made by an older copydesk, or by hand
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise WorkFolderError(f"'{folder}' is not a folder (a link?); remove it")
+    if info.st_mode & 0o077:  # made by an older copydesk, or by hand
         folder.chmod(0o700)
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False) and entry.stat().st_mode & 0o077:
+            Path(entry.path).chmod(0o600)
     return folder

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import stat
 import time
 from pathlib import Path
@@ -23,14 +24,22 @@ _KINDS[stat.S_IFBLK] = "a device"
 
 
 def read_document(file: InputFile, max_bytes: int) -> RawDocument:
-    """Read at most `max_bytes` + 1 bytes: an oversized file is never loaded whole."""
+    """Read at most `max_bytes` + 1 bytes: an oversized file is never loaded whole.
+
+    Only the file discovery judged is read: the open file's device and inode must be the
+    ones discovery saw. Between the two, a file or folder of the input can be replaced by a
+    link to something outside it (a landing folder's writer racing a privileged reader);
+    following the path again would then read and publish that."""
     path = Path(file.location)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise RejectedError(RejectReason.UNREADABLE, f"not a regular file: {kind}")
-        with path.open("rb") as handle:
+        _check_regular(path.stat())  # before opening: opening a device can act on it
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(descriptor)
+            _check_regular(info)
+            if file.identity is not None and (info.st_dev, info.st_ino) != file.identity:
+                detail = "replaced since the input folder was listed (not the file found)"
+                raise RejectedError(RejectReason.UNREADABLE, detail)
             data = read_at_most(handle, info.st_size + 1, max_bytes + 1)
     except OSError as error:
         if error.errno == errno.ELOOP:  # a loop made after discovery looked
@@ -44,6 +53,12 @@ def read_document(file: InputFile, max_bytes: int) -> RawDocument:
         detail = f"{size:,} bytes, over the limit of {max_bytes:,} bytes (--max-bytes)"
         raise RejectedError(RejectReason.TOO_LARGE, detail)
     return RawDocument(path=file.path, sha256=hashlib.sha256(data).hexdigest(), data=data)
+
+
+def _check_regular(info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise RejectedError(RejectReason.UNREADABLE, f"not a regular file: {kind}")
 
 
 READ_CHUNK_BYTES = 1 << 16

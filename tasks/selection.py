@@ -10,7 +10,8 @@ folders are skipped, and a run says how many entries it skipped (`excluded`).
 Patterns match paths relative to the input folder, with `/` between folders, as in
 `.gitignore`: `*` matches within one name, `?` one character, `[abc]` one of a set, `**`
 any number of folders. A pattern without `/` matches a name at any depth (`*.tmp`,
-`.git`); one with `/` matches from the input folder down (`drafts/**`, `2025/*/notes.txt`).
+`.git`); one with `/` matches from the input folder down (`drafts/**`, `2025/*/notes.txt`);
+a leading `./` or `/` and a trailing `/` change nothing (`drafts/` is `drafts`).
 An excluded folder is not entered. `--include` keeps only the files it matches.
 """
 
@@ -71,11 +72,21 @@ def _translate_one(pattern: str, position: int) -> tuple[str, int]:
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(patterns without `/`, matched against a name; the others, against the whole path)."""
-    names = [glob_to_regex(p) for p in patterns if "/" not in p.rstrip("/")]
-    paths = [glob_to_regex(p.strip("/")) for p in patterns if "/" in p.rstrip("/")]
+    """(patterns without `/`, matched against a name; the others, against the whole path).
+    A leading `./` or `/` and a trailing `/` say nothing more (`drafts/` is `drafts`)."""
+    bare = [_bare(pattern) for pattern in patterns]
+    names = [glob_to_regex(p) for p in bare if "/" not in p]
+    paths = [glob_to_regex(p) for p in bare if "/" in p]
     never = "(?!)"
     return re.compile("|".join(names) or never), re.compile("|".join(paths) or never)
+
+
+def _bare(pattern: str) -> str:
+    """
+    >>> _bare("./drafts/"), _bare("/2025/*/"), _bare("a/**")
+    ('drafts', '2025/*', 'a/**')
+    """
+    return pattern.removeprefix("./").strip("/")
 
 
 def check_pattern(pattern: str) -> str:
@@ -86,10 +97,10 @@ def check_pattern(pattern: str) -> str:
     ...
     ValueError: not a valid pattern: '[z-a].txt' (bad character range z-a at position 1)
     """
-    if not pattern.strip("/"):
+    if not _bare(pattern):
         raise ValueError(f"not a valid pattern: {pattern!r}")
     try:
-        re.compile(glob_to_regex(pattern.strip("/")))
+        re.compile(glob_to_regex(_bare(pattern)))
     except re.error as error:
         raise ValueError(f"not a valid pattern: {pattern!r} ({error})") from None
     return pattern

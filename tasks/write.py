@@ -30,7 +30,9 @@ def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
     temporary = temporary_path(path)
     mode = 0o600 if private else 0o666
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        # A new file, never one found there (a link planted in OUT would redirect the write).
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -86,16 +88,28 @@ def write_outputs(
     }
     final = summary.model_copy(update={"outputs": outputs})
     previous = load_summary(out)
-    unchanged = (
+    same_data = (
         previous is not None
         and previous.outputs == outputs
         and not damaged_outputs(out, previous.outputs)
     )
-    if not unchanged:
+    if not same_data:
         for name, content in data.items():
             write_atomic(out / name, content)
+    # run.json also when only what it says of the inputs changed (a new excluded entry).
+    unchanged = same_data and previous is not None and _facts(previous) == _facts(final)
+    if not unchanged:
         write_atomic(out / RUN, (final.model_dump_json(indent=2) + "\n").encode("utf-8"))
     record = RunState(state=state, outputs=outputs)
     if load_state(out) != record:
         write_atomic(out / STATE_FILE, record.model_dump_json().encode("utf-8"), private=True)
     return final.model_copy(update={"unchanged": unchanged})
+
+
+def _facts(summary: RunSummary) -> dict[str, object]:
+    """What run.json counts of the inputs and the output (not the work that made them, nor
+    the day or options of the run that wrote them)."""
+    return summary.model_dump(include=_COUNTS)
+
+
+_COUNTS = {"inputs", "records", "variants", "rejected", "rejected_by_reason", "excluded"}

@@ -206,3 +206,17 @@ def test_the_output_folder_inside_the_input_is_not_read(tmp_path: Path) -> None:
     _tree(tmp_path, "a.txt", "out/articles.jsonl")
     found = find_input_files(tmp_path, WalkRules(skip=tmp_path / "out"))
     assert [f.path for f in found.files] == ["a.txt"]
+
+
+def test_a_link_is_no_way_into_what_the_run_leaves_out(tmp_path: Path) -> None:
+    """Links to an excluded folder or file, or into the output folder, are excluded too
+    (they used to be read)."""
+    _tree(tmp_path, "a.txt", ".git/HEAD", "notes.txt~", "drafts/sub/d.txt", "out/run.json")
+    for name, target in [
+        ("g", ".git"), ("n.txt", "notes.txt~"), ("dl", "drafts"), ("dd", "drafts/sub"),
+        ("olink", "out"), ("run.txt", "out/run.json"),
+    ]:  # fmt: skip
+        (tmp_path / name).symlink_to(target)
+    rules = WalkRules(Selection(exclude=(".*", "*~", "drafts/")), skip=tmp_path / "out")
+    found = find_input_files(tmp_path, rules)
+    assert (_seen(found), found.excluded) == ((["a.txt"], []), 9)

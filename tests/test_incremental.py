@@ -204,3 +204,14 @@ def test_the_parse_cache_survives_edits_outside_the_parse_stages() -> None:
     names = {path.relative_to(ROOT).as_posix() for path in imported_modules(PARSE_STAGES)}
     assert {"tasks/parse.py", "tasks/clean.py", "tasks/dates/forms.py"} <= names
     assert not [n for n in names if n.startswith(("flows/", "tasks/match/", "tasks/write"))]
+
+
+def test_a_new_excluded_entry_is_counted_by_the_next_run(tmp_path: Path) -> None:
+    """The count of excluded entries used to stay stale: "up to date" while a fresh run
+    said otherwise."""
+    write(tmp_path / "in", FIRST_BATCH)
+    assert run(tmp_path / "in", tmp_path / "out").excluded == 0
+    write(tmp_path / "in", {".partial.txt": "half a transfer", "notes.txt~": "backup"})
+    again = run(tmp_path / "in", tmp_path / "out")
+    assert (again.unchanged, again.excluded) == (False, 2)
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["excluded"] == 2

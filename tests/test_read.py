@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tasks.discover import find_input_files
 from tasks.errors import RejectedError, TransientError
 from tasks.models import InputFile, RejectReason
 from tasks.read import read_at_most, read_document
@@ -46,11 +47,11 @@ def test_size_limit_reads_no_more_than_the_limit(
     (tmp_path / "big.txt").write_bytes(b"x" * 1000)
     (tmp_path / "fits.txt").write_bytes(b"x" * 100)
     sizes: list[int] = []
-    real_open = Path.open
+    real_fdopen = os.fdopen
 
     class SpyingHandle:
-        def __init__(self, path: Path) -> None:
-            self.handle = real_open(path, "rb")
+        def __init__(self, descriptor: int) -> None:
+            self.handle = real_fdopen(descriptor, "rb")
 
         def __enter__(self) -> SpyingHandle:
             return self
@@ -62,10 +63,10 @@ def test_size_limit_reads_no_more_than_the_limit(
             sizes.append(size)
             return self.handle.read(size)
 
-    def spying_open(path: Path, mode: str = "r") -> SpyingHandle:
-        return SpyingHandle(path)
+    def spying_fdopen(descriptor: int, mode: str = "r") -> SpyingHandle:
+        return SpyingHandle(descriptor)
 
-    monkeypatch.setattr(Path, "open", spying_open)
+    monkeypatch.setattr("tasks.read.os.fdopen", spying_fdopen)
     assert _rejected(tmp_path, "big.txt") == (
         RejectReason.TOO_LARGE,
         "1,000 bytes, over the limit of 100 bytes (--max-bytes)",
@@ -100,7 +101,7 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def denied(path: Path, *args: object, **kwargs: object) -> object:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr("tasks.read.os.open", denied)
     assert _rejected(tmp_path, "secret.txt") == (
         RejectReason.UNREADABLE,
         "cannot read: Permission denied (errno 13)",
@@ -115,7 +116,7 @@ def test_transient_errors_are_raised_for_a_retry(
     def failing(path: Path, *args: object, **kwargs: object) -> object:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(Path, "open", failing)
+    monkeypatch.setattr("tasks.read.os.open", failing)
     with pytest.raises(TransientError) as caught:
         read_document(_file(tmp_path, "flaky.txt"), 100)
     assert str(caught.value) == "flaky.txt: cannot read: Input/output error (errno 5)"
@@ -143,3 +144,25 @@ def test_a_file_that_grew_since_its_size_was_taken_is_read_whole(
 ) -> None:
     assert read_at_most(io.BytesIO(content), expected, 1000) == content
     assert read_at_most(io.BytesIO(content), expected, 50) == content[:50]
+
+
+def test_a_file_replaced_by_a_link_after_discovery_is_not_read(tmp_path: Path) -> None:
+    """A writer racing the reader: a file swapped for a link to a secret outside the input,
+    after discovery judged the file, used to have the secret published."""
+    folder, secret = tmp_path / "in", tmp_path / "secret.txt"
+    _tree(folder, "a.txt", "sub/b.txt")
+    secret.write_text("outside text")
+    (file_a, file_b) = find_input_files(folder).files
+    (folder / "a.txt").unlink()
+    (folder / "a.txt").symlink_to(secret)
+    (folder / "sub" / "b.txt").rename(folder / "b-moved.txt")
+    (folder / "sub").rmdir()
+    (folder / "sub").symlink_to(tmp_path)
+    (tmp_path / "b.txt").write_text("outside text too")
+    for file in (file_a, file_b):
+        with pytest.raises(RejectedError) as caught:
+            read_document(file, 100)
+        assert (caught.value.reason, caught.value.detail) == (
+            RejectReason.UNREADABLE,
+            "replaced since the input folder was listed (not the file found)",
+        )

@@ -125,3 +125,19 @@ def test_a_killed_run_takes_its_server_with_it(big_input: Path, tmp_path: Path) 
     while alive(server):
         assert time.monotonic() < deadline, "the Prefect server outlived the run"
         time.sleep(0.2)
+
+
+def test_signals_in_quick_succession_end_the_run_at_once(big_input: Path, tmp_path: Path) -> None:
+    """Three Ctrl-C 0.1 s apart: the third used to wait on the second's exit forever."""
+    out, home = tmp_path / "out", tmp_path / "prefect"
+    running = start([COPYDESK, "ingest", str(big_input), "--out", str(out)], home)
+    wait_for_line(running, "copydesk: files")
+    sent = time.monotonic()
+    for _ in range(3):
+        os.killpg(running.pid, signal.SIGINT)
+        time.sleep(0.1)
+    _, rest = running.communicate(timeout=60)
+    assert time.monotonic() - sent < STOP_SECONDS
+    assert running.returncode == 128 + signal.SIGINT
+    assert message(signal.SIGINT) in rest and "Traceback" not in rest
+    assert_nothing_left(home)

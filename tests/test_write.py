@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 from tasks.cache import save_cache
 from tasks.lock import output_lock
-from tasks.models import Rejection, RejectReason, RunSummary
+from tasks.models import Rejection, RejectReason, RunSummary, StageTiming
+from tasks.output_files import WorkFolderError, temporary_path
 from tasks.write import write_atomic, write_outputs
 
 SUMMARY = RunSummary(inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[])
@@ -80,9 +82,12 @@ def test_stale_temporaries_of_a_killed_run_are_removed_and_only_those(tmp_path: 
 
 
 def test_working_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
-    """The parse cache holds every input's text: it used to be readable by everyone."""
+    """The parse cache holds every input's text: it used to be readable by everyone (also
+    when an older copydesk made them)."""
     out = tmp_path / "out"
     (out / ".copydesk").mkdir(parents=True, mode=0o755)
+    (out / ".copydesk" / "parsed.jsonl").write_text("old cache\n")
+    (out / ".copydesk" / "parsed.jsonl").chmod(0o644)
     with output_lock(out):
         write_outputs(out, [], [], [], SUMMARY, "s")
         save_cache(out, "fingerprint", [])
@@ -97,7 +102,31 @@ def test_identical_data_is_not_written_again(tmp_path: Path) -> None:
     rejected = [Rejection(path="a", reason=RejectReason.EMPTY, detail="x")]
     write_outputs(tmp_path, [], rejected, [], SUMMARY, "s")
     before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
-    again = write_outputs(tmp_path, [], rejected, [], SUMMARY.model_copy(update={"inputs": 9}), "s")
+    timings = [StageTiming(stage="match", seconds=9.0)]
+    again = write_outputs(
+        tmp_path, [], rejected, [], SUMMARY.model_copy(update={"timings": timings}), "s"
+    )
     assert again.unchanged
     assert {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()} == before
     assert not write_outputs(tmp_path, [], [], [], SUMMARY, "s").unchanged
+
+
+def test_links_planted_in_the_working_folder_are_refused(tmp_path: Path) -> None:
+    """Whoever can write OUT could point copydesk's writes at any file through a link."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    out = tmp_path / "out"
+    (out / ".copydesk").mkdir(parents=True)
+    (out / ".copydesk" / "lock").symlink_to(victim)
+    with pytest.raises(OSError), output_lock(out):
+        pass
+    (out / ".copydesk" / "lock").unlink()
+    temporary = temporary_path(out / "articles.jsonl")
+    temporary.symlink_to(victim)
+    write_atomic(out / "articles.jsonl", b"new")
+    (out / "elsewhere").mkdir()
+    shutil.rmtree(out / ".copydesk")
+    (out / ".copydesk").symlink_to(out / "elsewhere")
+    with pytest.raises(WorkFolderError):
+        write_outputs(out, [], [], [], SUMMARY, "s")
+    assert (victim.read_text(), (out / "articles.jsonl").read_bytes()) == ("precious", b"new")
