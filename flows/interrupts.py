@@ -2,15 +2,15 @@
 seconds, nothing left running.
 
 Ctrl-C in a terminal, `timeout`, `kill` and a closed terminal all send a signal, often to
-the whole process group. The first SIGINT, SIGTERM or SIGHUP raises `Interrupted` in the
-main thread, so the run unwinds (Prefect marks the flow run crashed, the lock is released).
-Unwinding can wait for a task still running in a worker thread (Python joins them at exit,
-and a matching task can take a minute), so a watchdog ends the process `GRACE_SECONDS`
-later whatever it is doing, and a second signal ends it at once. Ending it: one line on
-stderr, the private Prefect server stopped (it lives in its own session, so a signal to
-the group never reached it), then `os._exit(128 + signal)`. The output folder needs no
-cleanup: every file is replaced atomically, and a temporary left by a cut write is removed
-by the next run. This module imports no Prefect (the CLI installs it before Prefect starts).
+the whole process group. On SIGINT, SIGTERM or SIGHUP the process ends at once: one line on
+stderr, the private Prefect server stopped (it lives in its own session, so a signal to the
+group never reached it), then `os._exit(128 + signal)`. It does not unwind first: unwinding
+waits for task threads still running (a matching task can take a minute), and an exception
+raised by a signal handler can land where it is swallowed (a garbage-collector callback of
+Dask's printed it and carried on). The output folder needs no cleanup: every file is
+replaced atomically, the lock dies with the process, and a temporary left by a cut write is
+removed by the next run. A real Prefect server (PREFECT_API_URL) learns of the ended flow run
+from its missing heartbeats. This module imports no Prefect (the CLI installs it first).
 """
 
 from __future__ import annotations
@@ -24,25 +24,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
-GRACE_SECONDS = 3.0
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-
-class Interrupted(KeyboardInterrupt):
-    """The process received `signum`; raised once, in the main thread."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-_first = threading.Event()
 _exiting = threading.Lock()
 
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """While the block runs, SIGINT, SIGTERM and SIGHUP stop the process as this module
+    """While the block runs, SIGINT, SIGTERM and SIGHUP end the process as this module
     says (also when the shell started it with SIGINT ignored, as it does for background
     jobs); the previous handlers come back after it."""
     previous = {signum: signal.signal(signum, _on_signal) for signum in SIGNALS}
@@ -51,19 +40,12 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        _first.clear()
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    if _exiting.locked():  # an exit is under way (maybe in this very thread): no waiting
+    if _exiting.locked():  # an exit is under way (a second Ctrl-C): no more waiting
         os._exit(128 + signum)
-    if _first.is_set():
-        exit_now(signum)
-    _first.set()
-    watchdog = threading.Timer(GRACE_SECONDS, exit_now, args=(signum,))
-    watchdog.daemon = True
-    watchdog.start()
-    raise Interrupted(signum)
+    exit_now(signum)
 
 
 def message(signum: int) -> str:
@@ -80,9 +62,8 @@ def message(signum: int) -> str:
 
 
 def exit_now(signum: int) -> NoReturn:
-    """Say so, stop the private server, and end the process (from any thread, once)."""
-    if not _exiting.acquire(blocking=False):  # another thread is exiting: wait for it
-        _exiting.acquire()
+    """Say so, stop the private server, and end the process."""
+    _exiting.acquire()
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     with contextlib.suppress(Exception):

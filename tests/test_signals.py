@@ -81,16 +81,20 @@ def assert_nothing_left(home: Path) -> None:
         time.sleep(0.2)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize(
+    ("signum", "runner"),
+    [(signal.SIGINT, []), (signal.SIGTERM, []), (signal.SIGINT, ["--runner", "dask"])],
+)
 def test_a_signal_to_the_process_group_stops_the_run_at_once(
-    big_input: Path, tmp_path: Path, signum: signal.Signals
+    big_input: Path, tmp_path: Path, signum: signal.Signals, runner: list[str]
 ) -> None:
     """Mid-run, the whole group is signalled (the Prefect server was in it, and its death
-    used to leave the run retrying its events for minutes)."""
+    used to leave the run retrying its events for minutes; Dask's workers printed their
+    own tracebacks)."""
     out, home = tmp_path / "out", tmp_path / "prefect"
     write(out, {"notes.txt": "the user's own file\n"})
     before = files_of(out)
-    running = start([COPYDESK, "ingest", str(big_input), "--out", str(out)], home)
+    running = start([COPYDESK, "ingest", str(big_input), "--out", str(out), *runner], home)
     wait_for_line(running, "copydesk: files")
     os.killpg(running.pid, signum)
     sent = time.monotonic()
