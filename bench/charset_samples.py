@@ -12,7 +12,7 @@ import csv
 import sys
 from pathlib import Path
 
-from tasks.decode import decode_bytes
+from tasks.decode.decode import decode_bytes
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared/corpora/charset_samples"
 EXPECTED = "EXPECTED_from_test_full_detection.tsv"

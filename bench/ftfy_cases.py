@@ -20,13 +20,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tasks.clean import clean_text, normalize_line_endings, repair_with_ftfy
+from tasks.clean.clean import clean_text, normalize_line_endings, repair_with_ftfy
 
 CASES = Path(__file__).resolve().parents[1].parent / "shared/corpora/ftfy_cases/test_cases.json"
 # The characters ftfy's uncurl_quotes straightens (ftfy/chardata.py SINGLE/DOUBLE_QUOTE_RE).
 _QUOTES = str.maketrans({**dict.fromkeys("\u02bc\u2018\u2019\u201a\u201b", "'"),
                          **dict.fromkeys("\u201c\u201d\u201e\u201f", '"')})  # fmt: skip
-# C1 controls: copydesk removes the ones ftfy leaves (tasks/escapes.py), after ftfy.
+# C1 controls: copydesk removes the ones ftfy leaves (tasks/clean/escapes.py), after ftfy.
 _WHITESPACE_AND_INVISIBLE = re.compile(r"[\s\u200b\u2060\ufeff\u00ad\x80-\x9f]+")
 _C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 

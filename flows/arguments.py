@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,7 +10,8 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from flows.options import IngestOptions, RunnerChoice
-from tasks.dates import DateOrder
+from tasks.output.paths import unwritable
+from tasks.parse.dates import DateOrder
 
 
 class UsageError(Exception):
@@ -126,19 +126,6 @@ def check_folders(arguments: argparse.Namespace) -> None:
     reason = unwritable(out)
     if reason is not None:
         raise UsageError(f"cannot write to output folder '{out}': {reason}")
-
-
-def unwritable(folder: Path) -> str | None:
-    """Why `folder` cannot be created or written, if it cannot (a real write: permission
-    bits say nothing of read-only mounts, and root ignores them)."""
-    probe = folder / f".copydesk-write-test.{os.getpid()}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        return error.strerror or type(error).__name__
-    return None
 
 
 def read_options(arguments: argparse.Namespace) -> IngestOptions:

@@ -34,9 +34,9 @@ from flows.prefect_env import (
 )
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
-from tasks.lock import OutputBusyError, output_lock
 from tasks.models import ArticleRecord
-from tasks.output_files import DATA_FILES, RUN
+from tasks.output.lock import OutputBusyError, output_lock
+from tasks.output.paths import DATA_FILES, RUN
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE

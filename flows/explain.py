@@ -9,9 +9,9 @@ from itertools import groupby
 from pathlib import Path
 
 from tasks.models import ArticleRecord, Rejection, RunSummary, Setting, VariantRef
-from tasks.names import display_name
-from tasks.output_files import ARTICLES, REJECTED, RUN
-from tasks.previous_run import mismatched
+from tasks.output.paths import ARTICLES, REJECTED, RUN
+from tasks.output.state import mismatched
+from tasks.read.names import display_name
 
 
 class NotInRun(LookupError):

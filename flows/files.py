@@ -14,8 +14,8 @@ from flows.runtime import opaque
 from flows.stages import files_task, load_cache_keys_task, load_cached_task, save_cache_task
 from flows.workers import worker_processes
 from tasks.batch import shard
-from tasks.cache import cache_fingerprint
 from tasks.models import InputFile, ParsedDocument, Rejection, StepSummary
+from tasks.output.cache import cache_fingerprint
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
 
 SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show

@@ -24,16 +24,15 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import build_records_task, discover_task, match_task, write_task
 from flows.summary import summary_rows, to_markdown
-from tasks.accounting import check_accounting
-from tasks.fingerprint import code_fingerprint
-from tasks.header import DateRules
-from tasks.ledger import build_ledger, run_state
-from tasks.lock import output_lock
 from tasks.match.assign import Thresholds
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import RunSummary
+from tasks.output.lock import output_lock
+from tasks.output.state import current_summary, run_state
+from tasks.parse.header import DateRules
 from tasks.pipeline import ShardWork
-from tasks.previous_run import current_summary
+from tasks.records.accounting import check_accounting
+from tasks.records.ledger import build_ledger
 
 # A scheduled run that finds another run (a manual one, another deployment) writing its
 # folder waits for it rather than failing.
@@ -76,10 +75,8 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     files = discovery.files
     work = ShardWork([], {}, options.max_bytes, rules)
     result = process_files(files, out_dir, work, options.shard_size, clock)
-    unread = [f"{r.path}\0{r.reason}\0{r.detail}" for r in (*discovery.rejected, *result.unread)]
-    # run.json counts the excluded entries: a new one changes the output too.
-    facts = {**settings, "excluded": discovery.excluded}
-    state = run_state(code_fingerprint(), facts, result.hashes, unread)
+    unread = (*discovery.rejected, *result.unread)
+    state = run_state(settings, discovery.excluded, result.hashes, unread)
     current = current_summary(Path(out_dir), state)
     if current is not None:
         return current.model_copy(update={"timings": clock.timings, "unchanged": True})

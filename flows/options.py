@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tasks.dates import DateOrder
-from tasks.discover import WalkRules
 from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
-from tasks.selection import DEFAULT_EXCLUDES, Selection, check_pattern
+from tasks.parse.dates import DateOrder
+from tasks.read.discover import WalkRules
+from tasks.read.selection import DEFAULT_EXCLUDES, Selection, check_pattern
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a long article is ~100 KB; 10 MiB is never an article
 
@@ -46,7 +46,7 @@ class IngestOptions(BaseModel):
     include: tuple[str, ...] = Field((), description="Read only the files these globs match.")
     exclude: tuple[str, ...] = Field((), description="Do not read what these globs match.")
     default_excludes: bool = Field(
-        True, description="Also skip hidden entries and tool folders (tasks/selection.py)."
+        True, description="Also skip hidden entries and tool folders (tasks/read/selection.py)."
     )
     follow_outside_links: bool = Field(
         False, description="Read links that resolve outside the input folder."

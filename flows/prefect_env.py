@@ -21,7 +21,7 @@ import os
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from flows.arguments import unwritable
+from tasks.output.paths import unwritable
 
 QUIET_SETTINGS = {
     # Telemetry phones home, which fails offline: the server's ...

@@ -13,15 +13,15 @@ from pathlib import Path
 
 from flows.runtime import stage_task
 from flows.workers import run_in_worker
-from tasks.cache import load_cache_keys, load_cached, save_cache
-from tasks.discover import Discovery, WalkRules, find_input_files
-from tasks.ledger import LedgerEntry
 from tasks.match.assign import Assignment, Thresholds, assign_variants
 from tasks.match.duplicates import SourceGroups
 from tasks.models import ArticleRecord, Match, ParsedDocument, Rejection, RunSummary
+from tasks.output.cache import load_cache_keys, load_cached, save_cache
+from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
-from tasks.records import build_records
-from tasks.write import write_outputs
+from tasks.read.discover import Discovery, WalkRules, find_input_files
+from tasks.records.ledger import LedgerEntry
+from tasks.records.records import build_records
 
 
 @stage_task("discover")

@@ -19,12 +19,12 @@ from functools import partial
 from typing import Any
 
 from tasks.batch import attempt
-from tasks.clean import clean_document
-from tasks.decode import decode_document
-from tasks.header import DateRules
+from tasks.clean.clean import clean_document
+from tasks.decode.decode import decode_document
 from tasks.models import InputFile, ParsedDocument, RawDocument, Rejection
-from tasks.parse import parse_document
-from tasks.read import read_with_retries
+from tasks.parse.header import DateRules
+from tasks.parse.parse import parse_document
+from tasks.read.read import read_with_retries
 
 STEPS = ("read", "decode", "clean", "parse")
 

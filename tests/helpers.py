@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.models import DateHeader, Match, ParagraphAlignment, ParsedDocument, Provenance
-from tasks.output_files import DATA_FILES, RUN
+from tasks.output.paths import DATA_FILES, RUN
 
 
 def origin(path: str = "a.txt") -> Provenance:

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tasks.clean import clean_document, clean_text
-from tasks.decode import decode_document
+from tasks.clean.clean import clean_document, clean_text
+from tasks.clean.escapes import remove_escape_sequences
+from tasks.decode.decode import decode_document
 from tasks.errors import RejectedError
-from tasks.escapes import remove_escape_sequences
-from tasks.header import DateRules
 from tasks.models import DecodedDocument, Fix, RawDocument, RejectReason
-from tasks.parse import parse_document
+from tasks.parse.header import DateRules
+from tasks.parse.parse import parse_document
 
 FTFY_LATIN1 = [Fix(action="encode", parameter="latin-1"), Fix(action="decode", parameter="utf-8")]
 
@@ -126,7 +126,7 @@ def test_a_document_of_invisible_characters_is_empty() -> None:
 def test_a_confirming_pass_does_not_run_ftfy_again_on_its_own_output(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import tasks.clean as clean_module
+    import tasks.clean.clean as clean_module
 
     calls: list[str] = []
     from ftfy import fix_and_explain as real
@@ -279,7 +279,7 @@ _ESCAPE_SEQUENCES = st.one_of(
         lambda p: "\x1b" + "".join(p)
     ),
     _chars(0x30, 0x7E).filter(lambda c: c not in "[]PX^_").map(lambda c: "\x1b" + c),
-    # 8-bit forms count after an ASCII character (here a space), see tasks/escapes.py.
+    # 8-bit forms count after an ASCII character (here a space), see tasks/clean/escapes.py.
     st.tuples(st.text(_chars(0x30, 0x3F), min_size=1, max_size=6), _INTERMEDIATES, _FINAL).map(
         lambda p: " \x9b" + "".join(p)
     ),

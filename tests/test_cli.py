@@ -15,8 +15,8 @@ import pytest
 from flows.arguments import build_parser, read_options
 from flows.cli import main
 from flows.options import IngestOptions
-from tasks.dates import DateOrder
 from tasks.models import ArticleRecord
+from tasks.parse.dates import DateOrder
 from tests.conftest import SEEDS
 
 
@@ -126,7 +126,7 @@ def test_explain_refuses_files_that_do_not_belong_together(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     from tasks.models import RunSummary
-    from tasks.write import write_outputs
+    from tasks.output.write import write_outputs
 
     summary = RunSummary(
         inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from tasks.lock import output_lock
+from tasks.output.lock import output_lock
 from tests.conftest import SEEDS
 
 

@@ -17,8 +17,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.lock import LOCK_FILE
-from tasks.output_files import DATA_FILES, RUN, WORK_DIR
+from tasks.output.paths import DATA_FILES, LOCK_FILE, RUN, WORK_DIR
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
 
@@ -54,17 +53,17 @@ def whole(out: Path) -> None:
 # NAME was renamed into place. Polling from outside could never hit a window that short.
 KILLING_CLI = """
 import os, signal, sys
-import tasks.cache, tasks.write
+import tasks.output.cache, tasks.output.write
 when, name = sys.argv[1].split(":")
-real = tasks.write.write_atomic
+real = tasks.output.write.write_atomic
 def write_atomic(path, data, private=False):
     if (when, name) == ("before", path.name):
-        tasks.write.temporary_path(path).write_bytes(data[: len(data) // 2])
+        tasks.output.write.temporary_path(path).write_bytes(data[: len(data) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
     real(path, data, private)
     if (when, name) == ("after", path.name):
         os.kill(os.getpid(), signal.SIGKILL)
-tasks.write.write_atomic = tasks.cache.write_atomic = write_atomic
+tasks.output.write.write_atomic = tasks.output.cache.write_atomic = write_atomic
 from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """

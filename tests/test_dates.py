@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.dates import DateOrder, ImpossibleDateError, UnrecognizedDateError, read_date_value
+from tasks.parse.dates import DateOrder, ImpossibleDateError, UnrecognizedDateError, read_date_value
 
 MAY_15 = dt.date(2025, 5, 15)
 EDT = dt.timezone(dt.timedelta(hours=-4))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tasks.decode import decode_bytes, decode_document
+from tasks.decode.decode import decode_bytes, decode_document
 from tasks.errors import RejectedError
 from tasks.models import RawDocument, RejectReason
 

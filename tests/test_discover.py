@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.discover import Discovery, WalkRules, find_input_files
-from tasks.selection import Selection
+from tasks.read.discover import Discovery, WalkRules, find_input_files
+from tasks.read.selection import Selection
 
 
 def _tree(root: Path, *names: str) -> None:

@@ -16,12 +16,12 @@ import pytest
 from flows.cli import main
 from flows.ingest import TASK_THREADS, ingest_flow
 from flows.options import IngestOptions
-from tasks.accounting import AccountingError
 from tasks.errors import TransientError
-from tasks.lock import OutputBusyError
 from tasks.match.thresholds import MATCH_THRESHOLD
 from tasks.models import ArticleRecord, InputFile, RawDocument
-from tasks.read import IO_RETRIES, read_document
+from tasks.output.lock import OutputBusyError
+from tasks.read.read import IO_RETRIES, read_document
+from tasks.records.accounting import AccountingError
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import write
 
@@ -151,8 +151,8 @@ def test_read_retries_then_rejects_only_the_failing_files(
             raise TransientError(f"{file.path}: Input/output error")
         return real_read(file, max_bytes)
 
-    monkeypatch.setattr("tasks.read.read_document", flaky)
-    monkeypatch.setattr("tasks.read.IO_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr("tasks.read.read.read_document", flaky)
+    monkeypatch.setattr("tasks.read.read.IO_RETRY_SECONDS", 0.0)
     summary = ingest_flow(str(SEEDS), str(tmp_path), OPTIONS)
     # Each file is retried on its own: 1 + 3 attempts for the failing one, the other once.
     assert sorted(attempts) == sorted([SOURCE_SEED] + [VARIANT_SEED] * (1 + IO_RETRIES))
@@ -278,7 +278,7 @@ def test_a_second_run_on_the_same_output_fails_or_waits(tmp_path: Path) -> None:
 
 
 HOLD_UNTIL_STDIN_CLOSES = (
-    "import sys; from pathlib import Path; from tasks.lock import output_lock\n"
+    "import sys; from pathlib import Path; from tasks.output.lock import output_lock\n"
     "with output_lock(Path(sys.argv[1])):\n"
     "    print('held', flush=True)\n"
     "    sys.stdin.read()\n"
@@ -312,7 +312,7 @@ def test_task_threads_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         threads.append(threading.active_count())
         return real_read(file, max_bytes)
 
-    monkeypatch.setattr("tasks.read.read_document", counting)
+    monkeypatch.setattr("tasks.read.read.read_document", counting)
     options = OPTIONS.model_copy(update={"shard_size": 1})
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), options)
     assert len(threads) == 60

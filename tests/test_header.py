@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from tasks.dates import DateOrder
 from tasks.errors import RejectedError
-from tasks.header import DateRules, split_date_header
 from tasks.models import CleanDocument, RejectReason
-from tasks.parse import parse_document
+from tasks.parse.dates import DateOrder
+from tasks.parse.header import DateRules, split_date_header
+from tasks.parse.parse import parse_document
 from tests.conftest import TODAY
 from tests.helpers import origin
 

@@ -11,10 +11,8 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.cache import CACHE_FILE
-from tasks.dates import DateOrder
-from tasks.lock import LOCK_FILE
-from tasks.output_files import WORK_DIR
+from tasks.output.paths import CACHE_FILE, LOCK_FILE
+from tasks.parse.dates import DateOrder
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
@@ -161,7 +159,7 @@ def test_the_cache_is_rebuilt_when_options_or_its_file_change(tmp_path: Path) ->
     assert run(tmp_path / "in", tmp_path / "out", stricter).reused == 4  # matching only
     mdy = OPTIONS.model_copy(update={"ambiguous_dates": DateOrder.MDY})
     assert run(tmp_path / "in", tmp_path / "out", mdy).reused == 0  # parsing depends on it
-    cache = tmp_path / "out" / WORK_DIR / CACHE_FILE
+    cache = tmp_path / "out" / CACHE_FILE
     cache.write_bytes(cache.read_bytes()[:-50])  # its last document damaged: parsed again
     assert (
         run(tmp_path / "in", tmp_path / "out", mdy.model_copy(update={"threshold": 60})).reused == 3
@@ -199,11 +197,11 @@ def test_a_cached_source_dated_after_an_earlier_today_is_rejected(tmp_path: Path
 
 def test_the_parse_cache_survives_edits_outside_the_parse_stages() -> None:
     """Keyed by all the code, any edit to the CLI or to matching threw every parse away."""
-    from tasks.fingerprint import PARSE_STAGES, ROOT, imported_modules
+    from tasks.output.fingerprint import PARSE_STAGES, ROOT, imported_modules
 
     names = {path.relative_to(ROOT).as_posix() for path in imported_modules(PARSE_STAGES)}
-    assert {"tasks/parse.py", "tasks/clean.py", "tasks/dates/forms.py"} <= names
-    assert not [n for n in names if n.startswith(("flows/", "tasks/match/", "tasks/write"))]
+    assert {"tasks/parse/parse.py", "tasks/clean/clean.py", "tasks/parse/dates/forms.py"} <= names
+    assert not [n for n in names if n.startswith(("flows/", "tasks/match/", "tasks/output/"))]
 
 
 def test_a_new_excluded_entry_is_counted_by_the_next_run(tmp_path: Path) -> None:

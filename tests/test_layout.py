@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from tasks.errors import RejectedError
-from tasks.header import DateRules
-from tasks.layout import looks_like_headline, split_dateline, split_title
 from tasks.models import CleanDocument, RejectReason
-from tasks.parse import parse_document
+from tasks.parse.header import DateRules
+from tasks.parse.layout import looks_like_headline, split_dateline, split_title
+from tasks.parse.parse import parse_document
 from tests.conftest import TODAY
 from tests.helpers import origin
 

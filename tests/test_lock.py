@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tasks.lock import LOCK_FILE, OutputBusyError, output_lock
+from tasks.output.lock import OutputBusyError, output_lock
+from tasks.output.paths import LOCK_FILE
 
 HOLD = (
-    "import sys, time; from pathlib import Path; from tasks.lock import output_lock\n"
+    "import sys, time; from pathlib import Path; from tasks.output.lock import output_lock\n"
     "with output_lock(Path(sys.argv[1])):\n"
     "    print('held', flush=True)\n"
     "    time.sleep(60)\n"

@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 from flows.workers import run_in_worker, worker_processes
-from tasks.header import DateRules
 from tasks.models import InputFile
+from tasks.parse.header import DateRules
 from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tasks.discover import find_input_files
 from tasks.errors import RejectedError, TransientError
 from tasks.models import InputFile, RejectReason
-from tasks.read import read_at_most, read_document
+from tasks.read.discover import find_input_files
+from tasks.read.read import read_at_most, read_document
 
 
 def _tree(root: Path, *names: str) -> None:
@@ -66,7 +66,7 @@ def test_size_limit_reads_no_more_than_the_limit(
     def spying_fdopen(descriptor: int, mode: str = "r") -> SpyingHandle:
         return SpyingHandle(descriptor)
 
-    monkeypatch.setattr("tasks.read.os.fdopen", spying_fdopen)
+    monkeypatch.setattr("tasks.read.read.os.fdopen", spying_fdopen)
     assert _rejected(tmp_path, "big.txt") == (
         RejectReason.TOO_LARGE,
         "1,000 bytes, over the limit of 100 bytes (--max-bytes)",
@@ -101,7 +101,7 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def denied(path: Path, *args: object, **kwargs: object) -> object:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("tasks.read.os.open", denied)
+    monkeypatch.setattr("tasks.read.read.os.open", denied)
     assert _rejected(tmp_path, "secret.txt") == (
         RejectReason.UNREADABLE,
         "cannot read: Permission denied (errno 13)",
@@ -116,7 +116,7 @@ def test_transient_errors_are_raised_for_a_retry(
     def failing(path: Path, *args: object, **kwargs: object) -> object:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr("tasks.read.os.open", failing)
+    monkeypatch.setattr("tasks.read.read.os.open", failing)
     with pytest.raises(TransientError) as caught:
         read_document(_file(tmp_path, "flaky.txt"), 100)
     assert str(caught.value) == "flaky.txt: cannot read: Input/output error (errno 5)"

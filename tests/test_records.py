@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from tasks.accounting import AccountingError, check_accounting
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import ArticleRecord, InputFile, Rejection, RejectReason
-from tasks.records import build_records, record_id
+from tasks.records.accounting import AccountingError, check_accounting
+from tasks.records.records import build_records, record_id
 from tests.helpers import match, parsed
 
 DAY = dt.date(2025, 5, 15)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tasks.cache import save_cache
-from tasks.lock import output_lock
 from tasks.models import Rejection, RejectReason, RunSummary, StageTiming
-from tasks.output_files import WorkFolderError, temporary_path
-from tasks.write import write_atomic, write_outputs
+from tasks.output.cache import save_cache
+from tasks.output.lock import output_lock
+from tasks.output.paths import WorkFolderError, temporary_path
+from tasks.output.write import write_atomic, write_outputs
 
 SUMMARY = RunSummary(inputs=0, records=0, variants=0, rejected=0, rejected_by_reason={}, timings=[])
 

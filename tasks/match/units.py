@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.utils import default_process
 
-from tasks.layout import split_paragraphs
+from tasks.parse.layout import split_paragraphs
 
 _WORD = re.compile(r"\w\w+")
 # A sentence ends at . ! ? (and any closing quotes or brackets) before whitespace and a

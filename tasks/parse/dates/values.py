@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tasks.dates.forms import FORMS, AmbiguousDateError, DateOrder, Reading, UnknownMonthError
+from tasks.parse.dates.forms import FORMS, AmbiguousDateError, DateOrder, Reading, UnknownMonthError
 
 EARLIEST = dt.date(1800, 1, 1)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 
-from tasks.charset import detect_legacy_encoding
+from tasks.decode.charset import detect_legacy_encoding
 from tasks.errors import RejectedError
 from tasks.models import DecodedDocument, RawDocument, RejectReason
 

@@ -18,14 +18,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from tasks.dates import DateOrder
-from tasks.dates.values import check_plausible
-from tasks.fingerprint import parse_code_fingerprint
 from tasks.models import Model, ParsedDocument
-from tasks.output_files import WORK_DIR, work_folder
-from tasks.write import to_jsonl, write_atomic
+from tasks.output.fingerprint import parse_code_fingerprint
+from tasks.output.paths import CACHE_FILE, work_folder
+from tasks.output.write import to_jsonl, write_atomic
+from tasks.parse.dates import DateOrder
+from tasks.parse.dates.values import check_plausible
 
-CACHE_FILE = "parsed.jsonl"
 CACHE_FORMAT = 2  # bump when the cache's own layout changes
 
 
@@ -54,7 +53,7 @@ def load_cache_keys(out: Path, fingerprint: str, today: dt.date) -> dict[str, st
     rebuilt). A cached source whose date is no longer plausible (the run's `today` moved
     back) is left out: it is parsed again."""
     try:
-        with (out / WORK_DIR / CACHE_FILE).open("rb") as handle:
+        with (out / CACHE_FILE).open("rb") as handle:
             header = CacheHeader.model_validate_json(handle.readline())
     except (OSError, ValidationError):
         return {}
@@ -72,7 +71,7 @@ def load_cached(out: Path, wanted: dict[str, str]) -> list[ParsedDocument]:
     is left out (the caller parses it again)."""
     found: list[ParsedDocument] = []
     try:
-        with (out / WORK_DIR / CACHE_FILE).open("rb") as handle:
+        with (out / CACHE_FILE).open("rb") as handle:
             handle.readline()
             for line in handle:
                 try:
@@ -94,7 +93,7 @@ def save_cache(out: Path, fingerprint: str, documents: list[ParsedDocument]) -> 
         for document in documents
     }
     header: list[BaseModel] = [CacheHeader(fingerprint=fingerprint, entries=entries)]
-    write_atomic(work_folder(out) / CACHE_FILE, to_jsonl([*header, *documents]), private=True)
+    write_atomic(work_folder(out) / CACHE_FILE.name, to_jsonl([*header, *documents]), private=True)
 
 
 def _plausible(date: dt.date, today: dt.date) -> bool:

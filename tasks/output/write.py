@@ -18,10 +18,17 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from tasks.ledger import LedgerEntry
 from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
-from tasks.output_files import DATA_FILES, RUN, is_temporary, temporary_path, work_folder
-from tasks.previous_run import STATE_FILE, RunState, damaged_outputs, load_state, load_summary
+from tasks.output.paths import (
+    DATA_FILES,
+    RUN,
+    STATE_FILE,
+    is_temporary,
+    temporary_path,
+    work_folder,
+)
+from tasks.output.state import RunState, damaged_outputs, load_state, load_summary
+from tasks.records.ledger import LedgerEntry
 
 
 def write_atomic(path: Path, data: bytes, private: bool = False) -> None:

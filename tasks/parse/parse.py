@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tasks.dates import UnrecognizedDateError
 from tasks.errors import RejectedError
-from tasks.frontmatter import split_front_matter
-from tasks.header import DateRules, read_header_value, split_date_header
-from tasks.layout import split_dateline, split_paragraphs, split_title
 from tasks.models import CleanDocument, DateHeader, ParsedDocument, RejectReason
+from tasks.parse.dates import UnrecognizedDateError
+from tasks.parse.frontmatter import split_front_matter
+from tasks.parse.header import DateRules, read_header_value, split_date_header
+from tasks.parse.layout import split_dateline, split_paragraphs, split_title
 
 
 def _front_matter_date(value: str, rules: DateRules) -> DateHeader:

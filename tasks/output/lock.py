@@ -16,9 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from tasks.output_files import WORK_DIR, work_folder
-
-LOCK_FILE = Path(WORK_DIR, "lock")
+from tasks.output.paths import LOCK_FILE, work_folder
 
 
 class OutputBusyError(RuntimeError):

@@ -1,7 +1,7 @@
 """Reading date header values: the accepted forms and the strict reader."""
 
-from tasks.dates.forms import DateOrder, Reading
-from tasks.dates.values import (
+from tasks.parse.dates.forms import DateOrder, Reading
+from tasks.parse.dates.values import (
     ImpossibleDateError,
     UnrecognizedDateError,
     check_plausible,

@@ -3,7 +3,7 @@
 ftfy alone decides about characters: before it, only terminal escape sequences go (whole;
 ftfy would leave their payload) and line endings are normalized; after it, only the C1
 controls ftfy left (never content then) and line breaks and spaces, so no step can undo an
-ftfy repair. See tasks/escapes.py.
+ftfy repair. See tasks/clean/escapes.py.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from ftfy import TextFixerConfig, fix_and_explain
 
+from tasks.clean.escapes import remove_c1_controls, remove_escape_sequences
 from tasks.errors import RejectedError
-from tasks.escapes import remove_c1_controls, remove_escape_sequences
 from tasks.models import CleanDocument, DecodedDocument, Fix, Provenance, RejectReason
 
 FTFY_CONFIG = TextFixerConfig(

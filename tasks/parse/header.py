@@ -17,9 +17,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from tasks.dates import DateOrder, UnrecognizedDateError, check_plausible, read_date_value
 from tasks.errors import RejectedError
 from tasks.models import DateHeader, RejectReason
+from tasks.parse.dates import DateOrder, UnrecognizedDateError, check_plausible, read_date_value
 
 # How many non-blank lines from the top may hold the header (a title may come first).
 HEADER_SEARCH_LINES = 3

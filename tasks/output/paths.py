@@ -1,5 +1,6 @@
-"""The names of a run's output files, and copydesk's working folder inside the output
-folder (no Prefect import: the CLI reads outputs with them)."""
+"""Every name copydesk uses inside the output folder: the data files, `run.json`, and its
+working folder `.copydesk` (lock, run state, parse cache); temporaries; the write check.
+No Prefect import: the CLI reads outputs with them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ LEDGER = "ledger.jsonl"
 RUN = "run.json"
 DATA_FILES = (ARTICLES, REJECTED, LEDGER)  # written in this order, then RUN
 WORK_DIR = ".copydesk"  # the lock, the parse cache, the run state
+LOCK_FILE = Path(WORK_DIR, "lock")
+STATE_FILE = Path(WORK_DIR, "state.json")
+CACHE_FILE = Path(WORK_DIR, "parsed.jsonl")
 
 # A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk
 # makes, so that removing stale ones never touches a user's own `.something.tmp`.
@@ -34,6 +38,19 @@ def is_temporary(name: str) -> bool:
     (True, False)
     """
     return _TEMPORARY.fullmatch(name) is not None
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why `folder` cannot be created or written, if it cannot (a real write: permission
+    bits say nothing of read-only mounts, and root ignores them)."""
+    probe = folder / f".copydesk-write-test.{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return None
 
 
 class WorkFolderError(RuntimeError):

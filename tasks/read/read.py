@@ -1,4 +1,4 @@
-"""Read: every discovered file's bytes and SHA-256 (`tasks/discover.py` finds them).
+"""Read: every discovered file's bytes and SHA-256 (`tasks/read/discover.py` finds them).
 
 A FIFO, socket or device, a file over the size limit, a file that cannot be read: each
 becomes a rejection with a precise reason, and the run goes on.

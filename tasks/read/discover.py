@@ -3,7 +3,7 @@
 Nothing is skipped silently. A folder that cannot be listed, a link that loops, a link to
 something read under another path, a link out of the input: each becomes a rejection with
 a precise reason, and the walk goes on. Entries that `--include`/`--exclude` leave out are
-counted (`tasks/selection.py`).
+counted (`tasks/read/selection.py`).
 
 Links. The physical tree is walked first, so every folder and file of the input is known
 under its own path before any link is looked at; then each link is judged by where it
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tasks.models import InputFile, Rejection, RejectReason
-from tasks.names import display_name
-from tasks.selection import Selection
+from tasks.read.names import display_name
+from tasks.read.selection import Selection
 
 MAX_LINK_HOPS = 40  # the kernel's own limit for a chain of links (ELOOP)
 

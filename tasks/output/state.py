@@ -1,22 +1,54 @@
-"""What the last run left in the output folder, and whether it is still whole and current.
+"""The run state: what a run's output is a function of, and whether the output folder
+already holds that output, whole.
 
-`OUT/.copydesk/state.json` records the run state (see `tasks.ledger.run_state`) of the last
-run and the checksums of the data files that state produced. It is written last, also by a
-run whose data turned out identical and so wrote nothing else: the next run with the same
-state can then stop at once, while `run.json` keeps describing the run that wrote the data.
+`OUT/.copydesk/state.json` records the run state of the last run and the checksums of the
+data files that state produced. It is written last, also by a run whose data turned out
+identical and so wrote nothing else: the next run with the same state can then stop at once,
+while `run.json` keeps describing the run that wrote the data.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from tasks.models import Model, OutputFile, RunSummary
-from tasks.output_files import RUN, WORK_DIR
+from tasks.models import Model, OutputFile, Rejection, RunSummary
+from tasks.output.fingerprint import code_fingerprint
+from tasks.output.paths import RUN, STATE_FILE
 
-STATE_FILE = Path(WORK_DIR, "state.json")
+
+def run_state(
+    settings: Mapping[str, object],
+    excluded: int,
+    hashes: Mapping[str, str],
+    unread: Iterable[Rejection],
+    code: str | None = None,
+) -> str:
+    """SHA-256 of what a run's output is a function of: the code (all of copydesk's unless
+    `code` is given), the settings, the count of excluded entries (run.json reports it),
+    every file read (path and content hash) and every file that could not be read (path,
+    reason and detail, so that a new reason is never hidden behind the old one).
+
+    >>> a = run_state({"threshold": 50}, 0, {"a.txt": "0" * 64}, [], code="c")
+    >>> a == run_state({"threshold": 50}, 0, {"a.txt": "0" * 64}, [], code="c")
+    True
+    >>> a == run_state({"threshold": 50}, 0, {"a.txt": "1" * 64}, [], code="c")
+    False
+    >>> a == run_state({"threshold": 50}, 1, {"a.txt": "0" * 64}, [], code="c")
+    False
+    """
+    facts = {
+        "code": code_fingerprint() if code is None else code,
+        "settings": dict(sorted(settings.items())),
+        "excluded": excluded,
+        "files": sorted(hashes.items()),
+        "unread": sorted(f"{r.path}\0{r.reason.value}\0{r.detail}" for r in unread),
+    }
+    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
 
 
 class RunState(Model):

@@ -16,10 +16,11 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 # Libraries whose version can change what a stage outputs (decoding, repairs, validation,
 # scores); Python's own version brings its Unicode database.
 OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy")
+# The stage folders a file goes through before matching (each folder whole).
 PARSE_STAGES = ("tasks.read", "tasks.decode", "tasks.clean", "tasks.parse")
 
 
@@ -50,7 +51,7 @@ def imported_modules(roots: Iterable[str]) -> set[Path]:
     """The source files of `roots` and of the copydesk modules they import, transitively.
 
     >>> names = {p.relative_to(ROOT).as_posix() for p in imported_modules(["tasks.decode"])}
-    >>> {"tasks/decode.py", "tasks/charset.py", "tasks/models.py"} <= names
+    >>> {"tasks/decode/decode.py", "tasks/decode/charset.py", "tasks/models.py"} <= names
     True
     >>> "tasks/match/assign.py" in names
     False
@@ -58,25 +59,30 @@ def imported_modules(roots: Iterable[str]) -> set[Path]:
     found: set[Path] = set()
     pending = list(roots)
     while pending:
-        path = _source(pending.pop())
-        if path is None or path in found:
-            continue
-        found.add(path)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                pending.append(node.module)
-                pending.extend(f"{node.module}.{alias.name}" for alias in node.names)
-            elif isinstance(node, ast.Import):
-                pending.extend(alias.name for alias in node.names)
+        for path in _sources(pending.pop()) - found:
+            found.add(path)
+            pending.extend(_imports(path))
     return found
 
 
-def _source(module: str) -> Path | None:
-    """The file of a copydesk module (a package's `__init__.py`), None for anything else."""
+def _imports(path: Path) -> list[str]:
+    """The modules `path` imports, and the names it imports from them (which may be modules)."""
+    modules: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.append(node.module)
+            modules.extend(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            modules.extend(alias.name for alias in node.names)
+    return modules
+
+
+def _sources(module: str) -> set[Path]:
+    """The file of a copydesk module, every file of a copydesk package (its modules are read
+    by name elsewhere), nothing for any other module."""
     if module.split(".")[0] not in ("tasks", "flows"):
-        return None
+        return set()
     base = ROOT.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+    if base.is_dir():
+        return set(base.rglob("*.py"))
+    return {base.with_suffix(".py")} if base.with_suffix(".py").is_file() else set()

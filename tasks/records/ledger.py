@@ -2,15 +2,12 @@
 
 `ledger.jsonl` sits next to the articles, one line per input in path order, so a user (or
 the next run) can tell which files a run saw, in which version, and where each one went,
-without reading the records. The run state condenses the same facts, plus everything else
-the output depends on, into one hash: a run whose state equals the last written one's has
-nothing to do.
+without reading the records (the run state, `tasks/output/state.py`, condenses the same
+facts into one hash).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -45,25 +42,3 @@ def build_ledger(
 
 def _entry(path: str, hashes: Mapping[str, str], outcome: Outcome, record: str) -> LedgerEntry:
     return LedgerEntry(path=path, sha256=hashes[path], outcome=outcome, record=record)
-
-
-def run_state(
-    code: str, settings: Mapping[str, object], hashes: Mapping[str, str], unread: Iterable[str]
-) -> str:
-    """SHA-256 of what a run's output is a function of: the code, the settings, every file
-    read (path and content hash) and every file that could not be read (path, reason and
-    detail, so that a new reason is never hidden behind the old one).
-
-    >>> a = run_state("c", {"threshold": 50}, {"a.txt": "0" * 64}, [])
-    >>> a == run_state("c", {"threshold": 50}, {"a.txt": "0" * 64}, [])
-    True
-    >>> a == run_state("c", {"threshold": 50}, {"a.txt": "1" * 64}, [])
-    False
-    """
-    facts = {
-        "code": code,
-        "settings": dict(sorted(settings.items())),
-        "files": sorted(hashes.items()),
-        "unread": sorted(unread),
-    }
-    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Clean: escape sequences out, encoding glitches repaired by ftfy, whitespace normalized."""

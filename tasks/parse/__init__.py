@@ -1,0 +1,1 @@
+"""Parse: clean text -> date header (or front matter), title, dateline and body; strict dates."""
