@@ -6,13 +6,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from prefect.context import FlowRunContext
-from prefect.task_runners import ThreadPoolTaskRunner
-
 from flows.progress import StageClock
 from flows.runtime import opaque
 from flows.stages import files_task, load_cache_keys_task, load_cached_task, save_cache_task
-from flows.workers import worker_processes
+from flows.workers import tasks_run_here, worker_processes
 from tasks.batch import shard
 from tasks.models import InputFile, ParsedDocument, Rejection, StepSummary
 from tasks.output.cache import cache_fingerprint
@@ -65,13 +62,6 @@ class FilesResult:
         ]
 
 
-def _tasks_run_here() -> bool:
-    """Whether task runs execute in this process (threads), not on Dask's workers, where a
-    pool here would only stand idle."""
-    context = FlowRunContext.get()
-    return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
-
-
 def process_files(
     files: list[InputFile], out: str, work: ShardWork, chosen_size: int | None, clock: StageClock
 ) -> FilesResult:
@@ -80,7 +70,7 @@ def process_files(
     with clock.stage("cache"):
         cached = load_cache_keys_task(out, fingerprint, work.rules.today)
     result = FilesResult(cached=cached)
-    to_parse = len(files) - len(cached) if _tasks_run_here() else 0
+    to_parse = len(files) - len(cached) if tasks_run_here() else 0
     with clock.stage("files", len(files)), worker_processes(to_parse) as workers:
         size = shard_size(len(files), workers, chosen_size)
         futures = []

@@ -19,10 +19,11 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.files import parsed_in_order, process_files
+from flows.matching import match_variants
 from flows.options import IngestOptions
 from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
-from flows.stages import build_records_task, discover_task, match_task, write_task
+from flows.stages import build_records_task, discover_task, write_task
 from flows.summary import summary_rows, to_markdown
 from tasks.match.assign import Thresholds
 from tasks.match.duplicates import group_duplicate_sources
@@ -86,7 +87,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         variants = [document for document in parsed if document.role == "variant"]
         groups = group_duplicate_sources(sources)
         thresholds = Thresholds(options.threshold, options.word_order_threshold)
-        assignment = match_task(opaque(groups.canonical), opaque(variants), thresholds)
+        assignment = match_variants(groups.canonical, variants, thresholds)
     with clock.stage("build_records"):
         records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
     rejected = [*discovery.rejected, *result.unread, *result.rejected, *assignment.rejected]

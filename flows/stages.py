@@ -15,6 +15,7 @@ from flows.runtime import stage_task
 from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, Thresholds, assign_variants
 from tasks.match.duplicates import SourceGroups
+from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.models import ArticleRecord, Match, ParsedDocument, Rejection, RunSummary
 from tasks.output.cache import load_cache_keys, load_cached, save_cache
 from tasks.output.write import write_outputs
@@ -55,6 +56,18 @@ def match_task(
     sources: Sequence[ParsedDocument], variants: Sequence[ParsedDocument], thresholds: Thresholds
 ) -> Assignment:
     return assign_variants(sources, variants, thresholds)
+
+
+@stage_task("match")
+def match_shard_task(shard: MatchShard) -> Assignment:
+    """Decide one shard of variants, in a worker process that holds the match index."""
+    return run_in_worker(decide_shard, shard)
+
+
+@stage_task("match")
+def match_scattered_shard_task(packed_sources: bytes, shard: MatchShard) -> Assignment:
+    """The same on a Dask worker, to which the sources were scattered once."""
+    return decide_shard_with(packed_sources, shard)
 
 
 @stage_task("build_records")

@@ -8,8 +8,12 @@ process, and each hands its shard to a plain process pool whose workers import t
 code alone (`tasks.pipeline`, no Prefect): they are forked from a server process started
 once ("forkserver": no thread of this process is copied), ready in about a second.
 
-Small runs do not start them: a pool costs more than it saves below `MIN_FILES` files.
-On Dask (`--runner dask`) the tasks run on Dask's workers and none is started here.
+Matching uses a pool of its own (`index_workers`): each of its workers builds the match
+index once, when it starts, and then decides shards of variants (tasks/match/shards.py).
+
+Small runs do not start them: a pool costs more than it saves below `MIN_FILES` files (and
+matching weighs its own costs). On Dask (`--runner dask`) the tasks run on Dask's workers
+and none is started here.
 """
 
 from __future__ import annotations
@@ -19,19 +23,32 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from tasks.match.shards import install_index, pack_sources
+from tasks.models import ParsedDocument
 
 In = TypeVar("In")
 Out = TypeVar("Out")
 
 MIN_FILES = 1500  # below this, worker start-up costs more than the second core saves
-PRELOAD = ["tasks.pipeline"]
+PRELOAD = ["tasks.pipeline", "tasks.match.shards"]
 
 _pool: list[Executor] = []
 
 
 def worker_count() -> int:
     return os.cpu_count() or 1
+
+
+def tasks_run_here() -> bool:
+    """Whether task runs execute in this process (threads), not on Dask's workers, where a
+    pool here would only stand idle."""
+    context = FlowRunContext.get()
+    return context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
 
 
 @contextmanager
@@ -42,12 +59,28 @@ def worker_processes(files: int) -> Iterator[int]:
     if files < MIN_FILES or count < 2 or _pool:
         yield max(len(_pool) and count, 1)
         return
+    with _processes(count):
+        yield count
+
+
+@contextmanager
+def index_workers(key: str, sources: list[ParsedDocument]) -> Iterator[None]:
+    """While the block runs, `run_in_worker` uses processes that each built the match index
+    of `sources` once, under `key` (`tasks.match.shards.decide_shard` runs there)."""
+    with _processes(worker_count(), install_index, (key, pack_sources(sources))):
+        yield
+
+
+@contextmanager
+def _processes(
+    count: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> Iterator[None]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(count, context, initializer, initargs) as pool:
         _pool.append(pool)
         try:
-            yield count
+            yield
         finally:
             _pool.remove(pool)
 
@@ -56,4 +89,4 @@ def run_in_worker(function: Callable[[In], Out], argument: In) -> Out:
     """`function(argument)` in a worker process when there are workers, else here."""
     if not _pool:
         return function(argument)
-    return _pool[0].submit(function, argument).result()
+    return _pool[-1].submit(function, argument).result()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,8 @@ from flows.cli import main
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions, RunnerChoice
 from flows.runners import task_runner
+from flows.stages import match_scattered_shard_task
+from tasks.match.shards import MatchShard
 from tests.conftest import SEEDS
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
@@ -18,7 +21,11 @@ from tests.helpers import snapshot
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 
 
-def test_dask_runner_gives_the_default_runners_output(tmp_path: Path) -> None:
+def test_dask_runner_gives_the_default_runners_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Matching too, here in shard tasks on the workers (a large run's way), against the
+    default runner's one task."""
     files = {}
     for number in range(40):
         body = paragraphs(500 + number)
@@ -28,9 +35,19 @@ def test_dask_runner_gives_the_default_runners_output(tmp_path: Path) -> None:
     write(tmp_path / "in", files)
     options = IngestOptions(shard_size=16)
     threads = ingest_flow(str(tmp_path / "in"), str(tmp_path / "threads"), options)
+    submitted: list[MatchShard] = []
+    real_submit = match_scattered_shard_task.submit
+
+    def counting(sources: Any, shard: Any) -> Any:
+        submitted.append(shard.unquote())
+        return real_submit(sources, shard)
+
+    monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
+    monkeypatch.setattr(match_scattered_shard_task, "submit", counting)
     with task_runner(RunnerChoice(kind="dask", workers=2)) as runner:
         on_dask = ingest_flow.with_options(task_runner=runner)
         dask = on_dask(str(tmp_path / "in"), str(tmp_path / "dask"), options)
+    assert sum(len(shard.variants) for shard in submitted) == 40 and len(submitted) == 8
     assert (dask.records, dask.variants, dask.rejected) == (40, 40, 1) == (
         threads.records, threads.variants, threads.rejected
     )  # fmt: skip

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,16 @@ import pytest
 from flows.cli import main
 from flows.ingest import TASK_THREADS, ingest_flow
 from flows.options import IngestOptions
+from flows.workers import index_workers
 from tasks.errors import TransientError
 from tasks.match.thresholds import MATCH_THRESHOLD
-from tasks.models import ArticleRecord, InputFile, RawDocument
+from tasks.models import ArticleRecord, InputFile, ParsedDocument, RawDocument
 from tasks.output.lock import OutputBusyError
 from tasks.read.read import IO_RETRIES, read_document
 from tasks.records.accounting import AccountingError
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
-from tests.corpus import write
+from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.helpers import snapshot
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 OPTIONS = IngestOptions(today=TODAY)
@@ -317,3 +320,27 @@ def test_task_threads_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), options)
     assert len(threads) == 60
     assert max(threads) <= TASK_THREADS + 20
+
+
+def test_matching_in_shard_tasks_writes_what_one_task_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large runs decide variants in shard tasks on worker processes (flows/matching.py)."""
+    files = {name: (SEEDS / name).read_text() for name in (SOURCE_SEED, VARIANT_SEED)}
+    for number in range(12):
+        body = paragraphs(number)
+        files[f"source-{number:02}.txt"] = source_text(body, f"2025-05-{number + 1:02}")
+        files[f"variant-{number:02}.txt"] = variant_text(body[: 1 + number % 4])
+    write(tmp_path / "in", files)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "one"), OPTIONS)
+    shipped: list[int] = []
+
+    def counting(key: str, sources: list[ParsedDocument]) -> AbstractContextManager[None]:
+        shipped.append(len(sources))
+        return index_workers(key, sources)
+
+    monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
+    monkeypatch.setattr("flows.matching.index_workers", counting)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "two"), OPTIONS)
+    assert shipped == [13]
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

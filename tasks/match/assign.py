@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -50,6 +50,17 @@ class Thresholds:
         return max(0.0, min(self.excess(best) - self.excess(runner_up), 100.0))
 
 
+class MatchIndex:
+    """What variants are matched against, built once from the sources: the candidate index
+    and each source's units (computed on first use)."""
+
+    def __init__(self, sources: Sequence[ParsedDocument]) -> None:
+        self.sources = sources
+        with paused_garbage_collection():
+            self.candidates = CandidateIndex([lookup_text(source) for source in sources])
+        self.units = SourceUnits(sources)
+
+
 def assign_variants(
     sources: Sequence[ParsedDocument],
     variants: Sequence[ParsedDocument],
@@ -60,8 +71,35 @@ def assign_variants(
     reaches the threshold of the measure that scored it, reject the rest with reason
     `no_matching_source` and the scores as evidence. A variant whose matching fails (a bug)
     is rejected as `internal_error`; the others go on."""
+    return decide_all(MatchIndex(sources), variants, thresholds, candidates)
+
+
+def decide_all(
+    index: MatchIndex,
+    variants: Sequence[ParsedDocument],
+    thresholds: Thresholds = Thresholds(),
+    candidates: int = CANDIDATES,
+) -> Assignment:
+    """`assign_variants` against an index built earlier: each variant is decided alone, so
+    any shard of the variants can be decided anywhere the index is (flows/matching.py)."""
+    matches: list[Match] = []
+    rejected: list[Rejection] = []
     with paused_garbage_collection():
-        return _assign_all(sources, variants, thresholds, candidates)
+        for variant in variants:
+            decide = partial(_decide, variant, index, thresholds, candidates)
+            decided = attempt(variant.path, decide)  # one variant's bug must not cost the run
+            (matches if isinstance(decided, Match) else rejected).append(decided)  # type: ignore[arg-type]
+    return Assignment(matches, rejected)
+
+
+def merge_assignments(parts: Iterable[Assignment]) -> Assignment:
+    """The assignments of consecutive shards of the variants, as one (in variant order)."""
+    matches: list[Match] = []
+    rejected: list[Rejection] = []
+    for part in parts:
+        matches.extend(part.matches)
+        rejected.extend(part.rejected)
+    return Assignment(matches, rejected)
 
 
 @contextmanager
@@ -80,39 +118,18 @@ def paused_garbage_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _assign_all(
-    sources: Sequence[ParsedDocument],
-    variants: Sequence[ParsedDocument],
-    thresholds: Thresholds,
-    candidates: int,
-) -> Assignment:
-    index = CandidateIndex([lookup_text(source) for source in sources])
-    source_units = SourceUnits(sources)
-    matches: list[Match] = []
-    rejected: list[Rejection] = []
-    for variant in variants:
-        decide = partial(_decide, variant, sources, index, source_units, thresholds, candidates)
-        decided = attempt(variant.path, decide)  # one variant's bug must not cost the run
-        (matches if isinstance(decided, Match) else rejected).append(decided)  # type: ignore[arg-type]
-    return Assignment(matches, rejected)
-
-
 def _decide(
-    variant: ParsedDocument,
-    sources: Sequence[ParsedDocument],
-    index: CandidateIndex,
-    source_units: SourceUnits,
-    thresholds: Thresholds,
-    candidates: int,
+    variant: ParsedDocument, index: MatchIndex, thresholds: Thresholds, candidates: int
 ) -> Match | Rejection:
     """Candidates that can be accepted come first, then by how far they clear the threshold
     of the measure that scored them, so that scores of the two measures are never compared
     raw."""
+    sources, source_units = index.sources, index.units
     variant_units = Units(variant.body)
     scored = sorted(
         (
             score_candidate(variant_units, source_units[candidate.source], candidate)
-            for candidate in index.top(lookup_text(variant), candidates)
+            for candidate in index.candidates.top(lookup_text(variant), candidates)
         ),
         key=lambda item: (
             not thresholds.accepts(item),

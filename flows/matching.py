@@ -1,0 +1,55 @@
+"""The match stage: variants decided in shard tasks, against an index each worker process
+built once, when that is worth it; otherwise in one task.
+
+The sources go to each worker once, as one pickle made once: to this run's worker processes
+when they start, to Dask's workers scattered (broadcast) before the shard tasks, which name
+the scattered data as an input so that Dask resolves it on the worker. The decision is the
+same either way (tasks/match/shards.py): every variant is decided alone against all the
+sources, and the shards' results are concatenated in variant order.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from prefect.context import FlowRunContext
+
+from flows.runtime import opaque
+from flows.stages import match_scattered_shard_task, match_shard_task, match_task
+from flows.workers import index_workers, tasks_run_here, worker_count
+from tasks.batch import shard
+from tasks.match.assign import Assignment, Thresholds, merge_assignments
+from tasks.match.shards import MatchShard, pack_sources, worth_sharding
+from tasks.models import ParsedDocument
+
+SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
+
+
+def match_variants(
+    sources: list[ParsedDocument], variants: list[ParsedDocument], thresholds: Thresholds
+) -> Assignment:
+    """Each variant's best source, or its rejection with the evidence."""
+    client = None if tasks_run_here() else _dask_client()
+    workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
+    if not worth_sharding(len(sources), len(variants), workers):
+        return match_task(opaque(sources), opaque(variants), thresholds)
+    key = uuid.uuid4().hex
+    size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
+    shards = [MatchShard(key, part, thresholds) for part in shard(variants, size)]
+    if client is None:
+        with index_workers(key, sources):
+            futures = [match_shard_task.submit(opaque(part)) for part in shards]
+            return merge_assignments(future.result() for future in futures)
+    # One pickle (bytes: neither Dask nor Prefect walks them), resolved on each worker.
+    scattered = client.scatter(pack_sources(sources), broadcast=True)
+    futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in shards]
+    return merge_assignments(future.result() for future in futures)
+
+
+def _dask_client() -> Any:
+    """The Dask client of the flow's DaskTaskRunner."""
+    context = FlowRunContext.get()
+    assert context is not None, "the match stage runs inside the ingest flow"
+    return context.task_runner.client  # type: ignore[attr-defined]

@@ -1,0 +1,57 @@
+"""Matching in worker processes decides exactly what one process decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from flows.workers import index_workers, run_in_worker
+from tasks.batch import shard
+from tasks.match.assign import Thresholds, assign_variants, merge_assignments
+from tasks.match.shards import MatchShard, decide_shard
+from tasks.models import ParsedDocument
+from tests.corpus import paragraphs
+from tests.helpers import parsed
+
+DAY = dt.date(2025, 5, 15)
+
+
+def corpus() -> tuple[list[ParsedDocument], list[ParsedDocument]]:
+    """40 sources; 30 variants: truncations and reorders of sources (some near-equal
+    sources, so rankings matter), and stories with no source."""
+    bodies = [paragraphs(seed) for seed in range(40)]
+    bodies[1] = bodies[0][:3] + bodies[1][3:]  # two sources sharing most of their text
+    sources = [parsed(f"s{n:02}.txt", "\n\n".join(b), DAY) for n, b in enumerate(bodies)]
+    variants = []
+    for n in range(30):
+        if n % 3 == 2:
+            body = paragraphs(1000 + n)
+        elif n % 3 == 1:
+            body = bodies[n][::-1]
+        else:
+            body = bodies[n][:2]
+        variants.append(parsed(f"v{n:02}.txt", "\n\n".join(body)))
+    return sources, variants
+
+
+def test_shards_in_worker_processes_decide_as_one_process_does() -> None:
+    sources, variants = corpus()
+    thresholds = Thresholds()
+    alone = assign_variants(sources, variants, thresholds)
+    assert alone.matches and alone.rejected  # both outcomes are compared
+    with index_workers("run", sources):
+        shards = [MatchShard("run", part, thresholds) for part in shard(variants, 7)]
+        parts = [run_in_worker(decide_shard, part) for part in shards]
+    sharded = merge_assignments(parts)
+    assert [m.model_dump_json() for m in sharded.matches] == [
+        m.model_dump_json() for m in alone.matches
+    ]
+    assert [r.model_dump_json() for r in sharded.rejected] == [
+        r.model_dump_json() for r in alone.rejected
+    ]
+
+
+def test_a_process_without_the_index_refuses_to_decide() -> None:
+    with pytest.raises(RuntimeError, match="no match index"):
+        decide_shard(MatchShard("nowhere", [], Thresholds()))
