@@ -28,13 +28,13 @@ lint: $(STAMP)
 
 # Benchmarks read ../shared/corpora (absent on a user's clone: each then says so, exit 2).
 bench: $(STAMP)
-	$(BIN)/python bench/charset_samples.py
-	$(BIN)/python bench/ftfy_cases.py
-	$(BIN)/python bench/reuters.py
-	$(BIN)/python bench/matching.py
-	$(BIN)/python bench/matching_scale.py
-	$(BIN)/python bench/runners.py --corpus scale --corpus reuters
-	$(BIN)/python bench/incremental.py
+	$(BIN)/python -m bench.cleaning.charset_samples
+	$(BIN)/python -m bench.cleaning.ftfy_cases
+	$(BIN)/python -m bench.reuters.run
+	$(BIN)/python -m bench.matching.labelled
+	$(BIN)/python -m bench.matching.scale
+	$(BIN)/python -m bench.runtime.runners --corpus scale --corpus reuters
+	$(BIN)/python -m bench.runtime.incremental
 
 clean:
 	rm -rf $(VENV) "$(OUT)" .pytest_cache .mypy_cache .ruff_cache

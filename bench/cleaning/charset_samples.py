@@ -2,7 +2,7 @@
 
 Reads `../shared/corpora/charset_samples/` at run time; prints a markdown table and exits 1
 when a sample is decoded with another encoding than expected.
-Usage: `python bench/charset_samples.py`.
+Usage: `python -m bench.cleaning.charset_samples`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import sys
-from pathlib import Path
 
+from bench.common.paths import CORPORA, require_corpora
 from tasks.decode.decode import decode_bytes
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared/corpora/charset_samples"
+SAMPLES = CORPORA / "charset_samples"
 EXPECTED = "EXPECTED_from_test_full_detection.tsv"
 
 
@@ -25,9 +25,7 @@ def same_codec(chosen: str, expected: str) -> bool:
 
 
 def main() -> int:
-    if not SAMPLES.exists():
-        print(f"charset_samples benchmark: {SAMPLES} not found (needs ../shared)", file=sys.stderr)
-        return 2
+    require_corpora(SAMPLES)
     rows = list(csv.DictReader((SAMPLES / EXPECTED).open(encoding="utf-8"), delimiter="\t"))
     print("| sample | language | expected | decoded as | ok | reason |")
     print("|---|---|---|---|---|---|")

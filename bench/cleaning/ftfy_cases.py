@@ -9,7 +9,7 @@ Two questions, answered from `../shared/corpora/ftfy_cases/test_cases.json` at r
    deliberate differences from ftfy's defaults: curly quotes are kept, whitespace is
    normalized, and the C1 controls ftfy leaves (U+0080-U+009F) are removed.
 
-Usage: `python bench/ftfy_cases.py` (prints a markdown report; exit 1 if question 1 fails).
+Usage: `python -m bench.cleaning.ftfy_cases` (prints a markdown report; exit 1 if question 1 fails).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
+from bench.common.paths import CORPORA, require_corpora
 from tasks.clean.clean import clean_text, normalize_line_endings, repair_with_ftfy
 
-CASES = Path(__file__).resolve().parents[1].parent / "shared/corpora/ftfy_cases/test_cases.json"
+CASES = CORPORA / "ftfy_cases" / "test_cases.json"
 # The characters ftfy's uncurl_quotes straightens (ftfy/chardata.py SINGLE/DOUBLE_QUOTE_RE).
 _QUOTES = str.maketrans({**dict.fromkeys("\u02bc\u2018\u2019\u201a\u201b", "'"),
                          **dict.fromkeys("\u201c\u201d\u201e\u201f", '"')})  # fmt: skip
@@ -84,9 +84,7 @@ def report(result: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    if not CASES.exists():
-        print(f"ftfy_cases benchmark: {CASES} not found (needs ../shared)", file=sys.stderr)
-        return 2
+    require_corpora(CASES)
     result = evaluate(json.loads(CASES.read_text(encoding="utf-8")))
     print(report(result))
     return 1 if result["undone"] else 0

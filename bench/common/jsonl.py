@@ -1,4 +1,5 @@
-"""A benchmark's truth file: one JSON object a line, one line per corpus file."""
+"""JSON Lines: one JSON object a line. The one reader of copydesk's output files and of a
+benchmark's truth file (one dataclass instance a line, one line per corpus file)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+Record = dict[str, Any]
+
+
+def read_jsonl(path: Path) -> list[Record]:
+    """Every object of the file, in order; blank lines are skipped."""
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def write_truth(path: Path, truths: Iterable[Any]) -> None:
@@ -19,5 +27,4 @@ def write_truth(path: Path, truths: Iterable[Any]) -> None:
 
 def read_truth(path: Path, kind: type[T]) -> list[T]:
     """Read them back as `kind` (for reusing a built corpus)."""
-    with path.open(encoding="utf-8") as handle:
-        return [kind(**json.loads(line)) for line in handle]
+    return [kind(**record) for record in read_jsonl(path)]

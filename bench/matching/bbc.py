@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from matching_build import Planned, generated, source
-from matching_corpora import BBC_TOPICS, Article, NearDuplicates
-from matching_overlap import most_contained
-from matching_variants import GENERATED_KINDS
+from bench.matching.build import Planned, generated, source
+from bench.matching.corpora import BBC_TOPICS, Article, NearDuplicates
+from bench.matching.overlap import most_contained
+from bench.matching.variants import GENERATED_KINDS
 
 GENERATED_SOURCES = 1000
 PER_TOPIC = 40  # held out per topic: 200 same-topic variants without their source
 # An article with at least this share of its text inside another one is only a plain
-# source: an undated copy of it would have two defensible answers (see matching_overlap).
+# source: an undated copy of it would have two defensible answers (see overlap.py).
 AMBIGUOUS_CONTAINMENT = 0.5
 FIRST_DAY = dt.date(2004, 1, 1)  # BBC's articles are from 2004-2005
 

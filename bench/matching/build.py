@@ -1,4 +1,4 @@
-"""Lay out the labelled matching corpus: roles, files and truth (BBC roles: matching_bbc).
+"""Lay out the labelled matching corpus: roles, files and truth (BBC roles: bbc.py).
 
 Roles: a *source* is dated; a *variant* is undated and labelled with its source's file; a
 *distractor* is undated and its source is absent, so copydesk must reject it. Every real
@@ -14,10 +14,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching_corpora import Article, OcrPair
-from matching_overlap import char_error_rate
-from matching_variants import GENERATORS
-from truth_file import read_truth, write_truth
+from bench.common.jsonl import read_truth, write_truth
+from bench.matching.corpora import Article, OcrPair
+from bench.matching.overlap import char_error_rate
+from bench.matching.variants import GENERATORS
 
 SEED = 4  # the issue's number: any fixed value keeps the corpus byte-identical across runs
 OCR_DISTRACTORS = 50

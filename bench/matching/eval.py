@@ -7,16 +7,14 @@ match's `runner_up`) are used when present, else the rejection detail is parsed.
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matching_build import Truth
-from matching_overlap import containment
-from reuters_output import home_of, read_jsonl
+from bench.common.output import check_accounting, read_output
+from bench.matching.build import Truth
+from bench.matching.overlap import containment
 
 NO_MATCH = "no_matching_source"
 _DETAIL = re.compile(r"best candidate (?P<source>\S+) scored (?P<score>\d+(?:\.\d+)?)")
@@ -42,14 +40,6 @@ class Evaluation:
     accounting_errors: list[str]
     outcomes: list[Outcome]
     lost_sources: list[str]  # dated sources that did not come out as a record's source
-
-
-def check_accounting(paths: list[str], seen: Counter[str]) -> list[str]:
-    """Every corpus file exactly once; one line per violation."""
-    expected = set(paths)
-    errors = [f"{path} missing from every output" for path in sorted(expected - set(seen))]
-    errors += [f"{path} appears {n} times" for path, n in sorted(seen.items()) if n > 1]
-    return errors + [f"{path} is not a corpus file" for path in sorted(set(seen) - expected)]
 
 
 def best_of_rejection(
@@ -83,18 +73,18 @@ def judge(
         score, duplicate = float(variant["score"]), bool(variant.get("duplicate"))
         return Outcome(truth, verdict, home, score, home, duplicate, _runner_up(variant))
     if rejection is not None and rejection["reason"] == NO_MATCH:
-        best, score = best_of_rejection(rejection, truth.label)
+        best, best_score = best_of_rejection(rejection, truth.label)
         verdict = "missed" if present else "rejected_ok"
-        return Outcome(truth, verdict, None, score, best, False, rejection["detail"])
+        return Outcome(truth, verdict, None, best_score, best, False, rejection["detail"])
     how = f"rejected {rejection['reason']}: {rejection['detail']}" if rejection else ""
     return Outcome(truth, "misread", home, None, None, False, how or "came out as a source")
 
 
 def evaluate(truths: list[Truth], out: Path) -> Evaluation:
-    records, rejected = read_jsonl(out / "articles.jsonl"), read_jsonl(out / "rejected.jsonl")
-    seen, home = home_of(records, rejected)
-    variants = {v["path"]: v for record in records for v in record["variants"]}
-    rejections = {rejection["path"]: rejection for rejection in rejected}
+    output = read_output(out)
+    seen, home = output.home_of()
+    variants = {v["path"]: v for record in output.records for v in record["variants"]}
+    rejections = {rejection["path"]: rejection for rejection in output.rejected}
     outcomes: list[Outcome] = []
     lost: list[str] = []
     for truth in truths:
@@ -108,8 +98,8 @@ def evaluate(truths: list[Truth], out: Path) -> Evaluation:
         )
     return Evaluation(
         files=len(truths),
-        run=json.loads((out / "run.json").read_text(encoding="utf-8")),
-        accounting_errors=check_accounting([t.path for t in truths], seen),
+        run=output.run,
+        accounting_errors=check_accounting((t.path for t in truths), seen),
         outcomes=outcomes,
         lost_sources=lost,
     )

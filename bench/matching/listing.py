@@ -8,9 +8,9 @@ from collections.abc import Callable
 from itertools import zip_longest
 from pathlib import Path
 
-from matching_build import Truth
-from matching_eval import Evaluation, Outcome, shared_share
-from reuters_report import table
+from bench.common.report import table
+from bench.matching.build import Truth
+from bench.matching.eval import Evaluation, Outcome, shared_share
 
 MAX_ERRORS = 10
 # Each error type: its heading and which outcomes it lists.

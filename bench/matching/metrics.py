@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from matching_eval import Outcome
-from matching_variants import GENERATED_KINDS
+from bench.matching.eval import Outcome
+from bench.matching.variants import GENERATED_KINDS
 
 KIND_ORDER = (*GENERATED_KINDS, "bbc_near", "ocr_real", "translation_seed")
 CER_BANDS = (0.0, 0.05, 0.10, 0.15, 0.20, 0.30)  # lower bounds of character-error-rate bands

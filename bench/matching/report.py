@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matching_build import Truth
-from matching_eval import Evaluation
-from matching_listing import corpus_section, error_section, name
-from matching_metrics import (
+from bench.common.cli import Measured
+from bench.common.report import table
+from bench.matching.build import Truth
+from bench.matching.eval import Evaluation
+from bench.matching.listing import corpus_section, error_section, name
+from bench.matching.metrics import (
     KIND_ORDER,
     highest,
     kind_row,
@@ -18,7 +20,6 @@ from matching_metrics import (
     sweep,
     variant_rows,
 )
-from reuters_report import RunStats, table
 
 MAX_ERRORS = 10  # sources lost, accounting violations
 TARGETS = {"precision": 0.995, "recall": 0.985, "ocr_real recall": 0.95}
@@ -28,11 +29,11 @@ def verdict(value: float, target: float) -> str:
     return f"{value:.4f} (target ≥ {target}: {'met' if value >= target else 'MISSED'})"
 
 
-def _run(result: Evaluation, stats: RunStats) -> list[str]:
-    lines = [f"# copydesk matching benchmark ({stats.label})", "", "## Run", ""]
+def _run(result: Evaluation, measured: Measured) -> list[str]:
+    lines = [f"# copydesk matching benchmark ({result.files} files)", "", "## Run", ""]
     lines += table(
         ("files", "wall s", "peak RSS MB"),
-        [(result.files, f"{stats.wall_seconds:.1f}", f"{stats.peak_rss_mb:.0f}")],
+        [(result.files, f"{measured.wall:.1f}", f"{measured.peak_mb:.0f}")],
     )
     timings = [(t["stage"], t["seconds"]) for t in result.run.get("timings", [])]
     lines += ["", *table(("stage", "seconds"), timings), ""]
@@ -144,11 +145,11 @@ def _calibration(result: Evaluation, by_path: dict[str, Truth]) -> list[str]:
 
 
 def render(
-    result: Evaluation, truths: list[Truth], stats: RunStats, corpus: Path, unused_bbc: int
+    result: Evaluation, truths: list[Truth], measured: Measured, corpus: Path, unused_bbc: int
 ) -> str:
     by_path = {truth.path: truth for truth in truths}
     sections = (
-        _run(result, stats),
+        _run(result, measured),
         _targets(result),
         _by_kind(result),
         _ocr_noise(result),

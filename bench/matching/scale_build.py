@@ -13,11 +13,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching_bbc import bbc_date
-from matching_build import Planned, Truth, generated, source, write_files
-from matching_corpora import Article, load_bbc
-from matching_variants import GENERATED_KINDS
-from reuters_corpus import load_stories, true_date
+from bench.matching.bbc import bbc_date
+from bench.matching.build import Planned, Truth, generated, source, write_files
+from bench.matching.corpora import Article, load_bbc
+from bench.matching.variants import GENERATED_KINDS
+from bench.reuters.corpus import load_stories, true_date
 
 SEED = 21578
 VARIANT_SHARE = 0.10

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from matching_corpora import Article
+from bench.matching.corpora import Article
 
 HEAD_BOILERPLATE = ("Advertisement", "Share this article", "Click here to subscribe")
 TAIL_BOILERPLATE = (

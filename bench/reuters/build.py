@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reuters_corpus import Story, normalize_words, true_date, true_time
-from truth_file import read_truth, write_truth
+from bench.common.jsonl import read_truth, write_truth
+from bench.reuters.corpus import Story, normalize_words, true_date, true_time
 
 SEED = 21578
 RAW_SHARE = 1 / 3  # the verbatim Reuters DATE form; malformed values always use it

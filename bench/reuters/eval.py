@@ -6,24 +6,26 @@ same contract any user of the product relies on.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
-from reuters_build import Truth
-from reuters_corpus import normalize_words
-from reuters_metrics import (
+
+from bench.common.jsonl import Record
+from bench.common.output import check_accounting, read_output
+from bench.reuters.build import Truth
+from bench.reuters.corpus import normalize_words
+from bench.reuters.metrics import (
     BodyScores,
     Examples,
     Outcome,
     Tally,
     first_difference,
     mismatch_kind,
+    same_moment,
 )
-from reuters_output import Record, check_accounting, home_of, read_jsonl, same_moment
 
 MAX_BODY_EXAMPLES = 5
 MAX_REASON_EXAMPLES = 3
@@ -68,24 +70,24 @@ def duplicate_groups(truths: list[Truth]) -> list[list[Truth]]:
 
 def evaluate(truths: list[Truth], out: Path) -> Evaluation:
     """Compare the output folder with the truth; see `Evaluation` for what is measured."""
-    records, rejected = read_jsonl(out / "articles.jsonl"), read_jsonl(out / "rejected.jsonl")
-    seen, home = home_of(records, rejected)
+    output = read_output(out)
+    seen, home = output.home_of()
     groups = duplicate_groups(truths)
     result = Evaluation(
         files=len(truths),
-        run=json.loads((out / "run.json").read_text(encoding="utf-8")),
-        accounting_errors=check_accounting(truths, seen),
+        run=output.run,
+        accounting_errors=check_accounting((truth.path for truth in truths), seen),
         expected_duplicates=sum(len(group) - 1 for group in groups),
     )
     by_path = {truth.path: truth for truth in truths}
     for truth in truths:
         for outcome in _outcomes(result, truth):
             outcome.files += 1
-    for record in records:
+    for record in output.records:
         _score_source(result, by_path[record["source"]["path"]], record)
         for variant in record["variants"]:
             _score_variant(result, by_path[variant["path"]], variant, record)
-    for rejection in rejected:
+    for rejection in output.rejected:
         _score_rejection(result, by_path[rejection["path"]], rejection)
     for group in groups:
         if len({home.get(truth.path) for truth in group}) > 1:

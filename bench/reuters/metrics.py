@@ -1,7 +1,9 @@
-"""The counters the Reuters evaluation fills in: small, mutable, and named for the report."""
+"""The counters the Reuters evaluation fills in (small, mutable, and named for the report),
+and how it compares a body or a moment with the truth."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -85,3 +87,15 @@ def mismatch_kind(got: str, want: str) -> str:
     if got.startswith(want) or want.startswith(got):
         return "body end differs"
     return "text differs inside the body"
+
+
+def same_moment(got: str | None, want: str | None) -> bool:
+    """Whether two ISO datetimes (or both None) are equal, offset and all.
+
+    Compared as values and offsets both: 15:01-05:00 and 20:01Z name the same instant but
+    a record that moved the story to UTC has lost the wire's local time.
+    """
+    if got is None or want is None:
+        return got == want
+    got_at, want_at = dt.datetime.fromisoformat(got), dt.datetime.fromisoformat(want)
+    return got_at == want_at and got_at.utcoffset() == want_at.utcoffset()

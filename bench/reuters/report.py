@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from itertools import zip_longest
-from pathlib import Path
 from statistics import mean
 
-from reuters_eval import Evaluation
-from reuters_metrics import Examples, Outcome, Tally, total
+from bench.common.cli import Measured
+from bench.common.report import table
+from bench.reuters.eval import Evaluation
+from bench.reuters.metrics import Examples, Outcome, Tally, total
 
 MAX_BODY_EXAMPLES = 5
-
-
-def publish(report: str, path: Path) -> int:
-    """Write the markdown report to `path` and stdout; the benchmark's exit code (0)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report + "\n", encoding="utf-8")
-    print(report)
-    return 0
-
-
-@dataclass(frozen=True)
-class RunStats:
-    """What the benchmark measured around the product's process."""
-
-    label: str
-    wall_seconds: float
-    peak_rss_mb: float
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
 
 
 def pct(tally: Tally) -> str:
@@ -49,12 +27,12 @@ def breakdown(key: str, tallies: Mapping[str, Tally]) -> list[str]:
     return [*table((key, "correct"), [(k, pct(tallies[k])) for k in sorted(tallies)]), ""]
 
 
-def _run_section(result: Evaluation, stats: RunStats) -> list[str]:
-    rate = result.files / stats.wall_seconds if stats.wall_seconds else 0.0
-    lines = [f"# copydesk on Reuters-21578 ({stats.label})", "", "## Run", ""]
+def _run_section(result: Evaluation, measured: Measured, label: str) -> list[str]:
+    rate = result.files / measured.wall if measured.wall else 0.0
+    lines = [f"# copydesk on Reuters-21578 ({label})", "", "## Run", ""]
     lines += table(
         ("files", "wall s", "docs/s", "peak RSS MB"),
-        [(result.files, f"{stats.wall_seconds:.1f}", f"{rate:.1f}", f"{stats.peak_rss_mb:.0f}")],
+        [(result.files, f"{measured.wall:.1f}", f"{rate:.1f}", f"{measured.peak_mb:.0f}")],
     )
     timings = [(t["stage"], t["seconds"]) for t in result.run.get("timings", [])]
     lines += ["", *table(("stage", "seconds"), timings), ""]
@@ -130,10 +108,10 @@ def _rejection_section(result: Evaluation) -> list[str]:
     return lines + listing(folded, result.duplicate_dates_lost)
 
 
-def render(result: Evaluation, stats: RunStats) -> str:
+def render(result: Evaluation, measured: Measured, label: str) -> str:
     """The whole report, sections in reading order."""
     sections = (
-        _run_section(result, stats),
+        _run_section(result, measured, label),
         _date_section(result),
         _body_section(result),
         _title_section(result),

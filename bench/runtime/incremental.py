@@ -1,15 +1,14 @@
 """The scheduled-run scenario: a landing folder that grows, ingested again and again.
 
-Usage: ``python bench/incremental.py [--corpus scale|reuters|FOLDER]``. Nine files in ten of
-the corpus (every 10th in path order held back) are copied to
+Usage: ``python -m bench.runtime.incremental [--corpus scale|reuters|FOLDER] [--no-wait]``. Nine
+files in ten of the corpus (every 10th in path order held back) are copied to
 ``bench/work/incremental/landing``, then `copydesk ingest` runs, each time in a fresh Prefect
-home: (a) cold; (b) again, nothing changed: the fast path (stages discover and read only)
-must leave every output file untouched; (c) after the held-back tenth lands: the parse cache
-is reused; (d) the whole corpus at once into a fresh folder: its data files must equal
-(c)'s byte for byte; (e) (c) again with ``--threshold 51``: matching redone, every parse
-reused; (f) the whole corpus at once with ``--threshold 51``: must equal (e). The report goes
-to stdout and ``bench/work/incremental/report.md``.
-"""
+home: (a) cold; (b) again, nothing changed: the fast path (stages discover, cache and files
+only, the files only read and hashed) must leave every output file untouched; (c) after the
+held-back tenth lands: the parse cache is reused; (d) the whole corpus at once into a fresh
+folder: its data files must equal (c)'s byte for byte; (e) (c) again with ``--threshold 51``:
+matching redone, every parse reused; (f) the whole corpus at once with ``--threshold 51``: must
+equal (e). The report goes to stdout and ``bench/work/incremental/report.md``."""
 
 from __future__ import annotations
 
@@ -20,24 +19,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from cli_measure import REPO, Measured, code_fingerprint, resolve_corpus, run_cli
-from cli_report import (
-    DATA_FILES,
-    RESOURCE_COLUMNS,
-    code_note,
-    leak_note,
-    resources,
-    same_data,
-    seconds,
-    stderr_note,
-)
-from reuters_report import publish, table
+from bench.common import paths
+from bench.common.cli import Measured, arguments, code_fingerprint, ingest
+from bench.common.output import DATA_FILES, RUN
+from bench.common.paths import shown
+from bench.common.report import publish, table
+from bench.runtime import notes
+from bench.runtime.corpora import resolve_corpus
 
-WORK = REPO / "bench" / "work" / "incremental"
+WORK = paths.WORK / "incremental"
 HOLD_EVERY = 10
-WATCHED = (*DATA_FILES, "run.json", ".copydesk/parsed.jsonl")
-STAGES = ("discover", "read", "cache", "decode", "clean", "parse", "save_cache", "match",
-          "build_records")  # fmt: skip
+WATCHED = (*DATA_FILES, RUN, ".copydesk/parsed.jsonl")
+STAGES = ("discover", "cache", "files", "load_cached", "save_cache", "match", "build_records")
+FAST_PATH = ["discover", "cache", "files"]
 Snapshot = dict[str, tuple[int, int, str]]
 
 
@@ -50,7 +44,7 @@ class Step:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = arguments(__doc__)
     parser.add_argument("--corpus", default="scale", help="scale (default), reuters or a folder")
     return parser.parse_args(argv)
 
@@ -79,30 +73,31 @@ def snapshot(out: Path) -> Snapshot:
     }  # fmt: skip
 
 
-def ingest(folder: Path, out: Path, *extra: str) -> Measured:
-    measured = run_cli(["ingest", str(folder), "--out", str(out), *extra])
-    print(f"{folder.name} -> {out.name} {' '.join(extra)}: {measured.wall:.1f} s", file=sys.stderr)
-    return measured
-
-
 def compared(first: Path, second: Path) -> str:
-    differing = same_data(first, second)
+    differing = notes.same_data(first, second)
     names = ", ".join(DATA_FILES)
     return f"DIFFERS: {', '.join(differing)}" if differing else f"{names} byte-identical"
 
 
-def run_steps(corpus: Path) -> list[Step]:
+def run_steps(corpus: Path, wait: bool) -> list[Step]:
+    def ingested(folder: Path, out: Path, *extra: str) -> Measured:
+        """A run into `out` as it is (a scheduled run's output folder), reported on stderr."""
+        measured = ingest(folder, out, *extra, fresh=False, wait=wait)
+        print(f"{folder.name} -> {out.name} {' '.join(extra)}: {measured.wall:.1f} s",
+              file=sys.stderr)  # fmt: skip
+        return measured
+
     landing, out = WORK / "landing", WORK / "out"
     full, full51 = WORK / "out-full", WORK / "out-full-t51"
     for folder in (landing, out, full, full51):
         shutil.rmtree(folder, ignore_errors=True)
     first, held = split_corpus(corpus)
     land(first, corpus, landing)
-    steps = [Step("a", f"cold run, {len(first):,} files (90 %)", ingest(landing, out), "")]
+    steps = [Step("a", f"cold run, {len(first):,} files (90 %)", ingested(landing, out), "")]
 
     before = snapshot(out)
-    again = ingest(landing, out)
-    fast = again.stages == ["discover", "read"]
+    again = ingested(landing, out)
+    fast = again.stages == FAST_PATH
     untouched = snapshot(out) == before and set(before) == set(WATCHED)
     check = ("fast path" if fast else f"NOT the fast path: {again.stages}") + "; " + (
         f"{len(WATCHED)} files untouched (mtime, size, SHA-256)" if untouched
@@ -110,48 +105,47 @@ def run_steps(corpus: Path) -> list[Step]:
     steps.append(Step("b", "rerun, nothing changed", again, check))
 
     land(held, corpus, landing)
-    grown = ingest(landing, out)
+    grown = ingested(landing, out)
     check = f"{grown.summary['inputs'] - grown.summary['reused']:,} files processed"
     steps.append(Step("c", f"{len(held):,} held-back files (10 %) landed", grown, check))
 
-    whole = ingest(corpus, full)
+    whole = ingested(corpus, full)
     steps.append(
         Step("d", "fresh run, whole corpus at once", whole, "vs (c): " + compared(out, full))
     )
 
-    changed = ingest(landing, out, "--threshold", "51")
+    changed = ingested(landing, out, "--threshold", "51")
     processed = changed.summary["inputs"] - changed.summary["reused"]
     check = f"{processed:,} files not from the cache (rejected ones are never cached)"
     steps.append(Step("e", "(c) again with --threshold 51", changed, check))
 
-    whole51 = ingest(corpus, full51, "--threshold", "51")
+    whole51 = ingested(corpus, full51, "--threshold", "51")
     steps.append(Step("f", "fresh run, whole corpus, --threshold 51", whole51,
                       "vs (e): " + compared(out, full51)))  # fmt: skip
     return steps
 
 
 def render(corpus: Path, steps: list[Step], stable: bool) -> str:
-    header = ["step", "what", "wall s", *STAGES, *RESOURCE_COLUMNS, "inputs", "reused", "check"]
+    header = ["step", "what", "wall s", *notes.columns(STAGES), "inputs", "reused", "check"]
     rows = [
-        (s.key, s.what, f"{s.measured.wall:.1f}", *(seconds(s.measured.stage(n)) for n in STAGES),
-         *resources(s.measured), f"{s.measured.summary['inputs']:,}",
-         f"{s.measured.summary['reused']:,}", s.check)
+        (s.key, s.what, f"{s.measured.wall:.1f}", *notes.cells(s.measured, STAGES),
+         f"{s.measured.summary['inputs']:,}", f"{s.measured.summary['reused']:,}", s.check)
         for s in steps
     ]  # fmt: skip
     runs = {f"({step.key})": step.measured for step in steps}
-    shown = corpus.relative_to(REPO) if corpus.is_relative_to(REPO) else corpus
     drift = "" if stable else " copydesk's code CHANGED between steps: cache and state invalid."
     return "\n".join([
-        f"# copydesk incremental runs on `{shown}`", "", *table(header, rows), "",
-        "`-`: the stage did not run.", "", stderr_note(runs), "", leak_note(runs), "",
-        code_note(runs) + drift,
+        f"# copydesk incremental runs on `{shown(corpus)}`", "", *table(header, rows), "",
+        "`-`: the stage did not run.", "", notes.stderr_note(runs), "", notes.leak_note(runs), "",
+        notes.code_note(runs) + drift,
     ])  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
-    corpus = resolve_corpus(parse_args(argv).corpus)
+    args = parse_args(argv)
+    corpus = resolve_corpus(args.corpus)
     start = code_fingerprint()
-    steps = run_steps(corpus)
+    steps = run_steps(corpus, args.wait)
     report = render(corpus, steps, code_fingerprint() == start)
     return publish(report, WORK / "report.md")
 

@@ -1,15 +1,17 @@
-"""Report helpers for runners.py and incremental.py: output identity, stderr, code version
-and the resource columns of a measured run."""
+"""Report notes of the runtime family (runners, incremental): output identity, stderr, code
+version and the resource columns of a measured run."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
-from cli_measure import REPO, Measured
+from bench.common.cli import Measured
+from bench.common.output import DATA_FILES
+from bench.common.paths import REPO
 
-DATA_FILES = ("articles.jsonl", "rejected.jsonl", "ledger.jsonl")
 PROGRESS_LINE = re.compile(r"copydesk: [a-z_]+ +(?:[\d,]+ files)? +\d+\.\d s")
 RESOURCE_COLUMNS = ("outside stages", "CPU s", "other CPU s", "peak RSS MB", "tree peak MB")
 
@@ -64,13 +66,16 @@ def code_note(runs: dict[str, Measured]) -> str:
     return f"Code: {code_version()}; CHANGED during {', '.join(changed)} (numbers suspect)."
 
 
-def seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def columns(stages: Sequence[str]) -> list[str]:
+    """The measured columns of every table: the stages', then the resources'."""
+    return [*stages, *RESOURCE_COLUMNS]
 
 
-def resources(run: Measured) -> tuple[str, ...]:
-    """The last columns of every table: time outside stages, CPU, memory."""
+def cells(run: Measured, stages: Sequence[str]) -> tuple[str, ...]:
+    """A run's cells under `columns(stages)`: each stage's seconds ("-": it did not run),
+    time outside stages, CPU, memory."""
+    timed = ("-" if run.stage(s) is None else f"{run.stage(s):.2f}" for s in stages)
     return (
-        f"{run.outside:.1f}", f"{run.cpu:.0f}", f"{max(run.other_cpu, 0.0):.0f}",
+        *timed, f"{run.outside:.1f}", f"{run.cpu:.0f}", f"{max(run.other_cpu, 0.0):.0f}",
         f"{run.peak_mb:.0f}", f"{run.tree_peak_mb:.0f}",
     )  # fmt: skip

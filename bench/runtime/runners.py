@@ -1,38 +1,33 @@
 """The default thread runner against a local Dask cluster, on the same corpus.
 
-Usage: ``python bench/runners.py [--corpus scale|reuters|FOLDER]... [--repetitions 2]
-[--workers 2]``. For each corpus (default: the scale corpus, whose variants make the match
-stage do real work), `copydesk ingest` runs with the default runner and with
-``--runner dask --dask-workers N``, alternately (threads first, then dask first, ...), each
-time into a fresh output folder (no parse cache to reuse) and a fresh Prefect home. The
-report gives wall time, stage seconds, peak memory, the speed-up (thread wall / Dask wall)
-and whether every run wrote the same bytes; it goes to stdout and
-``bench/work/runners/report.md`` (``report-shard-N.md`` with ``--shard-size N``).
+Usage: ``python -m bench.runtime.runners [--corpus scale|reuters|FOLDER]...
+[--repetitions 2] [--workers 2] [--shard-size N] [--no-wait]``. For each corpus (default:
+the scale corpus, whose variants make the match stage do real work), `copydesk ingest` runs
+with the default runner and with ``--runner dask --dask-workers N``, alternately (threads
+first, then dask first, ...), each time into a fresh output folder (no parse cache to
+reuse) and a fresh Prefect home (see bench/common/cli.py). The report gives wall time,
+stage seconds, peak memory, the speed-up (thread wall / Dask wall) and whether every run
+wrote the same bytes; it goes to stdout and ``bench/work/runners/report.md``
+(``report-shard-N.md`` with ``--shard-size N``).
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
-from cli_measure import NAMED, REPO, Measured, resolve_corpus, run_cli
-from cli_report import (
-    DATA_FILES,
-    RESOURCE_COLUMNS,
-    code_note,
-    leak_note,
-    resources,
-    same_data,
-    seconds,
-    stderr_note,
-)
-from reuters_report import publish, table
+from bench.common import paths
+from bench.common.cli import Measured, arguments, ingest
+from bench.common.output import DATA_FILES
+from bench.common.paths import shown
+from bench.common.report import publish, table
+from bench.runtime import notes
+from bench.runtime.corpora import NAMED, resolve_corpus
 
-WORK = REPO / "bench" / "work" / "runners"
+WORK = paths.WORK / "runners"
 THREADS, DASK = "threads", "dask"
 
 
@@ -60,7 +55,7 @@ class CorpusRuns:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = arguments(__doc__)
     parser.add_argument(
         "--corpus",
         action="append",
@@ -74,7 +69,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_corpus(name: str, repetitions: int, workers: int, shard: int | None) -> CorpusRuns:
+def run_corpus(args: argparse.Namespace, name: str) -> CorpusRuns:
+    repetitions, workers, shard = args.repetitions, args.workers, args.shard_size
     folder = resolve_corpus(name)
     runs: list[Run] = []
     for repetition in range(repetitions):
@@ -84,10 +80,9 @@ def run_corpus(name: str, repetitions: int, workers: int, shard: int | None) -> 
                 f"-shard-{shard}" if shard else ""
             )
             out = WORK / runs_dir / f"{runner}-{repetition + 1}"
-            shutil.rmtree(out, ignore_errors=True)
             dask = ["--runner", DASK, "--dask-workers", str(workers)] if runner == DASK else []
             sharding = ["--shard-size", str(shard)] if shard else []
-            measured = run_cli(["ingest", str(folder), "--out", str(out), *dask, *sharding])
+            measured = ingest(folder, out, *dask, *sharding, fresh=True, wait=args.wait)
             runs.append(Run(runner, repetition, out, measured))
             print(f"{name} {runner} #{repetition + 1}: {measured.wall:.1f} s", file=sys.stderr)
     files = sum(1 for path in folder.rglob("*") if path.is_file())
@@ -95,12 +90,11 @@ def run_corpus(name: str, repetitions: int, workers: int, shard: int | None) -> 
 
 
 def _runs_table(result: CorpusRuns, stages: list[str]) -> list[str]:
-    header = ["runner", "wall s", *stages, *RESOURCE_COLUMNS]
+    header = ["runner", "wall s", *notes.columns(stages)]
     rows = [
-        (run.label, f"{run.measured.wall:.1f}", *(seconds(run.measured.stage(s)) for s in stages),
-         *resources(run.measured))
+        (run.label, f"{run.measured.wall:.1f}", *notes.cells(run.measured, stages))
         for run in result.runs
-    ]  # fmt: skip
+    ]
     return table(header, rows)
 
 
@@ -125,7 +119,7 @@ def _speedup_table(result: CorpusRuns, stages: list[str]) -> list[str]:
 def _identity(result: CorpusRuns) -> str:
     reference = result.runs[0]
     differing = {
-        run.label: same_data(reference.out, run.out) for run in result.runs[1:]
+        run.label: notes.same_data(reference.out, run.out) for run in result.runs[1:]
     }  # fmt: skip
     bad = {label: names for label, names in differing.items() if names}
     if not bad:
@@ -137,17 +131,13 @@ def _identity(result: CorpusRuns) -> str:
     return f"OUTPUTS DIFFER from {reference.label}: {shown}"
 
 
-def _shown(folder: Path) -> str:
-    return str(folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder)
-
-
 def render_corpus(result: CorpusRuns, workers: int) -> list[str]:
     stages = result.runs[0].measured.stages
     threads, dask = result.of(THREADS), result.of(DASK)
     speedup = mean(r.wall for r in threads) / mean(r.wall for r in dask)
     measured = {f"{result.name} {run.label}": run.measured for run in result.runs}
     return [
-        f"## {result.name}: {result.files:,} files (`{_shown(result.folder)}`)",
+        f"## {result.name}: {result.files:,} files (`{shown(result.folder)}`)",
         "",
         f"Speed-up of `--runner dask --dask-workers {workers}` over the default runner "
         f"(mean thread wall / mean Dask wall): **{speedup:.2f}x**",
@@ -158,7 +148,7 @@ def render_corpus(result: CorpusRuns, workers: int) -> list[str]:
         "",
         _identity(result),
         "",
-        stderr_note(measured),
+        notes.stderr_note(measured),
         "",
     ]
 
@@ -166,13 +156,13 @@ def render_corpus(result: CorpusRuns, workers: int) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     corpora = args.corpus or ["scale"]
-    results = [run_corpus(n, args.repetitions, args.workers, args.shard_size) for n in corpora]
+    results = [run_corpus(args, name) for name in corpora]
     shards = f", --shard-size {args.shard_size}" if args.shard_size else ""
     lines = [f"# copydesk: thread runner vs local Dask cluster{shards}", ""]
     for result in results:
         lines += render_corpus(result, args.workers)
     every = {f"{r.name} {run.label}": run.measured for r in results for run in r.runs}
-    report = "\n".join([*lines, leak_note(every), "", code_note(every)])
+    report = "\n".join([*lines, notes.leak_note(every), "", notes.code_note(every)])
     name = f"report-shard-{args.shard_size}.md" if args.shard_size else "report.md"
     return publish(report, WORK / name)
 

@@ -11,7 +11,7 @@ from functools import partial
 from tasks.batch import attempt
 from tasks.match.candidates import CandidateIndex
 from tasks.match.explain import describe_alignment
-from tasks.match.score import Scored, SourceUnits, Units, lookup_text, score_candidate
+from tasks.match.score import Scored, SourceUnits, Text, Units, lookup_text, score_candidate
 from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 
@@ -54,7 +54,7 @@ class MatchIndex:
     """What variants are matched against, built once from the sources: the candidate index
     and each source's units (computed on first use)."""
 
-    def __init__(self, sources: Sequence[ParsedDocument]) -> None:
+    def __init__(self, sources: Sequence[Text]) -> None:
         self.sources = sources
         with paused_garbage_collection():
             self.candidates = CandidateIndex([lookup_text(source) for source in sources])

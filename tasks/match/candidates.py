@@ -14,6 +14,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from tasks.match.units import words
 
@@ -27,6 +28,12 @@ MAX_POSTINGS = 200
 # `MAX_FALLBACK_POSTINGS` sources: still a constant bound per variant.
 FALLBACK_TERMS = 5
 MAX_FALLBACK_POSTINGS = 2000
+
+
+@cache
+def _tf_weight(tf: int) -> float:
+    """1 + log tf: a word's weight in a document before idf (the same few counts recur)."""
+    return 1.0 + math.log(tf)
 
 
 @dataclass(frozen=True)
@@ -48,19 +55,17 @@ class CandidateIndex:
         self._idf = {
             word: math.log((1 + total) / (1 + df)) + 1.0 for word, df in document_frequency.items()
         }
+        indexed = {word for word, df in document_frequency.items() if df <= MAX_FALLBACK_POSTINGS}
+        postings = self._postings
         for number, count in enumerate(counts):
-            vector = self._weigh(count)
-            for word, weight in vector.items():
-                if document_frequency[word] <= MAX_FALLBACK_POSTINGS:
-                    self._postings[word].append((number, weight))
+            for word, weight in self._weigh(count).items():
+                if word in indexed:
+                    postings[word].append((number, weight))
 
     def _weigh(self, count: Counter[str]) -> dict[str, float]:
         """Unit-length vector of (1 + log tf) * idf over the words the sources know."""
-        raw = {
-            word: (1.0 + math.log(tf)) * self._idf[word]
-            for word, tf in count.items()
-            if word in self._idf
-        }
+        idf = self._idf
+        raw = {word: _tf_weight(tf) * idf[word] for word, tf in count.items() if word in idf}
         norm = math.sqrt(sum(weight * weight for weight in raw.values())) or 1.0
         return {word: weight / norm for word, weight in raw.items()}
 

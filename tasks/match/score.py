@@ -8,16 +8,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple, Protocol
 
 from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.candidates import Candidate
 from tasks.match.evidence import ShortEvidence, short_evidence
 from tasks.match.units import Segments, content_words, sentences
-from tasks.models import ParsedDocument
 
 # Word order is used where a variant's sentences are this much longer than the source's
 # (all 49 real OCR pairs in Overproof that need it are at 1.38 or more; copies are near 1).
 RUN_ON_RATIO = 1.3
+
+
+class Text(Protocol):
+    """What matching reads of a document (a `ParsedDocument` has it)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def body(self) -> str: ...
+
+
+class SourceText(NamedTuple):
+    """A source as matching needs it and nothing more: cheap to ship to another process
+    (a whole `ParsedDocument` takes ten times longer to unpickle)."""
+
+    path: str
+    title: str | None
+    body: str
 
 
 @dataclass(frozen=True)
@@ -57,7 +77,7 @@ class Units:
 class SourceUnits:
     """Each source's units, computed once, on first use."""
 
-    def __init__(self, sources: Sequence[ParsedDocument]) -> None:
+    def __init__(self, sources: Sequence[Text]) -> None:
         self._sources = sources
         self._units: dict[int, Units] = {}
 
@@ -67,7 +87,7 @@ class SourceUnits:
         return self._units[number]
 
 
-def lookup_text(document: ParsedDocument) -> str:
+def lookup_text(document: Text) -> str:
     """What the candidate index sees: the title too. Templated wire items ("Qtly div 15 cts
     vs 15 cts prior") differ only by the company in their headline; scores are computed on
     bodies, and equal scores are ordered by this lookup's similarity."""

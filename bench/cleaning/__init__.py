@@ -1,0 +1,1 @@
+"""Decoding and cleaning against their reference cases: charset samples, ftfy's tests."""

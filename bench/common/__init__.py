@@ -1,0 +1,1 @@
+"""What every benchmark family shares: paths, the CLI runner, JSONL, output and reports."""

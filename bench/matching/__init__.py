@@ -1,0 +1,1 @@
+"""Variant-to-source matching: a labelled corpus (precision, recall) and scale runs."""

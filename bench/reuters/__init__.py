@@ -1,0 +1,1 @@
+"""Dates, encodings and bodies end to end on Reuters-21578."""

@@ -1,0 +1,1 @@
+"""Whole `copydesk` runs measured: the default runner against Dask, incremental runs."""
