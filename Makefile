@@ -27,6 +27,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Benchmarks read ../shared/corpora (absent on a user's clone: each then says so, exit 2).
+# DATATROVE_PYTHON: an interpreter with datatrove installed (not a copydesk dependency), to
+# compare against its equivalent pipeline.
+DATATROVE_PYTHON ?=
 bench: $(STAMP)
 	$(BIN)/python -m bench.cleaning.charset_samples
 	$(BIN)/python -m bench.cleaning.ftfy_cases
@@ -35,6 +38,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.matching.scale
 	$(BIN)/python -m bench.runtime.runners --corpus scale --corpus reuters
 	$(BIN)/python -m bench.runtime.incremental
+	$(BIN)/python -m bench.runtime.startup
+	$(BIN)/python -m bench.runtime.throughput $(if $(DATATROVE_PYTHON),--datatrove $(DATATROVE_PYTHON))
+	$(BIN)/python -m bench.runtime.many_files
 
 clean:
 	rm -rf $(VENV) "$(OUT)" .pytest_cache .mypy_cache .ruff_cache

@@ -2,11 +2,11 @@
 
 Each run waits for an idle machine (`wait=False`, or ``--no-wait`` on the command line,
 skips that), gets a fresh PREFECT_HOME (so each pays Prefect's start-up, as a first run
-does) and `--json`, whose summary gives the stage seconds. `os.wait4` on the CLI's pid gives
-its ru_maxrss, which on Linux covers the CLI and the children it reaped (Prefect server,
-Dask workers): the largest single process, never a sum. The process tree is sampled
-meanwhile (see processes.py); the machine's other CPU use during the run is reported as
-noise, and processes of the tree left running after it, as a leak.
+does; `home` gives a warm one instead) and `--json`, whose summary gives the stage seconds.
+`os.wait4` on the CLI's pid gives its ru_maxrss, which on Linux covers the CLI and the
+children it reaped (Prefect server, Dask workers): the largest single process, never a sum.
+The process tree is sampled meanwhile (see processes.py); the machine's other CPU use during
+the run is reported as noise, and processes of the tree left running after it, as a leak.
 """
 
 from __future__ import annotations
@@ -16,21 +16,19 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from bench.common.paths import REPO
-from bench.common.processes import ProcessTree, busy_cpu, wait_quiet
+from bench.common.processes import run_measured, wait_quiet
 
 # The venv's own command, next to the interpreter running the benchmark.
 COPYDESK = Path(sys.executable).with_name("copydesk")
-MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,7 @@ class Measured:
     cpu: float  # CPU seconds of the process tree (sampled)
     other_cpu: float  # CPU seconds the machine spent on anything else meanwhile (noise)
     left_running: list[str]  # processes of the tree alive after the CLI exited
+    maps_peak: int  # the most memory mappings the CLI process had
 
     @property
     def stages(self) -> list[str]:
@@ -80,48 +79,42 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def ingest(corpus: Path, out: Path, *extra: str, fresh: bool, wait: bool = True) -> Measured:
+def ingest(
+    corpus: Path, out: Path, *extra: str, fresh: bool, wait: bool = True, home: Path | None = None
+) -> Measured:
     """`copydesk ingest CORPUS --out OUT EXTRA...`; into an emptied OUT when `fresh`."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
-    return run_cli(["ingest", str(corpus), "--out", str(out), *extra], wait=wait)
+    return run_cli(["ingest", str(corpus), "--out", str(out), *extra], wait=wait, home=home)
 
 
-def run_cli(args: list[str], *, wait: bool = True) -> Measured:
-    """`copydesk ARGS --json` in a fresh Prefect home; exits loudly when the run fails."""
+def run_cli(
+    args: list[str],
+    *,
+    wait: bool = True,
+    home: Path | None = None,
+    environment: Mapping[str, str | None] | None = None,
+) -> Measured:
+    """`copydesk ARGS --json` in a fresh Prefect home (or in `home`, warm from earlier runs),
+    with this process's environment changed by `environment` (None: a variable removed).
+    Exits loudly when the run fails."""
     if wait:
         wait_quiet()
     before = code_fingerprint()
-    with (
-        tempfile.TemporaryDirectory(prefix="copydesk-bench-prefect-") as home,
-        tempfile.TemporaryFile() as out,
-        tempfile.TemporaryFile() as err,
-    ):
-        env = os.environ | {"PREFECT_HOME": home, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    with tempfile.TemporaryDirectory(prefix="copydesk-bench-prefect-") as fresh_home:
+        env = os.environ | {
+            "PREFECT_HOME": str(home or fresh_home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
+        for name, value in (environment or {}).items():
+            env.pop(name, None)
+            env |= {} if value is None else {name: value}
         command = [str(COPYDESK), *args, "--json"]
-        stop, busy = threading.Event(), busy_cpu()
-        start = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        tree = ProcessTree(process.pid)
-        sampler = threading.Thread(target=tree.sample, args=(stop,))
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        busy = busy_cpu() - busy
-        stop.set()
-        sampler.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stdout, stderr = (_contents(file) for file in (out, err))
-    if process.returncode != 0:
-        sys.stderr.write(stdout + stderr)
-        raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
-    summary = json.loads(stdout)
-    changed, cpu = code_fingerprint() != before, sum(tree.cpu.values())
+        run = run_measured(command, env)
+    if run.returncode != 0:
+        sys.stderr.write(run.stdout + run.stderr)
+        raise SystemExit(f"{' '.join(command)} failed with exit code {run.returncode}")
+    changed = code_fingerprint() != before
     time.sleep(1)  # time for orderly shutdowns
-    return Measured(wall, usage.ru_maxrss / 1024, tree.peak / MB, summary, stderr, changed,
-                    cpu, busy - cpu, tree.left_running())  # fmt: skip
-
-
-def _contents(file: IO[bytes]) -> str:
-    file.seek(0)
-    return file.read().decode()
+    return Measured(run.wall, run.peak_mb, run.tree_peak_mb, json.loads(run.stdout), run.stderr,
+                    changed, run.cpu, run.other_cpu, run.left_running, run.maps_peak)  # fmt: skip

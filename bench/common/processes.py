@@ -9,13 +9,21 @@ and `wait_quiet` waits for them to leave the CPU nearly idle before a run.
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 import psutil
 
 SAMPLE_SECONDS = 0.2
+MB = 1024 * 1024
 QUIET_CPU_SHARE, QUIET_WAIT_SECONDS = 0.1, 600  # before a run: others use < 10 % of a core
 
 
@@ -25,7 +33,7 @@ class ProcessTree:
     unlike with wait4's figures)."""
 
     def __init__(self, pid: int) -> None:
-        self.root, self.peak = psutil.Process(pid), 0
+        self.root, self.peak, self.maps_peak = psutil.Process(pid), 0, 0
         self.seen: dict[tuple[int, float], psutil.Process] = {}
         self.cpu: dict[tuple[int, float], float] = {}
 
@@ -41,6 +49,7 @@ class ProcessTree:
                         times = process.cpu_times()
                         self.cpu[key] = times.user + times.system
             self.peak = max(self.peak, rss)
+            self.maps_peak = max(self.maps_peak, memory_maps(self.root.pid))
             stop.wait(SAMPLE_SECONDS)
 
     def left_running(self) -> list[str]:
@@ -51,6 +60,56 @@ class ProcessTree:
                 if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
                     found.append(" ".join(process.cmdline()[:4]))
         return found
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    wall: float
+    peak_mb: float  # wait4's ru_maxrss: the largest single process (of those it reaped)
+    tree_peak_mb: float  # the largest sampled sum of RSS over the process tree
+    cpu: float  # CPU seconds of the process tree (sampled)
+    other_cpu: float  # CPU seconds the machine spent on anything else meanwhile (noise)
+    left_running: list[str]  # processes of the tree alive after it exited
+    maps_peak: int  # the most memory mappings the command's own process had
+
+
+def run_measured(command: list[str], env: Mapping[str, str] | None = None) -> ProcessRun:
+    """Run `command` to its end, sampling its process tree (stdout and stderr kept)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        stop, busy = threading.Event(), busy_cpu()
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        tree = ProcessTree(process.pid)
+        sampler = threading.Thread(target=tree.sample, args=(stop,))
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        busy = busy_cpu() - busy
+        stop.set()
+        sampler.join()
+        stdout, stderr = (_contents(file) for file in (out, err))
+    cpu = sum(tree.cpu.values())
+    return ProcessRun(os.waitstatus_to_exitcode(status), stdout, stderr, wall,
+                      usage.ru_maxrss / 1024, tree.peak / MB, cpu, busy - cpu,
+                      tree.left_running(), tree.maps_peak)  # fmt: skip
+
+
+def _contents(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode()
+
+
+def memory_maps(pid: int) -> int:
+    """How many memory mappings process `pid` has (the kernel stops at vm.max_map_count,
+    65,530 by default: one leaked mapping per file once killed runs past 65,000 files)."""
+    try:
+        with Path(f"/proc/{pid}/maps").open("rb") as maps:
+            return sum(1 for _ in maps)
+    except OSError:
+        return 0
 
 
 def wait_quiet() -> None:
