@@ -8,30 +8,13 @@ shard goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import partial
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from tasks.errors import RejectedError
 from tasks.models import Rejection, RejectReason
 
-
-class HasPath(Protocol):
-    @property
-    def path(self) -> str: ...
-
-
-In = TypeVar("In", bound=HasPath)
 Out = TypeVar("Out")
-
-
-@dataclass(frozen=True)
-class Batch(Generic[Out]):
-    """The documents that passed a stage, plus every rejection so far."""
-
-    items: list[Out]
-    rejected: list[Rejection] = field(default_factory=list)
 
 
 def attempt(path: str, step: Callable[[], Out]) -> Out | Rejection:
@@ -51,29 +34,6 @@ def attempt(path: str, step: Callable[[], Out]) -> Out | Rejection:
         return Rejection(path=path, reason=RejectReason.INTERNAL_ERROR, detail=detail)
 
 
-def map_batch(step: Callable[[In], Out], batch: Batch[In]) -> Batch[Out]:
-    """Apply `step` to every document; a failing document is rejected, never raised.
-
-    >>> def shout(doc):
-    ...     if not doc.path:
-    ...         raise RejectedError(RejectReason.EMPTY, "no name")
-    ...     return doc.path.upper()
-    >>> from types import SimpleNamespace as Doc
-    >>> out = map_batch(shout, Batch([Doc(path="a"), Doc(path="")]))
-    >>> out.items, [r.reason.value for r in out.rejected]
-    (['A'], ['empty'])
-    """
-    items: list[Out] = []
-    rejected = list(batch.rejected)
-    for document in batch.items:
-        result = attempt(document.path, partial(step, document))
-        if isinstance(result, Rejection):
-            rejected.append(result)
-        else:
-            items.append(result)
-    return Batch(items, rejected)
-
-
 T = TypeVar("T")
 
 
@@ -88,13 +48,3 @@ def shard(items: Sequence[T], size: int) -> list[list[T]]:
     if size < 1:
         raise ValueError(f"shard size must be at least 1, got {size}")
     return [list(items[start : start + size]) for start in range(0, len(items), size)]
-
-
-def merge(batches: Iterable[Batch[T]]) -> Batch[T]:
-    """Concatenate shards back into one batch, in order."""
-    items: list[T] = []
-    rejected: list[Rejection] = []
-    for batch in batches:
-        items.extend(batch.items)
-        rejected.extend(batch.rejected)
-    return Batch(items, rejected)
