@@ -67,6 +67,11 @@ def run_arguments() -> _Parser:
         action="store_true",
         help="read links that resolve outside INPUT (default: rejected, outside_input)",
     )
+    run.add_argument(
+        "--verify",
+        action="store_true",
+        help="read and hash every file, even one whose size and times say it is unchanged",
+    )
     run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     return run
 
@@ -144,6 +149,7 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
             **given,
             default_excludes=not arguments.no_default_excludes,
             follow_outside_links=arguments.follow_outside_links,
+            verify=arguments.verify,
         )
     except ValidationError as error:
         problems = [

@@ -8,11 +8,19 @@ from dataclasses import dataclass, field
 
 from flows.progress import StageClock
 from flows.runtime import opaque
-from flows.stages import files_task, load_cache_keys_task, load_cached_task, save_cache_task
+from flows.stages import (
+    files_task,
+    load_cache_keys_task,
+    load_cached_task,
+    load_stamps_task,
+    save_cache_task,
+    save_stamps_task,
+)
 from flows.workers import tasks_run_here, worker_processes
 from tasks.batch import shard
 from tasks.models import InputFile, ParsedDocument, Rejection, StepSummary
 from tasks.output.cache import cache_fingerprint
+from tasks.output.stamps import unchanged
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
 
 SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
@@ -40,6 +48,7 @@ class FilesResult:
     fresh: list[ParsedDocument] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     cached: dict[str, str] = field(default_factory=dict)
+    not_read: int = 0  # unchanged since the last run: hashes from its stamps
     tallies: dict[str, StepTally] = field(default_factory=lambda: {s: StepTally() for s in STEPS})
 
     def add(self, result: ShardResult) -> None:
@@ -62,25 +71,45 @@ class FilesResult:
         ]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How this run reads its files: `work` gives the options, `taken_ns` when discovery
+    began (the stamps' time), `verify` trusts no stamp, `chosen_size` is --shard-size."""
+
+    work: ShardWork
+    taken_ns: int
+    verify: bool
+    chosen_size: int | None
+
+
 def process_files(
-    files: list[InputFile], out: str, work: ShardWork, chosen_size: int | None, clock: StageClock
+    files: list[InputFile], out: str, reading: Reading, clock: StageClock
 ) -> FilesResult:
-    """Run every shard of `files` (`work` gives the options) and collect the results."""
+    """Run every shard of `files` and collect the results. A file unchanged since the last
+    run (tasks/output/stamps.py) whose parse the cache holds is not read at all."""
+    work = reading.work
     fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
     with clock.stage("cache"):
         cached = load_cache_keys_task(out, fingerprint, work.rules.today)
-    result = FilesResult(cached=cached)
-    to_parse = len(files) - len(cached) if tasks_run_here() else 0
+        recorded = None if reading.verify else load_stamps_task(out)
+    known = {
+        path: sha for path, sha in unchanged(files, recorded).items() if cached.get(path) == sha
+    }
+    result = FilesResult(hashes=dict(known), cached=cached, not_read=len(known))
+    to_read = [file for file in files if file.path not in known]
+    to_parse = len(to_read) - len(set(cached) - set(known)) if tasks_run_here() else 0
     with clock.stage("files", len(files)), worker_processes(to_parse) as workers:
-        size = shard_size(len(files), workers, chosen_size)
+        clock.advance(len(known))
+        size = shard_size(len(to_read), workers, reading.chosen_size)
         futures = []
-        for part in shard(files, size):
+        for part in shard(to_read, size):
             here = {file.path: cached[file.path] for file in part if file.path in cached}
             shard_work = ShardWork(part, here, work.max_bytes, work.rules)
             futures.append((len(part), files_task.submit(opaque(shard_work))))
         for count, future in futures:
             result.add(future.result())
             clock.advance(count)
+    save_stamps_task(out, reading.taken_ns, opaque(files), opaque(result.hashes), opaque(recorded))
     return result
 
 

@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.files import parsed_in_order, process_files
+from flows.files import Reading, parsed_in_order, process_files
 from flows.matching import match_variants
 from flows.options import IngestOptions
 from flows.progress import StageClock, current_sink
@@ -29,6 +29,7 @@ from tasks.match.assign import Thresholds
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import RunSummary
 from tasks.output.lock import output_lock
+from tasks.output.stamps import now_ns
 from tasks.output.state import current_summary, run_state
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardWork
@@ -71,16 +72,19 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     settings = options.model_copy(update={"today": rules.today}).model_dump(mode="json")
     clock = StageClock(current_sink())
+    taken_ns = now_ns()  # before discovery stats a file: see tasks/output/stamps.py
     with clock.stage("discover"):
         discovery = discover_task(input_dir, options.walk_rules(Path(out_dir)))
     files = discovery.files
     work = ShardWork([], {}, options.max_bytes, rules)
-    result = process_files(files, out_dir, work, options.shard_size, clock)
+    reading = Reading(work, taken_ns, options.verify, options.shard_size)
+    result = process_files(files, out_dir, reading, clock)
     unread = (*discovery.rejected, *result.unread)
     state = run_state(settings, discovery.excluded, result.hashes, unread)
     current = current_summary(Path(out_dir), state)
     if current is not None:
-        return current.model_copy(update={"timings": clock.timings, "unchanged": True})
+        update = {"timings": clock.timings, "unchanged": True, "not_read": result.not_read}
+        return current.model_copy(update=update)
     parsed, reused = parsed_in_order(files, out_dir, result, work, clock)
     with clock.stage("match"):
         sources = [document for document in parsed if document.role == "source"]
@@ -104,6 +108,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         input=str(Path(input_dir).absolute()),
         settings=settings,
         reused=reused,
+        not_read=result.not_read,
     )
     ledger = build_ledger(result.hashes, records, rejected)
     return write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)

@@ -51,6 +51,10 @@ class IngestOptions(BaseModel):
     follow_outside_links: bool = Field(
         False, description="Read links that resolve outside the input folder."
     )
+    # Not among the run's settings (excluded): it changes what is read, never the output.
+    verify: bool = Field(
+        False, exclude=True, description="Read every file, trusting no size or time."
+    )
 
     @field_validator("include", "exclude")
     @classmethod

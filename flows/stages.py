@@ -16,8 +16,16 @@ from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, Thresholds, assign_variants
 from tasks.match.duplicates import SourceGroups
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
-from tasks.models import ArticleRecord, Match, ParsedDocument, Rejection, RunSummary
+from tasks.models import (
+    ArticleRecord,
+    InputFile,
+    Match,
+    ParsedDocument,
+    Rejection,
+    RunSummary,
+)
 from tasks.output.cache import load_cache_keys, load_cached, save_cache
+from tasks.output.stamps import Stamps, load_stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tasks.read.discover import Discovery, WalkRules, find_input_files
@@ -39,6 +47,22 @@ def files_task(work: ShardWork) -> ShardResult:
 @stage_task("load_cache", io=True)
 def load_cache_keys_task(out: str, fingerprint: str, today: dt.date) -> dict[str, str]:
     return load_cache_keys(Path(out), fingerprint, today)
+
+
+@stage_task("load_stamps", io=True)
+def load_stamps_task(out: str) -> Stamps | None:
+    return load_stamps(Path(out))
+
+
+@stage_task("save_stamps", io=True)
+def save_stamps_task(
+    out: str,
+    taken_ns: int,
+    files: list[InputFile],
+    hashes: dict[str, str],
+    recorded: Stamps | None,
+) -> None:
+    save_stamps(Path(out), taken_ns, files, hashes, recorded)
 
 
 @stage_task("load_cached", io=True)

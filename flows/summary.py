@@ -22,6 +22,8 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, str]]:
         rows.append(("excluded", str(summary.excluded)))
     if summary.reused:
         rows.append(("cached", str(summary.reused)))
+    if summary.not_read:
+        rows.append(("unchanged", str(summary.not_read)))
     return rows
 
 

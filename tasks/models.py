@@ -11,6 +11,7 @@ produced nor smuggle in an unexpected field or a silently coerced value. The cha
 from __future__ import annotations
 
 import datetime as dt
+import os
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -77,12 +78,39 @@ class Fix(Model):
     parameter: str
 
 
+class FileStamp(Model):
+    """What the file system says of a file without reading it. Equal stamps, on a file
+    whose times are not too close to when they were taken, mean equal contents (the rule git
+    and rsync use): size, modification and change times (the change time moves on any
+    write, rename or `touch` back, and cannot be set by hand), device and inode."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    device: int
+    inode: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> FileStamp:
+        return cls(
+            size=info.st_size,
+            mtime_ns=info.st_mtime_ns,
+            ctime_ns=info.st_ctime_ns,
+            device=info.st_dev,
+            inode=info.st_ino,
+        )
+
+
 class InputFile(Model):
     path: str = Field(description="Path relative to the input folder, with '/' separators.")
     location: str = Field(description="Absolute path on the machine that ran the job.")
-    identity: tuple[int, int] | None = Field(
-        None, description="(device, inode) of the file discovery judged; reading checks it."
+    stamp: FileStamp | None = Field(
+        None, description="The file as discovery judged it; reading checks device and inode."
     )
+
+    @property
+    def identity(self) -> tuple[int, int] | None:
+        return None if self.stamp is None else (self.stamp.device, self.stamp.inode)
 
 
 class RawDocument(Model):
@@ -277,6 +305,9 @@ class RunSummary(Model):
         description="articles.jsonl, rejected.jsonl and ledger.jsonl, as this run wrote them.",
     )
     reused: int = Field(0, description="Files whose cached parse an earlier run made.")
+    not_read: int = Field(
+        0, description="Files unchanged since the last run (size, times, inode): not read again."
+    )
     unchanged: bool = Field(
         False,
         exclude=True,

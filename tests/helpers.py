@@ -51,5 +51,6 @@ def snapshot(out: Path) -> dict[str, Any]:
     (its timings, its steps' times and how much it reused)."""
     files: dict[str, Any] = {name: (out / name).read_bytes() for name in DATA_FILES}
     run_json = json.loads((out / RUN).read_text())
-    files[RUN] = {k: v for k, v in run_json.items() if k not in ("timings", "steps", "reused")}
+    described = ("timings", "steps", "reused", "not_read")
+    files[RUN] = {k: v for k, v in run_json.items() if k not in described}
     return files

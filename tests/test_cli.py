@@ -247,8 +247,10 @@ def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
         f"copydesk ingest {SEEDS} -> {out}\n{counts}wrote {out}/articles.jsonl, "
         f"{out}/rejected.jsonl, {out}/ledger.jsonl, {out}/run.json\n"
     )
+    # The seeds are old files: the second run trusts their stamps and reads neither.
+    unchanged = "inputs     2\nrecords    1\nvariants   1\nrejected   0\nunchanged  2\n"
     assert runs[1].stdout == (
-        f"copydesk ingest {SEEDS} -> {out}\n{counts}{out} is up to date: nothing written\n"
+        f"copydesk ingest {SEEDS} -> {out}\n{unchanged}{out} is up to date: nothing written\n"
     )
     for run, stages_run in zip(runs, [stages, stages[:3]], strict=True):
         assert re.sub(r"\d+\.\d s$", "N s", run.stderr, flags=re.MULTILINE) == "".join(

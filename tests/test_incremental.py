@@ -11,7 +11,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.output.paths import CACHE_FILE, LOCK_FILE
+from tasks.output.paths import CACHE_FILE, LOCK_FILE, STAMPS_FILE
 from tasks.parse.dates import DateOrder
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import paragraphs, source_text, variant_text, write
@@ -39,11 +39,12 @@ def run(folder: Path, out: Path, options: IngestOptions = OPTIONS) -> Any:
 
 def files(out: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under `out`, cache included, with its content and modification time; not
-    the lock, which holds the pid of the last run."""
+    the lock, which holds the pid of the last run, nor the stamps, which say when a run
+    looked at the input (tasks/output/stamps.py)."""
     return {
         str(path.relative_to(out)): (path.read_bytes(), path.stat().st_mtime_ns)
         for path in sorted(out.rglob("*"))
-        if path.is_file() and path.relative_to(out) != LOCK_FILE
+        if path.is_file() and path.relative_to(out) not in (LOCK_FILE, STAMPS_FILE)
     }
 
 

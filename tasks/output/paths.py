@@ -18,6 +18,7 @@ WORK_DIR = ".copydesk"  # the lock, the parse cache, the run state
 LOCK_FILE = Path(WORK_DIR, "lock")
 STATE_FILE = Path(WORK_DIR, "state.json")
 CACHE_FILE = Path(WORK_DIR, "parsed.jsonl")
+STAMPS_FILE = Path(WORK_DIR, "stamps.json")
 
 # A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk
 # makes, so that removing stale ones never touches a user's own `.something.tmp`.

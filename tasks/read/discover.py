@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.models import InputFile, Rejection, RejectReason
+from tasks.models import FileStamp, InputFile, Rejection, RejectReason
 from tasks.read.names import display_name
 from tasks.read.selection import Selection
 
@@ -93,15 +93,13 @@ class _Walk:
                     self.folders[real / entry.name] = relative
                     stack.append((entry.path, f"{relative}/", real / entry.name))
                 elif not is_folder:
-                    self.add_file(relative, entry.path, real / entry.name, _identity(entry))
+                    self.add_file(relative, entry.path, real / entry.name, _stamp(entry))
             self.pending.extend(links)
 
-    def add_file(
-        self, relative: str, location: str, real: Path, identity: tuple[int, int] | None
-    ) -> None:
+    def add_file(self, relative: str, location: str, real: Path, stamp: FileStamp | None) -> None:
         self.files[real] = relative
         absolute = str(Path(location).absolute())
-        self.found.files.append(InputFile(path=relative, location=absolute, identity=identity))
+        self.found.files.append(InputFile(path=relative, location=absolute, stamp=stamp))
 
     def links(self) -> None:
         """Judge every link found, in path order; following a linked folder can find more."""
@@ -123,10 +121,10 @@ class _Walk:
                 "(--follow-outside-links reads such links)"
             )
             return self.found.reject(relative, RejectReason.OUTSIDE_INPUT, detail)
-        identity = None
+        stamp = None
         try:
             info = Path(location).stat()
-            is_folder, identity = stat.S_ISDIR(info.st_mode), (info.st_dev, info.st_ino)
+            is_folder, stamp = stat.S_ISDIR(info.st_mode), FileStamp.of(info)
         except OSError as error:
             if error.errno == errno.ELOOP:
                 detail = loop_detail(location, self.root)
@@ -144,7 +142,7 @@ class _Walk:
             if self.rules.selection.skips(relative, is_file=True):
                 self.found.excluded += 1
                 return None
-            return self.add_file(relative, location, target, identity)
+            return self.add_file(relative, location, target, stamp)
         self.folders[target] = relative
         self.tree(Path(location), f"{relative}/", target)
         return None
@@ -163,9 +161,9 @@ class _Walk:
         ) or self.rules.selection.skips("/".join(parts), is_file=not is_folder)
 
 
-def _identity(entry: os.DirEntry[str]) -> tuple[int, int] | None:
+def _stamp(entry: os.DirEntry[str]) -> FileStamp | None:
     try:
-        return entry.stat(follow_symlinks=False).st_dev, entry.inode()
+        return FileStamp.of(entry.stat(follow_symlinks=False))
     except OSError:  # gone already: reading it says so
         return None
 

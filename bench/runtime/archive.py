@@ -1,0 +1,84 @@
+"""A growing archive: what a scheduled run costs when little or nothing is new.
+
+Usage: ``python -m bench.runtime.archive [--files 100000] [--corpus scale|FOLDER] [--keep]
+[--no-wait]``. Builds (or, with ``--keep``, reuses) ``bench/work/many/corpus`` as
+bench/runtime/many_files.py does, then runs `copydesk ingest` into one output folder: (a)
+the first run; (b) again, nothing new; (c) after 1 % new files land (copies of every
+hundredth file, each with a line of its own added: new variants of stories the archive
+holds); (d) one fresh run over the same folder, whose data files (c) must equal byte for
+byte. The report gives wall time, each rerun as a share of the first run, files read,
+peak memory; it goes to stdout and ``bench/work/archive/report.md``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from bench.common import paths
+from bench.common.cli import Measured, arguments, ingest
+from bench.common.output import DATA_FILES
+from bench.common.report import publish, table
+from bench.runtime import many_files
+from bench.runtime.corpora import resolve_corpus
+
+WORK = paths.WORK / "archive"
+NEW_SHARE = 100  # one new file per this many
+
+
+def land_new(corpus: Path, files: list[Path]) -> int:
+    """Copies of every `NEW_SHARE`th file under ``new/``, each with a line of its own."""
+    landed = corpus / "new"
+    shutil.rmtree(landed, ignore_errors=True)
+    for number, original in enumerate(files[::NEW_SHARE]):
+        copy = landed / original.relative_to(corpus)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(original.read_bytes() + f"\n\nUpdate {number}.\n".encode())
+    return len(files[::NEW_SHARE])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__)
+    parser.add_argument("--files", type=int, default=100_000)
+    parser.add_argument("--corpus", default="scale", help="scale, reuters or a folder")
+    parser.add_argument("--keep", action="store_true", help="reuse a corpus built before")
+    args = parser.parse_args(argv)
+    corpus = many_files.WORK / "corpus"
+    shutil.rmtree(corpus / "new", ignore_errors=True)
+    kept = many_files.corpus_files(corpus) if args.keep and corpus.is_dir() else []
+    if len(kept) >= args.files:
+        files = kept
+    else:
+        files = many_files.build(resolve_corpus(args.corpus), corpus, args.files)
+    out = WORK / "out"
+    steps: list[tuple[str, Measured]] = [
+        ("(a) first run", ingest(corpus, out, fresh=True, wait=args.wait)),
+        ("(b) nothing new", ingest(corpus, out, fresh=False, wait=args.wait)),
+    ]
+    new = land_new(corpus, files)
+    steps.append((f"(c) {new:,} new files (1 %)", ingest(corpus, out, fresh=False, wait=args.wait)))
+    fresh = ingest(corpus, WORK / "fresh", fresh=True, wait=args.wait)
+    steps.append(("(d) fresh run, same files", fresh))
+    same = all((out / n).read_bytes() == (WORK / "fresh" / n).read_bytes() for n in DATA_FILES)
+    first = steps[0][1].wall
+    rows = [
+        (
+            label, f"{m.summary['inputs']:,}", f"{m.wall:.1f}", f"{100 * m.wall / first:.1f} %",
+            f"{m.summary['inputs'] - m.summary.get('not_read', 0):,}",
+            f"{m.peak_mb:.0f}", f"{m.tree_peak_mb:.0f}",
+        )
+        for label, m in steps
+    ]  # fmt: skip
+    header = ["step", "files", "wall s", "of (a)", "files read", "peak MB", "tree peak MB"]
+    verdict = (
+        "(c)'s data files equal (d)'s, byte for byte."
+        if same
+        else "(c) DIFFERS from a fresh run over the same files."
+    )
+    report = [f"# An archive of {len(files):,} files", "", *table(header, rows), "", verdict]
+    return publish("\n".join(report), WORK / "report.md")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Which files are unchanged since the last run, without reading them.
+
+Every run records, for each file it hashed, the stamp discovery took (size, modification and
+change times, device, inode: `FileStamp`) next to the SHA-256 of the bytes read. The next run
+trusts that SHA-256 for a file whose stamp is the same, as git and rsync do, so a run over an
+archive that did not change reads no file. Two rules keep that safe:
+
+- A file modified shortly before the stamps were taken (`RACY_NS`) is read again: on a file
+  system that keeps times in whole seconds (or two, on FAT), a write later in that same
+  second leaves the stamp as it was (git's "racy clean" rule).
+- `--verify` trusts no stamp, for file systems whose times cannot be trusted (some network
+  shares, clocks set back, tools that restore times and inodes).
+
+It is only a shortcut: a missing or damaged file means every file is read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from tasks.models import FileStamp, InputFile, Model, Sha256
+from tasks.output.paths import STAMPS_FILE, work_folder
+from tasks.output.write import write_atomic
+
+# Times within this much of the moment stamps were taken do not vouch for the contents.
+RACY_NS = 2_000_000_000
+
+
+class Stamps(Model):
+    taken_ns: int  # wall clock when discovery began (the same clock as files' times)
+    files: dict[str, tuple[Sha256, FileStamp]]
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+def load_stamps(out: Path) -> Stamps | None:
+    try:
+        return Stamps.model_validate_json((out / STAMPS_FILE).read_bytes())
+    except (OSError, ValidationError):
+        return None
+
+
+def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, str]:
+    """path -> SHA-256 of the files whose stamp is the recorded one and not racy.
+
+    >>> stamp = FileStamp(size=3, mtime_ns=10**9, ctime_ns=10**9, device=1, inode=2)
+    >>> file = InputFile(path="a.txt", location="/in/a.txt", stamp=stamp)
+    >>> recorded = Stamps(taken_ns=5 * 10**9, files={"a.txt": ("0" * 64, stamp)})
+    >>> unchanged([file], recorded) == {"a.txt": "0" * 64}
+    True
+    >>> unchanged([file], recorded.model_copy(update={"taken_ns": 2 * 10**9}))
+    {}
+    >>> touched = stamp.model_copy(update={"ctime_ns": 2 * 10**9})
+    >>> unchanged([file.model_copy(update={"stamp": touched})], recorded)
+    {}
+    """
+    if recorded is None:
+        return {}
+    found = {}
+    for file in files:
+        sha256, stamp = recorded.files.get(file.path, (None, None))
+        if sha256 is not None and file.stamp == stamp and _settled(stamp, recorded.taken_ns):
+            found[file.path] = sha256
+    return found
+
+
+def _settled(stamp: FileStamp | None, taken_ns: int) -> bool:
+    return stamp is not None and max(stamp.mtime_ns, stamp.ctime_ns) + RACY_NS <= taken_ns
+
+
+def save_stamps(
+    out: Path,
+    taken_ns: int,
+    files: Iterable[InputFile],
+    hashes: Mapping[str, str],
+    recorded: Stamps | None,
+) -> None:
+    """Record this run's stamps (those of the files hashed), unless the ones on disk say
+    the same: the same stamps, all settled (a run that changed nothing writes nothing; one
+    that read a racy file again records the later time, which may settle it)."""
+    stamps = Stamps(
+        taken_ns=taken_ns,
+        files={
+            file.path: (hashes[file.path], file.stamp)
+            for file in files
+            if file.stamp is not None and file.path in hashes
+        },
+    )
+    if recorded is not None and recorded.files == stamps.files and _all_settled(recorded):
+        return
+    data = stamps.model_dump_json().encode()
+    write_atomic(work_folder(out) / STAMPS_FILE.name, data, private=True)
+
+
+def _all_settled(stamps: Stamps) -> bool:
+    return all(_settled(stamp, stamps.taken_ns) for _, stamp in stamps.files.values())

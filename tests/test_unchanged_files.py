@@ -1,0 +1,106 @@
+"""A file unchanged since the last run (size, times, inode) is not read again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
+from tasks.models import InputFile, RawDocument
+from tasks.output.paths import STAMPS_FILE
+from tasks.read.read import read_document
+from tests.conftest import TODAY
+from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.helpers import snapshot
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+OPTIONS = IngestOptions(today=TODAY)
+FILES = {
+    "a.txt": source_text(paragraphs(1), "2025-03-01"),
+    "b.txt": variant_text(paragraphs(1)[:2]),
+    "c.txt": source_text(paragraphs(2), "2025-03-02"),
+    "d.txt": "Date: 2025-02-30\n\nA bad date is rejected, and read again every run.\n",
+}
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths read, run after run."""
+    seen: list[str] = []
+
+    def counting(file: InputFile, max_bytes: int) -> RawDocument:
+        seen.append(file.path)
+        return read_document(file, max_bytes)
+
+    monkeypatch.setattr("tasks.read.read.read_document", counting)
+    return seen
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files the test just wrote count as settled (else they are racy for two seconds)."""
+    monkeypatch.setattr("tasks.output.stamps.RACY_NS", 0)
+
+
+def run(folder: Path, out: Path, options: IngestOptions = OPTIONS) -> int:
+    return int(ingest_flow(str(folder), str(out), options).not_read)
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_rerun_reads_only_what_changed(tmp_path: Path, reads: list[str]) -> None:
+    write(tmp_path / "in", FILES)
+    assert run(tmp_path / "in", tmp_path / "out") == 0
+    assert sorted(reads) == sorted(FILES)
+    reads.clear()
+    assert run(tmp_path / "in", tmp_path / "out") == 3
+    assert reads == ["d.txt"]  # rejected files have no cached parse: tried again
+    reads.clear()
+    write(tmp_path / "in", {"b.txt": variant_text(paragraphs(2)[:2]), "e.txt": "New.\n"})
+    assert run(tmp_path / "in", tmp_path / "out") == 2
+    assert sorted(reads) == ["b.txt", "d.txt", "e.txt"]
+    run(tmp_path / "in", tmp_path / "fresh")
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path: Path, reads: list[str]) -> None:
+    """Same size, modification time put back: the change time still moves."""
+    write(tmp_path / "in", FILES)
+    run(tmp_path / "in", tmp_path / "out")
+    path = tmp_path / "in" / "b.txt"
+    before = path.stat()
+    edited = variant_text(paragraphs(2)[:2])[: before.st_size].ljust(before.st_size, ".")
+    path.write_text(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    reads.clear()
+    run(tmp_path / "in", tmp_path / "out")
+    assert "b.txt" in reads
+    run(tmp_path / "in", tmp_path / "fresh")
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")
+
+
+def test_a_file_written_just_before_a_run_is_read_again(tmp_path: Path, reads: list[str]) -> None:
+    """git's racy rule: a write later in the same second could leave the stamp as it was."""
+    write(tmp_path / "in", FILES)
+    run(tmp_path / "in", tmp_path / "out")
+    reads.clear()
+    assert run(tmp_path / "in", tmp_path / "out") == 0
+    assert sorted(reads) == sorted(FILES)
+
+
+@pytest.mark.usefixtures("settled")
+def test_verify_and_lost_stamps_read_everything(tmp_path: Path, reads: list[str]) -> None:
+    write(tmp_path / "in", FILES)
+    run(tmp_path / "in", tmp_path / "out")
+    reads.clear()
+    assert run(tmp_path / "in", tmp_path / "out", OPTIONS.model_copy(update={"verify": True})) == 0
+    assert sorted(reads) == sorted(FILES)
+    (tmp_path / "out" / STAMPS_FILE).write_text("{damaged")
+    reads.clear()
+    assert run(tmp_path / "in", tmp_path / "out") == 0
+    assert sorted(reads) == sorted(FILES)
+    assert run(tmp_path / "in", tmp_path / "out") == 3  # the stamps were written again
