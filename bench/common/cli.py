@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common.paths import REPO
+from bench.common.paths import REPO, SEEDS
 from bench.common.processes import run_measured, wait_quiet
 
 # The venv's own command, next to the interpreter running the benchmark.
@@ -77,6 +77,16 @@ def code_fingerprint() -> str:
         for path in sorted((REPO / package).rglob("*.py")):
             digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def warm_home(work: Path) -> Path:
+    """`work`/prefect-home, a Prefect home that has served a run already (its database made
+    and migrated), as a scheduled user's is."""
+    home = work / "prefect-home"
+    if not home.is_dir():
+        home.mkdir(parents=True)
+        ingest(SEEDS, work / "warm-up", fresh=True, wait=False, home=home)
+    return home
 
 
 def ingest(

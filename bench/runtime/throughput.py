@@ -22,7 +22,7 @@ from pathlib import Path
 from statistics import median
 
 from bench.common import paths
-from bench.common.cli import Measured, arguments, ingest
+from bench.common.cli import Measured, arguments, ingest, warm_home
 from bench.common.output import DATA_FILES
 from bench.common.paths import shown
 from bench.common.processes import ProcessRun, run_measured, wait_quiet
@@ -57,15 +57,6 @@ def checked(run: ProcessRun, what: str) -> ProcessRun:
     return run
 
 
-def warm_home() -> Path:
-    """A Prefect home that has served a run already (its database made and migrated)."""
-    home = WORK / "prefect-home"
-    if not home.is_dir():
-        home.mkdir(parents=True)
-        ingest(paths.SEEDS, WORK / "warm-up", fresh=True, wait=False, home=home)
-    return home
-
-
 def measure_round(corpus: Path, number: int, datatrove: str | None, wait: bool) -> Round:
     if wait:
         wait_quiet()
@@ -73,7 +64,7 @@ def measure_round(corpus: Path, number: int, datatrove: str | None, wait: bool) 
     floor_run = checked(
         run_measured([sys.executable, "-m", "bench.runtime.floor", str(corpus)]), "the floor"
     )
-    copydesk = ingest(corpus, WORK / f"out-{number}", fresh=True, wait=False, home=warm_home())
+    copydesk = ingest(corpus, WORK / f"out-{number}", fresh=True, wait=False, home=warm_home(WORK))
     datatrove_run = None
     if datatrove:
         scratch = WORK / "datatrove"
