@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
@@ -104,3 +107,49 @@ def test_verify_and_lost_stamps_read_everything(tmp_path: Path, reads: list[str]
     assert run(tmp_path / "in", tmp_path / "out") == 0
     assert sorted(reads) == sorted(FILES)
     assert run(tmp_path / "in", tmp_path / "out") == 3  # the stamps were written again
+
+
+TEXTS = [
+    source_text(paragraphs(1), "2025-03-01"),
+    source_text(paragraphs(2), "2025-03-02"),
+    variant_text(paragraphs(1)[:2]),
+    variant_text(paragraphs(2)[1:]),
+    variant_text(paragraphs(7)),
+    "Date: 2025-02-30\n\nA bad date.\n",
+]
+# A batch: file name -> the text it gets (an index into TEXTS), or None: deleted.
+BATCHES = st.lists(
+    st.dictionaries(
+        st.sampled_from(["a.txt", "b.txt", "c.txt", "sub/d.txt"]),
+        st.none() | st.integers(0, len(TEXTS) - 1),
+        min_size=1,
+        max_size=3,
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=BATCHES)
+@example(batches=[{"a.txt": 0, "c.txt": 2}, {"c.txt": None, "b.txt": 3}, {"a.txt": 1}])
+def test_any_sequence_of_batches_ends_as_one_fresh_run(
+    tmp_path_factory: pytest.TempPathFactory, batches: list[dict[str, int | None]]
+) -> None:
+    """Adds, edits and deletes, a run after each, with stamps trusted at once: the output
+    is what one fresh run over the files left gives."""
+    folder = tmp_path_factory.mktemp("batches")
+    landing, out = folder / "in", folder / "out"
+    landing.mkdir()
+    with patch("tasks.output.stamps.RACY_NS", 0):
+        for batch in batches:
+            for name, text in batch.items():
+                path = landing / name
+                if text is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.parent.mkdir(exist_ok=True)
+                    path.write_text(TEXTS[text])
+            run(landing, out)
+        run(landing, folder / "fresh")
+    assert snapshot(out) == snapshot(folder / "fresh")
