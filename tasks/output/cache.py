@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from tasks.models import Model, ParsedDocument
 from tasks.output.fingerprint import parse_code_fingerprint
 from tasks.output.paths import CACHE_FILE, work_folder
-from tasks.output.write import to_jsonl, write_atomic
+from tasks.output.write import jsonl_lines, write_atomic
 from tasks.parse.dates import DateOrder
 from tasks.parse.dates.values import check_plausible
 
@@ -93,7 +93,9 @@ def save_cache(out: Path, fingerprint: str, documents: list[ParsedDocument]) -> 
         for document in documents
     }
     header: list[BaseModel] = [CacheHeader(fingerprint=fingerprint, entries=entries)]
-    write_atomic(work_folder(out) / CACHE_FILE.name, to_jsonl([*header, *documents]), private=True)
+    # Streamed: the cache holds the text of every input, twice its size as one object.
+    lines = jsonl_lines([*header, *documents])
+    write_atomic(work_folder(out) / CACHE_FILE.name, lines, private=True)
 
 
 def _plausible(date: dt.date, today: dt.date) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -31,9 +31,10 @@ from tasks.output.state import RunState, damaged_outputs, load_state, load_summa
 from tasks.records.ledger import LedgerEntry
 
 
-def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
-    """Replace `path` with `data`; `private`: readable by the owner only (else as the
-    umask says)."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes], private: bool = False) -> None:
+    """Replace `path` with `data` (bytes, or chunks of bytes written as they come, so that
+    a large file is never whole in memory); `private`: readable by the owner only (else as
+    the umask says)."""
     temporary = temporary_path(path)
     mode = 0o600 if private else 0o666
     try:
@@ -41,7 +42,8 @@ def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
         temporary.unlink(missing_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(path)
@@ -61,8 +63,16 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def jsonl_lines(models: Iterable[BaseModel]) -> Iterator[bytes]:
+    """One JSON line per model, encoded one at a time."""
+    for model in models:
+        yield (model.model_dump_json() + "\n").encode("utf-8")
+
+
 def to_jsonl(models: Iterable[BaseModel]) -> bytes:
-    return "".join(model.model_dump_json() + "\n" for model in models).encode("utf-8")
+    """All of them as one bytes object (joined from encoded lines: the text of all of
+    them is never held a second time as one str)."""
+    return b"".join(jsonl_lines(models))
 
 
 def remove_stale_temporaries(folder: Path) -> None:
