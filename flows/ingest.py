@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, cast
@@ -29,7 +30,6 @@ from tasks.match.assign import Thresholds
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import RunSummary
 from tasks.output.lock import output_lock
-from tasks.output.stamps import now_ns
 from tasks.output.state import current_summary, run_state
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardWork
@@ -72,7 +72,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
     settings = options.model_copy(update={"today": rules.today}).model_dump(mode="json")
     clock = StageClock(current_sink())
-    taken_ns = now_ns()  # before discovery stats a file: see tasks/output/stamps.py
+    taken_ns = time.time_ns()  # before discovery stats a file: see tasks/output/stamps.py
     with clock.stage("discover"):
         discovery = discover_task(input_dir, options.walk_rules(Path(out_dir)))
     files = discovery.files

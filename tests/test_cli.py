@@ -144,13 +144,15 @@ def test_options_reach_the_run() -> None:
     arguments = build_parser().parse_args(
         [
             "ingest", "in", "--out", "out", "--threshold", "60", "--word-order-threshold", "40",
-            "--ambiguous-dates", "mdy", "--max-bytes", "1000", "--shard-size", "7",
+            "--ambiguous-dates", "mdy", "--max-bytes", "1000", "--shard-size", "7", "--verify",
         ]
     )  # fmt: skip
     assert read_options(arguments) == IngestOptions(
         threshold=60, word_order_threshold=40, ambiguous_dates=DateOrder.MDY, max_bytes=1000,
-        shard_size=7,
+        shard_size=7, verify=True,
     )  # fmt: skip
+    # --verify changes what is read, never the output: it is not among the run's settings.
+    assert "verify" not in read_options(arguments).model_dump()
     assert (
         read_options(build_parser().parse_args(["ingest", "in", "--out", "o"])) == IngestOptions()
     )

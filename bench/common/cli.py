@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common.paths import REPO, SEEDS
-from bench.common.processes import run_measured, wait_quiet
+from bench.common.processes import run_measured, succeeded, wait_quiet
 
 # The venv's own command, next to the interpreter running the benchmark.
 COPYDESK = Path(sys.executable).with_name("copydesk")
@@ -120,10 +120,7 @@ def run_cli(
             env.pop(name, None)
             env |= {} if value is None else {name: value}
         command = [str(COPYDESK), *args, "--json"]
-        run = run_measured(command, env)
-    if run.returncode != 0:
-        sys.stderr.write(run.stdout + run.stderr)
-        raise SystemExit(f"{' '.join(command)} failed with exit code {run.returncode}")
+        run = succeeded(run_measured(command, env), " ".join(command))
     changed = code_fingerprint() != before
     time.sleep(1)  # time for orderly shutdowns
     return Measured(run.wall, run.peak_mb, run.tree_peak_mb, json.loads(run.stdout), run.stderr,

@@ -97,6 +97,14 @@ def run_measured(command: list[str], env: Mapping[str, str] | None = None) -> Pr
                       tree.left_running(), tree.maps_peak)  # fmt: skip
 
 
+def succeeded(run: ProcessRun, what: str) -> ProcessRun:
+    """`run`, or exit loudly (its output on stderr) when it failed."""
+    if run.returncode != 0:
+        sys.stderr.write(run.stdout + run.stderr)
+        raise SystemExit(f"{what} failed with exit code {run.returncode}")
+    return run
+
+
 def _contents(file: IO[bytes]) -> str:
     file.seek(0)
     return file.read().decode()

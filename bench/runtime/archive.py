@@ -18,11 +18,10 @@ import sys
 from pathlib import Path
 
 from bench.common import paths
-from bench.common.cli import Measured, arguments, ingest, warm_home
+from bench.common.cli import Measured, ingest, warm_home
 from bench.common.output import DATA_FILES
 from bench.common.report import publish, table
 from bench.runtime import many_files
-from bench.runtime.corpora import resolve_corpus
 
 WORK = paths.WORK / "archive"
 NEW_SHARE = 100  # one new file per this many
@@ -40,18 +39,10 @@ def land_new(corpus: Path, files: list[Path]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = arguments(__doc__)
-    parser.add_argument("--files", type=int, default=100_000)
-    parser.add_argument("--corpus", default="scale", help="scale, reuters or a folder")
-    parser.add_argument("--keep", action="store_true", help="reuse a corpus built before")
-    args = parser.parse_args(argv)
-    corpus = many_files.WORK / "corpus"
-    shutil.rmtree(corpus / "new", ignore_errors=True)
-    kept = many_files.corpus_files(corpus) if args.keep and corpus.is_dir() else []
-    if len(kept) >= args.files:
-        files = kept
-    else:
-        files = many_files.build(resolve_corpus(args.corpus), corpus, args.files)
+    args = many_files.parse_args(__doc__, 100_000, argv)
+    corpus = many_files.CORPUS
+    shutil.rmtree(corpus / "new", ignore_errors=True)  # an earlier run's landing
+    files = many_files.prepared(args)
     out, home = WORK / "out", warm_home(WORK)
     steps: list[tuple[str, Measured]] = [
         ("(a) first run", ingest(corpus, out, fresh=True, wait=args.wait, home=home)),

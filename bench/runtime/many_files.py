@@ -12,6 +12,7 @@ in the output exactly once. It goes to stdout and ``bench/work/many/report.md``.
 
 from __future__ import annotations
 
+import argparse
 import math
 import shutil
 import sys
@@ -44,17 +45,30 @@ def build(source: Path, target: Path, files: int) -> list[Path]:
     return corpus_files(target)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = arguments(__doc__)
-    parser.add_argument("--files", type=int, default=70_000)
+CORPUS = WORK / "corpus"
+
+
+def parse_args(doc: str | None, files: int, argv: list[str] | None) -> argparse.Namespace:
+    """The options of the archive-sized benchmarks (this one and archive.py)."""
+    parser = arguments(doc)
+    parser.add_argument("--files", type=int, default=files)
     parser.add_argument("--corpus", default="scale", help="scale, reuters or a folder")
     parser.add_argument("--keep", action="store_true", help="reuse a corpus built before")
-    args = parser.parse_args(argv)
-    corpus = WORK / "corpus"
-    kept = corpus_files(corpus) if args.keep and corpus.is_dir() else []
-    files = (
-        kept if len(kept) >= args.files else build(resolve_corpus(args.corpus), corpus, args.files)
-    )
+    return parser.parse_args(argv)
+
+
+def prepared(args: argparse.Namespace) -> list[Path]:
+    """`CORPUS`'s files: the one built before when ``--keep`` and it is big enough, else
+    built now from ``--corpus``."""
+    kept = corpus_files(CORPUS) if args.keep and CORPUS.is_dir() else []
+    if len(kept) >= args.files:
+        return kept
+    return build(resolve_corpus(args.corpus), CORPUS, args.files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(__doc__, 70_000, argv)
+    corpus, files = CORPUS, prepared(args)
     measured = ingest(corpus, WORK / "out", fresh=True, wait=args.wait)
     output = read_output(WORK / "out")
     seen, _ = output.home_of()

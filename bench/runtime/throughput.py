@@ -25,7 +25,7 @@ from bench.common import paths
 from bench.common.cli import Measured, arguments, ingest, warm_home
 from bench.common.output import DATA_FILES
 from bench.common.paths import shown
-from bench.common.processes import ProcessRun, run_measured, wait_quiet
+from bench.common.processes import ProcessRun, run_measured, succeeded, wait_quiet
 from bench.common.report import publish, table
 from bench.runtime.corpora import resolve_corpus
 
@@ -50,18 +50,11 @@ def parse_args(argv: list[str] | None) -> tuple[Path, int, str | None, bool]:
     return resolve_corpus(args.corpus), args.rounds, args.datatrove, args.wait
 
 
-def checked(run: ProcessRun, what: str) -> ProcessRun:
-    if run.returncode != 0:
-        sys.stderr.write(run.stdout + run.stderr)
-        raise SystemExit(f"{what} failed with exit code {run.returncode}")
-    return run
-
-
 def measure_round(corpus: Path, number: int, datatrove: str | None, wait: bool) -> Round:
     if wait:
         wait_quiet()
     load = os.getloadavg()[0]
-    floor_run = checked(
+    floor_run = succeeded(
         run_measured([sys.executable, "-m", "bench.runtime.floor", str(corpus)]), "the floor"
     )
     copydesk = ingest(corpus, WORK / f"out-{number}", fresh=True, wait=False, home=warm_home(WORK))
@@ -70,7 +63,7 @@ def measure_round(corpus: Path, number: int, datatrove: str | None, wait: bool) 
         scratch = WORK / "datatrove"
         shutil.rmtree(scratch, ignore_errors=True)
         command = [datatrove, str(DATATROVE_SCRIPT), str(corpus), str(scratch)]
-        datatrove_run = checked(run_measured(command), "the datatrove pipeline")
+        datatrove_run = succeeded(run_measured(command), "the datatrove pipeline")
     return Round(load, float(json.loads(floor_run.stdout)["seconds"]), copydesk, datatrove_run)
 
 

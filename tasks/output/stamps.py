@@ -16,7 +16,6 @@ It is only a shortcut: a missing or damaged file means every file is read.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -42,10 +41,6 @@ class Stamps(Model):
 
 def entry(sha256: str, stamp: FileStamp) -> Entry:
     return (sha256, stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
-
-
-def now_ns() -> int:
-    return time.time_ns()
 
 
 def load_stamps(out: Path) -> Stamps | None:
