@@ -20,6 +20,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.files import Reading, parsed_in_order, process_files
+from flows.interrupts import reclaim_signals
 from flows.matching import match_variants
 from flows.options import IngestOptions
 from flows.progress import StageClock, current_sink
@@ -62,6 +63,7 @@ def ingest_flow(
 ) -> RunSummary:
     """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run; if
     another run holds it, wait up to `lock_wait_seconds` for it to finish."""
+    reclaim_signals()
     with output_lock(Path(out_dir), lock_wait_seconds):
         summary = _ingest(input_dir, out_dir, options or IngestOptions())
     publish_summary(summary, input_dir, out_dir)

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.interrupts import start_worker
 from tasks.match.shards import install_index, pack_sources
 from tasks.models import ParsedDocument
 
@@ -35,7 +36,7 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 MIN_FILES = 1500  # below this, worker start-up costs more than the second core saves
-PRELOAD = ["tasks.pipeline", "tasks.match.shards"]
+PRELOAD = ["tasks.pipeline", "tasks.match.shards", "flows.interrupts"]
 
 _pool: list[Executor] = []
 
@@ -77,7 +78,8 @@ def _processes(
 ) -> Iterator[None]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(count, context, initializer, initargs) as pool:
+    started = (os.getpid(), initializer, initargs)
+    with ProcessPoolExecutor(count, context, start_worker, started) as pool:
         _pool.append(pool)
         try:
             yield

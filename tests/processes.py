@@ -38,6 +38,20 @@ def using_home(home: Path) -> list[int]:
     return found
 
 
+def pool_workers(home: Path) -> list[int]:
+    """Of `using_home(home)`, the processes of a multiprocessing pool (its forkserver and
+    the workers forked from it)."""
+    found = []
+    for pid in using_home(home):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"multiprocessing.forkserver" in command:
+            found.append(pid)
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]

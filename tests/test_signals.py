@@ -16,7 +16,7 @@ import pytest
 
 from flows.interrupts import message
 from tests.corpus import paragraphs, source_text, variant_text, write
-from tests.processes import alive, private_server, using_home
+from tests.processes import alive, pool_workers, private_server, using_home
 
 pytestmark = pytest.mark.flow  # real CLI processes, each with its Prefect server
 
@@ -129,6 +129,24 @@ def test_a_killed_run_takes_its_server_with_it(big_input: Path, tmp_path: Path) 
     while alive(server):
         assert time.monotonic() < deadline, "the Prefect server outlived the run"
         time.sleep(0.2)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_run_signalled_alone_takes_its_worker_processes_with_it(
+    big_input: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
+    """`kill PID` reaches the main process only, while its pool works: the pool's workers,
+    which wait for work, and their forkserver used to stay alive for good."""
+    home = tmp_path / "prefect"
+    running = start([COPYDESK, "ingest", str(big_input), "--out", str(tmp_path / "out")], home)
+    deadline = time.monotonic() + 60
+    while len(pool_workers(home)) < 2:  # the forkserver and a worker
+        assert running.poll() is None and time.monotonic() < deadline, "no pool was started"
+        time.sleep(0.02)
+    running.send_signal(signum)
+    running.communicate(timeout=30)
+    assert running.returncode == -signal.SIGKILL if signum == signal.SIGKILL else 128 + signum
+    assert_nothing_left(home)
 
 
 def test_signals_in_quick_succession_end_the_run_at_once(big_input: Path, tmp_path: Path) -> None:
