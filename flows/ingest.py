@@ -21,7 +21,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.files import Reading, parsed_in_order, process_files
 from flows.interrupts import reclaim_signals
-from flows.matching import match_variants
+from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
 from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
@@ -30,6 +30,8 @@ from flows.summary import summary_rows, to_markdown
 from tasks.match.assign import Thresholds
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import RunSummary
+from tasks.output.cache import cache_fingerprint
+from tasks.output.decisions import decisions_fingerprint
 from tasks.output.lock import output_lock
 from tasks.output.state import current_summary, run_state
 from tasks.parse.header import DateRules
@@ -87,13 +89,17 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     if current is not None:
         update = {"timings": clock.timings, "unchanged": True, "not_read": result.not_read}
         return current.model_copy(update=update)
-    parsed, reused = parsed_in_order(files, out_dir, result, work, clock)
+    parsed, reused, departed = parsed_in_order(files, out_dir, result, work, clock)
     with clock.stage("match"):
         sources = [document for document in parsed if document.role == "source"]
         variants = [document for document in parsed if document.role == "variant"]
         groups = group_duplicate_sources(sources)
         thresholds = Thresholds(options.threshold, options.word_order_threshold)
-        assignment = match_variants(groups.canonical, variants, thresholds)
+        fingerprint = decisions_fingerprint(
+            cache_fingerprint(options.max_bytes, rules.order), thresholds
+        )
+        assignment = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds,
+                                   [*parsed, *departed])  # fmt: skip
     with clock.stage("build_records"):
         records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
     rejected = [*discovery.rejected, *result.unread, *result.rejected, *assignment.rejected]
@@ -113,7 +119,9 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         not_read=result.not_read,
     )
     ledger = build_ledger(result.hashes, records, rejected)
-    return write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
+    written = write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
+    keep_decisions(out_dir, fingerprint, groups.canonical, variants, assignment)
+    return written
 
 
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:

@@ -17,14 +17,55 @@ from typing import Any
 from prefect.context import FlowRunContext
 
 from flows.runtime import opaque
-from flows.stages import match_scattered_shard_task, match_shard_task, match_task
+from flows.stages import (
+    load_decisions_task,
+    match_scattered_shard_task,
+    match_shard_task,
+    match_task,
+    save_decisions_task,
+)
 from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, Thresholds, merge_assignments
+from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.models import ParsedDocument
 
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
+
+
+def match_changed(
+    out: str,
+    fingerprint: str,
+    sources: list[ParsedDocument],
+    variants: list[ParsedDocument],
+    thresholds: Thresholds,
+    known: list[ParsedDocument],
+) -> Assignment:
+    """`match_variants`, deciding again only the variants that what changed since the last
+    run's decisions can reach (tasks/match/reuse.py); `known` holds every text a source of
+    that run may have had (this run's documents, the cached parses of files gone since)."""
+    previous = load_decisions_task(out, fingerprint)
+    kept = []
+    if previous is not None:
+        kept = kept_decisions(previous.sources, previous.decided, sources, variants, known)
+    done = {decided.variant for decided in kept}
+    todo = [variant for variant in variants if variant.path not in done]
+    fresh = match_variants(sources, todo, thresholds) if todo else Assignment([], [], {})
+    return in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
+
+
+def keep_decisions(
+    out: str,
+    fingerprint: str,
+    sources: list[ParsedDocument],
+    variants: list[ParsedDocument],
+    assignment: Assignment,
+) -> None:
+    """For the next run's `match_changed`; once the outputs are written (a failed run
+    leaves the folder as it was)."""
+    matched_against = {source.path: source.origin.sha256 for source in sources}
+    save_decisions_task(out, fingerprint, matched_against, decisions_of(assignment, variants))
 
 
 def match_variants(

@@ -15,6 +15,7 @@ from flows.runtime import stage_task
 from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, Thresholds, assign_variants
 from tasks.match.duplicates import SourceGroups
+from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.models import (
     ArticleRecord,
@@ -25,6 +26,7 @@ from tasks.models import (
     RunSummary,
 )
 from tasks.output.cache import load_cache_keys, load_cached, save_cache
+from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.stamps import Stamps, load_stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -73,6 +75,18 @@ def load_cached_task(out: str, wanted: dict[str, str]) -> list[ParsedDocument]:
 @stage_task("save_cache", io=True)
 def save_cache_task(out: str, fingerprint: str, documents: list[ParsedDocument]) -> None:
     save_cache(Path(out), fingerprint, documents)
+
+
+@stage_task("load_decisions", io=True)
+def load_decisions_task(out: str, fingerprint: str) -> Decisions | None:
+    return load_decisions(Path(out), fingerprint)
+
+
+@stage_task("save_decisions", io=True)
+def save_decisions_task(
+    out: str, fingerprint: str, sources: dict[str, str], decided: list[Decided]
+) -> None:
+    save_decisions(Path(out), fingerprint, sources, decided)
 
 
 @stage_task("match")

@@ -146,8 +146,10 @@ def test_common_word_variant_falls_back_to_its_rarest_words(
     monkeypatch.setattr("tasks.match.candidates.MAX_POSTINGS", 1)
     notice = "Qtly div cts payable May record April"
     index = CandidateIndex([notice, notice + " nine", "Unrelated text here"])
-    assert index._accumulate([("payable", 1.0)], 1, 5) == {}  # above the bound: skipped
-    assert [c.source for c in index.top(notice, k=2)] == [0, 1]
+    assert index._accumulate([("payable", 1.0)], 1, 5) == ({}, [], None)  # above the bound
+    found = index.lookup(notice, k=2)
+    assert [c.source for c in found.candidates] == [0, 1]
+    assert (found.cutoff, found.fallback, len(found.looked_up)) == (None, True, 5)
 
 
 def test_word_order_only_where_punctuation_is_lost() -> None:

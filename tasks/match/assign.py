@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from tasks.batch import attempt
-from tasks.match.candidates import CandidateIndex
+from tasks.match.candidates import CandidateIndex, Lookup
 from tasks.match.explain import describe_alignment
 from tasks.match.score import Scored, SourceUnits, Text, Units, lookup_text, score_candidate
 from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
@@ -19,9 +19,35 @@ EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
 
 
 @dataclass(frozen=True)
+class Reach:
+    """What a variant's decision rested on (tasks/match/reuse.py): the words looked up, the
+    weight of the last when there were the most (else None), whether the fallback look-up
+    found the candidates, their paths (best first), and the lowest of their scores when
+    there were as many as asked for (else 0: any source sharing a word looked up is one)."""
+
+    looked_up: tuple[str, ...]
+    cutoff: float | None
+    fallback: bool
+    candidates: tuple[str, ...]
+    floor: float
+
+    @classmethod
+    def of(cls, found: Lookup, sources: Sequence[Text], wanted: int) -> Reach:
+        full = len(found.candidates) == wanted
+        return cls(
+            tuple(found.looked_up),
+            found.cutoff,
+            found.fallback,
+            tuple(sources[candidate.source].path for candidate in found.candidates),
+            found.candidates[-1].similarity if full else 0.0,
+        )
+
+
+@dataclass(frozen=True)
 class Assignment:
     matches: list[Match]
     rejected: list[Rejection]
+    reaches: dict[str, Reach]  # by variant path: what its candidates rested on (reuse.py)
 
 
 @dataclass(frozen=True)
@@ -84,22 +110,25 @@ def decide_all(
     any shard of the variants can be decided anywhere the index is (flows/matching.py)."""
     matches: list[Match] = []
     rejected: list[Rejection] = []
+    reaches: dict[str, Reach] = {}
     with paused_garbage_collection():
         for variant in variants:
-            decide = partial(_decide, variant, index, thresholds, candidates)
+            decide = partial(_decide, variant, index, thresholds, candidates, reaches)
             decided = attempt(variant.path, decide)  # one variant's bug must not cost the run
             (matches if isinstance(decided, Match) else rejected).append(decided)  # type: ignore[arg-type]
-    return Assignment(matches, rejected)
+    return Assignment(matches, rejected, reaches)
 
 
 def merge_assignments(parts: Iterable[Assignment]) -> Assignment:
     """The assignments of consecutive shards of the variants, as one (in variant order)."""
     matches: list[Match] = []
     rejected: list[Rejection] = []
+    reaches: dict[str, Reach] = {}
     for part in parts:
         matches.extend(part.matches)
         rejected.extend(part.rejected)
-    return Assignment(matches, rejected)
+        reaches.update(part.reaches)
+    return Assignment(matches, rejected, reaches)
 
 
 @contextmanager
@@ -119,17 +148,23 @@ def paused_garbage_collection() -> Iterator[None]:
 
 
 def _decide(
-    variant: ParsedDocument, index: MatchIndex, thresholds: Thresholds, candidates: int
+    variant: ParsedDocument,
+    index: MatchIndex,
+    thresholds: Thresholds,
+    candidates: int,
+    reaches: dict[str, Reach],
 ) -> Match | Rejection:
     """Candidates that can be accepted come first, then by how far they clear the threshold
     of the measure that scored them, so that scores of the two measures are never compared
-    raw."""
+    raw. What the candidates rested on goes into `reaches`."""
     sources, source_units = index.sources, index.units
     variant_units = Units(variant.body)
+    found = index.candidates.lookup(lookup_text(variant), candidates)
+    reaches[variant.path] = Reach.of(found, sources, candidates)
     scored = sorted(
         (
             score_candidate(variant_units, source_units[candidate.source], candidate)
-            for candidate in index.candidates.top(lookup_text(variant), candidates)
+            for candidate in found.candidates
         ),
         key=lambda item: (
             not thresholds.accepts(item),

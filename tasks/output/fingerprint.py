@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 # Libraries whose version can change what a stage outputs (decoding, repairs, validation,
 # scores); Python's own version brings its Unicode database.
-OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy")
+OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy", "wordfreq")
 # The stages that make a file's parse from its bytes (each folder whole). Reading only
 # yields the bytes, whose SHA-256 keys each entry: a change to how files are found or read
 # must not throw every parse away.
@@ -38,6 +38,13 @@ def parse_code_fingerprint() -> str:
     """Over the source of `PARSE_STAGES` and every copydesk module they import, Python and
     `OUTPUT_LIBRARIES`."""
     return _fingerprint(imported_modules(PARSE_STAGES))
+
+
+@cache
+def match_code_fingerprint() -> str:
+    """Over the source of the match stage and every copydesk module it imports, Python and
+    `OUTPUT_LIBRARIES`."""
+    return _fingerprint(imported_modules(["tasks.match"]))
 
 
 def _fingerprint(paths: Iterable[Path]) -> str:

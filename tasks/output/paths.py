@@ -14,11 +14,12 @@ REJECTED = "rejected.jsonl"
 LEDGER = "ledger.jsonl"
 RUN = "run.json"
 DATA_FILES = (ARTICLES, REJECTED, LEDGER)  # written in this order, then RUN
-WORK_DIR = ".copydesk"  # the lock, the parse cache, the run state
+WORK_DIR = ".copydesk"  # the lock, the parse cache, the run state, the decisions
 LOCK_FILE = Path(WORK_DIR, "lock")
 STATE_FILE = Path(WORK_DIR, "state.json")
 CACHE_FILE = Path(WORK_DIR, "parsed.jsonl")
 STAMPS_FILE = Path(WORK_DIR, "stamps.json")
+DECISIONS_FILE = Path(WORK_DIR, "decisions.jsonl")
 
 # A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk
 # makes, so that removing stale ones never touches a user's own `.something.tmp`.

@@ -1,0 +1,186 @@
+"""Deciding again only the variants a change of sources can reach.
+
+A variant's decision depends on its own text and on the posting lists of its words, nothing
+else (tasks/match/candidates.py): its query weights are its own, the words it looks up are
+the heaviest of those that few enough sources hold, its candidates are the best sums over
+those words' posting lists, and the candidates' texts are scored. So after sources are
+added, changed (the old version removed, the new one added) or removed, a variant whose text
+did not change keeps its decision unless
+- one of its candidates was removed;
+- a word it has became held by too many sources to be looked up, or by few enough, and
+  weighs at least the last word it looked up (every such word, when it looked up fewer than
+  the most): the words looked up change;
+- an added source scores at least the lowest of its candidates over the words it looked up
+  (any score, when it had fewer candidates than asked for): the candidates change;
+- it was found by the fallback look-up and a word it has changed where that look-up sees it.
+Scores of the sources that stay do not move: their weights are their own. The result is the
+one a fresh run gives: tests/test_reuse.py checks it against fresh decisions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tasks.match.assign import Assignment, Reach
+from tasks.match.candidates import (
+    MAX_FALLBACK_POSTINGS,
+    MAX_POSTINGS,
+    Postings,
+    query_weights,
+    source_postings,
+)
+from tasks.match.score import Text, lookup_text
+from tasks.match.units import words
+from tasks.models import Match, Model, ParsedDocument, Rejection
+
+
+class Decided(Model):
+    """One variant's decision, and what it rested on (`Reach`), as the next run reads it."""
+
+    variant: str
+    sha256: str
+    looked_up: list[str]
+    cutoff: float | None
+    fallback: bool
+    candidates: list[str]
+    floor: float
+    match: Match | None = None
+    rejection: Rejection | None = None
+
+    def reach(self) -> Reach:
+        return Reach(tuple(self.looked_up), self.cutoff, self.fallback,
+                     tuple(self.candidates), self.floor)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """What a change of sources can alter: the paths of the sources removed; the posting
+    lists of the added ones; the words that became held by too many sources to be looked up,
+    or by few enough (`flipped`); the words the fallback look-up sees change (held by at most
+    `MAX_FALLBACK_POSTINGS` sources before or after)."""
+
+    removed: set[str]
+    added: dict[str, Postings]
+    flipped: set[str]
+    seen_by_fallback: set[str]
+
+
+def source_change(
+    added: Sequence[Text], removed: Sequence[Text], sources: Sequence[Text]
+) -> SourceChange:
+    """What replacing `removed` by `added` changed, `sources` being the sources now."""
+    gained = Counter(word for text in added for word in set(words(lookup_text(text))))
+    lost = Counter(word for text in removed for word in set(words(lookup_text(text))))
+    touched = set(gained) | set(lost)
+    now = Counter(
+        word for text in sources for word in touched.intersection(words(lookup_text(text)))
+    )
+    before = {word: now[word] - gained[word] + lost[word] for word in touched}
+    return SourceChange(
+        removed={text.path for text in removed},
+        added=source_postings([lookup_text(text) for text in added], lambda word: True),
+        flipped={word for word in touched if _looked_up(before[word]) != _looked_up(now[word])},
+        seen_by_fallback={
+            word for word in touched if min(before[word], now[word]) <= MAX_FALLBACK_POSTINGS
+        },
+    )
+
+
+def _looked_up(sources: int) -> bool:
+    return 0 < sources <= MAX_POSTINGS
+
+
+def kept_decisions(
+    sources_before: dict[str, str],
+    decided: dict[str, Decided],
+    sources: Sequence[ParsedDocument],
+    variants: Sequence[ParsedDocument],
+    known: Iterable[ParsedDocument],
+) -> list[Decided]:
+    """Of the earlier run's decisions (`decided`, by variant path, made against sources of
+    `sources_before`: path -> SHA-256), those that still hold against `sources`. `known`
+    holds the texts the earlier sources may have had; if one is missing, none is kept, nor
+    when there were or are no sources (a rejection then says so)."""
+    now = {(source.path, source.origin.sha256) for source in sources}
+    before = set(sources_before.items())
+    texts = {(document.path, document.origin.sha256): document for document in known}
+    if not now or not before or not (before - now) <= texts.keys():
+        return []
+    added = [source for source in sources if (source.path, source.origin.sha256) not in before]
+    change = source_change(added, [texts[key] for key in before - now], sources)
+    return [
+        decided[variant.path]
+        for variant in variants
+        if still_decided(variant, decided.get(variant.path), change)
+    ]
+
+
+def still_decided(variant: ParsedDocument, decided: Decided | None, change: SourceChange) -> bool:
+    """Whether `decided`, an earlier run's decision of this variant, is still the decision."""
+    if decided is None or decided.sha256 != variant.origin.sha256:
+        return False
+    if change.removed.intersection(decided.candidates):
+        return False
+    query = query_weights(lookup_text(variant))
+    if decided.fallback:
+        return not (change.seen_by_fallback | change.flipped).intersection(query)
+    cutoff = decided.cutoff
+    if any(cutoff is None or query[word] >= cutoff for word in change.flipped.intersection(query)):
+        return False
+    scores: dict[int, float] = defaultdict(float)  # summed in the look-up's order, as it does
+    for word in decided.looked_up:
+        postings = change.added.get(word)
+        if postings is not None:
+            for source, in_source in zip(postings.sources, postings.weights, strict=True):
+                scores[source] += query[word] * in_source
+    return all(score < decided.floor for score in scores.values())
+
+
+def decisions_of(assignment: Assignment, variants: Iterable[ParsedDocument]) -> list[Decided]:
+    """The decisions worth keeping for the next run: those with what they rested on."""
+    matches = {match.variant: match for match in assignment.matches}
+    rejections = {rejection.path: rejection for rejection in assignment.rejected}
+    kept = []
+    for variant in variants:
+        reach = assignment.reaches.get(variant.path)
+        if reach is None:
+            continue
+        decided = Decided(
+            variant=variant.path,
+            sha256=variant.origin.sha256,
+            looked_up=list(reach.looked_up),
+            cutoff=reach.cutoff,
+            fallback=reach.fallback,
+            candidates=list(reach.candidates),
+            floor=reach.floor,
+            match=matches.get(variant.path),
+            rejection=rejections.get(variant.path),
+        )
+        kept.append(decided)
+    return kept
+
+
+def reused_assignment(decided: Iterable[Decided]) -> Assignment:
+    matches: list[Match] = []
+    rejected: list[Rejection] = []
+    reach: dict[str, Reach] = {}
+    for item in decided:
+        if item.match is not None:
+            matches.append(item.match)
+        if item.rejection is not None:
+            rejected.append(item.rejection)
+        reach[item.variant] = item.reach()
+    return Assignment(matches, rejected, reach)
+
+
+def in_variant_order(assignment: Assignment, variants: Sequence[ParsedDocument]) -> Assignment:
+    """`assignment` (reused and new decisions together) in the order of `variants`, as one
+    run deciding them all gives it."""
+    order = {variant.path: number for number, variant in enumerate(variants)}
+    return Assignment(
+        sorted(assignment.matches, key=lambda match: order[match.variant]),
+        sorted(assignment.rejected, key=lambda rejection: order[rejection.path]),
+        assignment.reaches,
+    )

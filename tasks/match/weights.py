@@ -1,0 +1,55 @@
+"""How much a word tells about which article a text copies: its rarity in English at large,
+the same in every run, whatever the archive holds.
+
+Weights used to be inverse document frequencies over the run's own sources, so one new source
+changed every word's weight and every variant's candidates had to be found again. A fixed
+reference makes a variant's candidates depend only on the sources that share its words
+(tasks/match/candidates.py), which is what lets a run re-match only what a change can reach.
+
+The reference is wordfreq's "large" English list (321,180 words, frequencies pooled from
+Wikipedia, news, books, subtitles and web text, so no single genre decides), read once per
+process. A word's weight is its information content, -ln(frequency): "the" 2.9, "said" 6.9,
+"government" 7.9, "boston" 10.0. Words the list does not know (names, OCR misreadings, other
+scripts) weigh as its rarest (it stops at a frequency of 1e-8: 18.4): as evidence they count
+as the rarest words do. Corpus-specific boilerplate ("reuters", "mln") is rare in English
+but common in an archive; the candidate index skips such words by how many sources hold them,
+which depends only on the sources that share them.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache, lru_cache
+
+import wordfreq
+
+LANGUAGE, WORDLIST = "en", "large"
+FLOOR = 1e-8  # the frequency of the list's rarest words: the weight of a word it lacks
+
+
+@cache
+def _reference() -> dict[str, float]:
+    """The list's weights (wordfreq keeps digits as 0s; `_number_weight` handles numbers)."""
+    frequencies = wordfreq.get_frequency_dict(LANGUAGE, wordlist=WORDLIST)
+    return {word: -math.log(max(frequency, FLOOR)) for word, frequency in frequencies.items()}
+
+
+def word_weight(word: str) -> float:
+    """-ln(frequency) of a lower-case word, `FLOOR` for words the list lacks.
+
+    >>> [round(word_weight(word), 1) for word in ["the", "said", "boston", "zqxj"]]
+    [2.9, 6.9, 10.0, 18.4]
+    >>> word_weight("1987") < word_weight("48213")  # a year is commoner than a 5-digit number
+    True
+    """
+    if any(character.isdigit() for character in word):
+        return _number_weight(word)
+    weight = _reference().get(word)
+    return -math.log(FLOOR) if weight is None else weight
+
+
+@lru_cache(maxsize=1 << 16)
+def _number_weight(word: str) -> float:
+    """wordfreq's estimate for a token with digits (by digit count; years are common)."""
+    frequency = wordfreq.word_frequency(word, LANGUAGE, wordlist=WORDLIST, minimum=FLOOR)
+    return -math.log(frequency)

@@ -1,0 +1,133 @@
+"""Deciding again only what a change of sources reaches gives the decisions of a fresh run
+(tasks/match/reuse.py). The look-up bounds are made small, so that a handful of short texts
+meets every case: words over the bounds, cut-offs, the fallback look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.match import candidates
+from tasks.match.assign import assign_variants, merge_assignments
+from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
+from tasks.models import ParsedDocument
+from tests.helpers import parsed
+
+DAY = dt.date(2025, 5, 15)
+# Names and places (rare in English), everyday words, and words in every sentence.
+VOCABULARY = [
+    "brennan",
+    "kettleby",
+    "halvorsen",
+    "estuary",
+    "harbour",
+    "bridge",
+    "council",
+    "ferry",
+    "storm",
+    "sailors",
+    "budget",
+    "zinc",
+    "wheat",
+    "tokyo",
+    "opec",
+    "dividend",
+    "mayor",
+    "said",
+    "the",
+    "and",
+    "of",
+]
+SENTENCE = st.lists(st.sampled_from(VOCABULARY), min_size=4, max_size=9).map(
+    lambda chosen: " ".join(chosen).capitalize() + "."
+)
+TEXT = st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join)
+
+
+@pytest.fixture(autouse=True)
+def small_bounds() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "QUERY_TERMS", 3)
+        patch.setattr(candidates, "MAX_POSTINGS", 2)
+        patch.setattr(candidates, "FALLBACK_TERMS", 2)
+        patch.setattr(candidates, "MAX_FALLBACK_POSTINGS", 4)
+        patch.setattr("tasks.match.reuse.MAX_POSTINGS", 2)
+        patch.setattr("tasks.match.reuse.MAX_FALLBACK_POSTINGS", 4)
+        yield
+
+
+def document(path: str, body: str, date: dt.date | None) -> ParsedDocument:
+    made = parsed(path, body, date)
+    sha = hashlib.sha256(f"{date}|{body}".encode()).hexdigest()
+    return made.model_copy(update={"origin": made.origin.model_copy(update={"sha256": sha})})
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[list[str], list[str], list[str]]:
+    """Source texts before, source texts after (a None-free list: some kept, some edited,
+    some gone, some new), and variant texts (most cut from a source of either time)."""
+    before = draw(st.lists(TEXT, min_size=1, max_size=8))
+    after = [draw(st.sampled_from([text, text + " " + draw(SENTENCE), ""])) for text in before]
+    after += draw(st.lists(TEXT, max_size=3))
+    pool = [text for text in before + after if text]
+    variants = []
+    for _ in range(draw(st.integers(1, 6))):
+        sentences = draw(st.sampled_from(pool)).split(". ")
+        kept = draw(st.lists(st.sampled_from(sentences), min_size=1, max_size=len(sentences)))
+        variants.append(draw(st.sampled_from([". ".join(kept), draw(TEXT)])))
+    return before, after, variants
+
+
+def sources_of(texts: list[str]) -> list[ParsedDocument]:
+    return [document(f"s{number}", text, DAY) for number, text in enumerate(texts) if text]
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories())
+def test_decisions_kept_and_made_again_are_a_fresh_runs(
+    history: tuple[list[str], list[str], list[str]],
+) -> None:
+    before_texts, after_texts, variant_texts = history
+    before, after = sources_of(before_texts), sources_of(after_texts)
+    variants = [document(f"v{number}", text, None) for number, text in enumerate(variant_texts)]
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+
+    hashes = {source.path: source.origin.sha256 for source in before}
+    kept = kept_decisions(hashes, earlier, after, variants, before)
+    again = [v for v in variants if v.path not in {decided.variant for decided in kept}]
+    fresh = assign_variants(after, again)
+    combined = in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
+
+    expected = assign_variants(after, variants)
+    assert (combined.matches, combined.rejected) == (expected.matches, expected.rejected)
+
+
+def test_a_source_sharing_no_word_keeps_every_decision() -> None:
+    before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
+    after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
+    variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    hashes = {source.path: source.origin.sha256 for source in before}
+    assert kept_decisions(hashes, earlier, after, variants, before) == [earlier["v0"]]
+    assert earlier["v0"].match is not None
+
+
+def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words() -> None:
+    """All the variant's words are held by more sources than are looked up (2 here), so
+    the fallback found its candidates; a new copy of it holds only such words."""
+    before = sources_of(
+        [f"Brennan said the harbour {word}." for word in ("bridge", "ferry", "storm")]
+    )
+    variants = [document("v0", "Brennan said the harbour.", None)]
+    after = [*before, document("s9", "Brennan said the harbour.", DAY)]
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    assert earlier["v0"].fallback
+    hashes = {source.path: source.origin.sha256 for source in before}
+    assert kept_decisions(hashes, earlier, after, variants, before) == []
+    fresh = assign_variants(after, variants).matches
+    assert [match.source for match in fresh] == ["s9"]
