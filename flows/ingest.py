@@ -27,8 +27,8 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import build_records_task, discover_task, write_task
 from flows.summary import summary_rows, to_markdown
-from tasks.match.assign import Thresholds
 from tasks.match.duplicates import group_duplicate_sources
+from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
 from tasks.output.cache import cache_fingerprint
 from tasks.output.decisions import decisions_fingerprint

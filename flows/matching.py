@@ -26,9 +26,10 @@ from flows.stages import (
 )
 from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
-from tasks.match.assign import Assignment, Thresholds, merge_assignments
+from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
+from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
 
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show

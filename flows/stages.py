@@ -13,10 +13,11 @@ from pathlib import Path
 
 from flows.runtime import stage_task
 from flows.workers import run_in_worker
-from tasks.match.assign import Assignment, Thresholds, assign_variants
+from tasks.match.assign import Assignment, assign_variants
 from tasks.match.duplicates import SourceGroups
 from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
+from tasks.match.thresholds import Thresholds
 from tasks.models import (
     ArticleRecord,
     InputFile,

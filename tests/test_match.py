@@ -7,10 +7,10 @@ import pytest
 import tasks.match.assign as assign_module
 import tasks.match.score as score_module
 from tasks.match.align import Alignment, align_sentences, align_words
-from tasks.match.assign import Thresholds, assign_variants
+from tasks.match.assign import assign_variants
 from tasks.match.candidates import Candidate, CandidateIndex
 from tasks.match.score import Scored, Units, punctuation_lost
-from tasks.match.thresholds import MATCH_THRESHOLD
+from tasks.match.thresholds import MATCH_THRESHOLD, Thresholds
 from tasks.match.units import content_words, sentences, words
 from tasks.models import RejectReason
 from tests.helpers import parsed

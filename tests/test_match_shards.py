@@ -8,8 +8,9 @@ import pytest
 
 from flows.workers import index_workers, run_in_worker
 from tasks.batch import shard
-from tasks.match.assign import Thresholds, assign_variants, merge_assignments
+from tasks.match.assign import assign_variants, merge_assignments
 from tasks.match.shards import MatchShard, decide_shard
+from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
 from tests.corpus import paragraphs
 from tests.helpers import parsed

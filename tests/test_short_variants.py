@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from tasks.match.align import Alignment
-from tasks.match.assign import Thresholds, assign_variants
+from tasks.match.assign import assign_variants
 from tasks.match.evidence import NEAR_VERBATIM, ShortEvidence
 from tasks.match.score import Scored
+from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument, RejectReason
 from tests.helpers import parsed
 

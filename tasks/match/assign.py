@@ -12,7 +12,7 @@ from tasks.batch import attempt
 from tasks.match.candidates import CandidateIndex, Lookup
 from tasks.match.explain import describe_alignment
 from tasks.match.score import Scored, SourceUnits, Text, Units, lookup_text, score_candidate
-from tasks.match.thresholds import CANDIDATES, MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
+from tasks.match.thresholds import CANDIDATES, DEFAULT_THRESHOLDS, Thresholds
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
@@ -50,32 +50,6 @@ class Assignment:
     reaches: dict[str, Reach]  # by variant path: what its candidates rested on (reuse.py)
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    sentences: float = MATCH_THRESHOLD
-    word_order: float = WORD_ORDER_THRESHOLD
-
-    def of(self, scored: Scored) -> float:
-        return self.word_order if scored.by_words else self.sentences
-
-    def excess(self, scored: Scored) -> float:
-        """Points above the threshold of the measure that scored it (negative: below)."""
-        return scored.score - self.of(scored)
-
-    def accepts(self, scored: Scored) -> bool:
-        """At or above its threshold, on enough text (see evidence.py)."""
-        return scored.short is None and self.excess(scored) >= 0
-
-    def margin(self, best: Scored, runner_up: Scored | None) -> float:
-        """How much further above its threshold `best` is than `runner_up` (the plain score
-        difference within one measure). Across measures the excesses can differ by more than
-        100 (a word-order 95 over a sentence-scored 0); beyond 100 it says nothing more. A
-        runner-up resting on too little text (evidence.py) may score higher: the margin is 0."""
-        if runner_up is None:
-            return best.score
-        return max(0.0, min(self.excess(best) - self.excess(runner_up), 100.0))
-
-
 class MatchIndex:
     """What variants are matched against, built once from the sources: the candidate index
     and each source's units (computed on first use)."""
@@ -90,7 +64,7 @@ class MatchIndex:
 def assign_variants(
     sources: Sequence[ParsedDocument],
     variants: Sequence[ParsedDocument],
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     candidates: int = CANDIDATES,
 ) -> Assignment:
     """Score each variant against its `candidates` nearest sources; keep the best when it
@@ -103,7 +77,7 @@ def assign_variants(
 def decide_all(
     index: MatchIndex,
     variants: Sequence[ParsedDocument],
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     candidates: int = CANDIDATES,
 ) -> Assignment:
     """`assign_variants` against an index built earlier: each variant is decided alone, so

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from tasks.match.assign import Thresholds
 from tasks.match.reuse import Decided
-from tasks.match.thresholds import CANDIDATES
+from tasks.match.thresholds import CANDIDATES, Thresholds
 from tasks.models import Model
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import DECISIONS_FILE, work_folder
