@@ -7,7 +7,6 @@ in `flows/stages.py`) and keeps the books: the per-file stages run as one task p
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import build_records_task, discover_task, write_task
 from flows.summary import summary_rows, to_markdown
+from flows.up_to_date import run_rules
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
@@ -34,7 +34,6 @@ from tasks.output.cache import cache_fingerprint
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.lock import output_lock
 from tasks.output.state import current_summary, run_state
-from tasks.parse.header import DateRules
 from tasks.pipeline import ShardWork
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import build_ledger
@@ -73,8 +72,7 @@ def ingest_flow(
 
 
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
-    rules = DateRules(today=options.today or dt.date.today(), order=options.ambiguous_dates)
-    settings = options.model_copy(update={"today": rules.today}).model_dump(mode="json")
+    rules, settings = run_rules(options)
     clock = StageClock(current_sink())
     taken_ns = time.time_ns()  # before discovery stats a file: see tasks/output/stamps.py
     with clock.stage("discover"):

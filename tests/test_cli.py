@@ -254,7 +254,8 @@ def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
     assert runs[1].stdout == (
         f"copydesk ingest {SEEDS} -> {out}\n{unchanged}{out} is up to date: nothing written\n"
     )
-    for run, stages_run in zip(runs, [stages, stages[:3]], strict=True):
+    # The second run finds OUT current before Prefect starts (flows/up_to_date.py): silently.
+    for run, stages_run in zip(runs, [stages, []], strict=True):
         assert re.sub(r"\d+\.\d s$", "N s", run.stderr, flags=re.MULTILINE) == "".join(
             f"copydesk: {stage}  N s\n" for stage in stages_run
         )

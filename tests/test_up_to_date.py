@@ -1,0 +1,63 @@
+"""The check made before Prefect starts (flows/up_to_date.py) says OUT is current exactly
+when the flow would find it so, and reads no file to say it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
+from flows.progress import Silent, StageClock
+from flows.up_to_date import current_output
+from tasks.output.paths import ARTICLES
+from tests.conftest import TODAY
+from tests.corpus import paragraphs, source_text, variant_text, write
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+OPTIONS = IngestOptions(today=TODAY)
+FILES = {
+    "a.txt": source_text(paragraphs(1), "2025-03-01"),
+    "b.txt": variant_text(paragraphs(1)[:2]),
+}
+
+
+def check(folder: Path, out: Path, options: IngestOptions = OPTIONS) -> bool:
+    return current_output(folder, out, options, StageClock(Silent())) is not None
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files the test just wrote count as settled (else they are racy for two seconds, and
+    a racy file is read: the check leaves such a run to the flow)."""
+    monkeypatch.setattr("tasks.output.stamps.RACY_NS", 0)
+
+
+def test_current_exactly_when_nothing_changed(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    assert not check(folder, out)  # no output yet
+    first = ingest_flow(str(folder), str(out), OPTIONS)
+    assert check(folder, out)
+    summary = current_output(folder, out, OPTIONS, StageClock(Silent()))
+    assert summary is not None and summary.unchanged and summary.not_read == 2
+    assert summary.model_dump(exclude={"timings", "unchanged", "not_read"}) == first.model_dump(
+        exclude={"timings", "unchanged", "not_read"}
+    )
+    assert not check(folder, out, OPTIONS.model_copy(update={"threshold": 60}))
+    assert not check(folder, out, OPTIONS.model_copy(update={"verify": True}))
+    (out / ARTICLES).write_text("tampered\n")
+    assert not check(folder, out)
+
+
+def test_a_new_or_changed_file_is_left_to_the_flow(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    ingest_flow(str(folder), str(out), OPTIONS)
+    write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
+    assert not check(folder, out)
+    ingest_flow(str(folder), str(out), OPTIONS)
+    assert check(folder, out)
+    write(folder, {"a.txt": source_text(paragraphs(2), "2025-03-01")})
+    assert not check(folder, out)
