@@ -97,7 +97,7 @@ def process_files(
     }
     result = FilesResult(hashes=dict(known), cached=cached, not_read=len(known))
     to_read = [file for file in files if file.path not in known]
-    to_parse = len(to_read) - len(set(cached) - set(known)) if tasks_run_here() else 0
+    to_parse = sum(file.path not in cached for file in to_read) if tasks_run_here() else 0
     with clock.stage("files", len(files)), worker_processes(to_parse) as workers:
         clock.advance(len(known))
         size = shard_size(len(to_read), workers, reading.chosen_size)

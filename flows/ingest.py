@@ -26,7 +26,6 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import build_records_task, discover_task, write_task
 from flows.summary import summary_rows, to_markdown
-from flows.up_to_date import run_rules
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
@@ -72,7 +71,7 @@ def ingest_flow(
 
 
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
-    rules, settings = run_rules(options)
+    rules, settings = options.run_rules()
     clock = StageClock(current_sink())
     taken_ns = time.time_ns()  # before discovery stats a file: see tasks/output/stamps.py
     with clock.stage("discover"):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.parse.dates import DateOrder
+from tasks.parse.header import DateRules
 from tasks.read.discover import WalkRules
 from tasks.read.selection import DEFAULT_EXCLUDES, Selection, check_pattern
 
@@ -66,6 +67,12 @@ class IngestOptions(BaseModel):
         defaults = DEFAULT_EXCLUDES if self.default_excludes else ()
         selection = Selection(include=self.include, exclude=(*defaults, *self.exclude))
         return WalkRules(selection, self.follow_outside_links, out)
+
+    def run_rules(self) -> tuple[DateRules, dict[str, Any]]:
+        """The run's date rules (today fixed once) and its settings as `run.json` keeps
+        them."""
+        rules = DateRules(today=self.today or dt.date.today(), order=self.ambiguous_dates)
+        return rules, self.model_copy(update={"today": rules.today}).model_dump(mode="json")
 
 
 @dataclass(frozen=True)

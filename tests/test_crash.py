@@ -53,23 +53,26 @@ def whole(out: Path) -> None:
 # NAME was renamed into place. Polling from outside could never hit a window that short.
 KILLING_CLI = """
 import os, signal, sys
-import tasks.output.cache, tasks.output.write
+import tasks.output.cache, tasks.output.decisions, tasks.output.stamps, tasks.output.write
 when, name = sys.argv[1].split(":")
 real = tasks.output.write.write_atomic
 def write_atomic(path, data, private=False):
-    data = data if isinstance(data, bytes) else b"".join(data)  # the cache comes in lines
+    data = data if isinstance(data, bytes) else b"".join(data)  # caches come in lines
     if (when, name) == ("before", path.name):
         tasks.output.write.temporary_path(path).write_bytes(data[: len(data) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
     real(path, data, private)
     if (when, name) == ("after", path.name):
         os.kill(os.getpid(), signal.SIGKILL)
-tasks.output.write.write_atomic = tasks.output.cache.write_atomic = write_atomic
+for module in (tasks.output.write, tasks.output.cache, tasks.output.stamps, tasks.output.decisions):
+    module.write_atomic = write_atomic
 from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """
 OUTSIDE_KILL_SECONDS = 1.0  # after the run took the lock: somewhere in the flow run
 KILL_POINTS = [
+    "before:stamps.json",
+    "after:stamps.json",
     "before:parsed.jsonl",
     "after:parsed.jsonl",
     "after:articles.jsonl",
@@ -77,6 +80,8 @@ KILL_POINTS = [
     "after:run.json",
     "before:state.json",
     "after:state.json",
+    "before:decisions.jsonl",
+    "after:decisions.jsonl",
 ]
 
 

@@ -42,7 +42,9 @@ def word_weight(word: str) -> float:
     >>> word_weight("1987") < word_weight("48213")  # a year is commoner than a 5-digit number
     True
     """
-    if any(character.isdigit() for character in word):
+    # A letter is never a digit: the scan for digits runs only on the few other words
+    # (this runs for every word of every variant).
+    if not word.isalpha() and any(character.isdigit() for character in word):
         return _number_weight(word)
     weight = _reference().get(word)
     return -math.log(FLOOR) if weight is None else weight

@@ -4,6 +4,10 @@ Two runs writing the same folder would interleave their renames and leave files 
 different runs side by side. The lock is an advisory `flock` on `OUT/.copydesk/lock`: the
 kernel releases it when the holder exits, even when it is killed, so a crashed run never
 leaves a stale lock behind. The file itself stays (an empty lock file is harmless).
+
+Taking the lock also removes the temporaries a killed run left (copydesk's own only): every
+run holds the lock, also one that finds OUT current and writes nothing, which used to leave
+them there.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from tasks.output.paths import LOCK_FILE, work_folder
+from tasks.output.paths import LOCK_FILE, is_temporary, work_folder
 
 
 class OutputBusyError(RuntimeError):
@@ -58,11 +62,20 @@ def output_lock(out: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         handle.write(str(os.getpid()))
         handle.flush()
         _held[key] = 1
+        remove_stale_temporaries(out)
+        remove_stale_temporaries(work_folder(out))
         try:
             yield
         finally:
             del _held[key]
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by a run that was killed mid-write (copydesk's own only)."""
+    for stale in folder.glob(".*.tmp"):
+        if is_temporary(stale.name):
+            stale.unlink(missing_ok=True)
 
 
 def _private(path: str, flags: int) -> int:

@@ -23,7 +23,6 @@ from tasks.output.paths import (
     DATA_FILES,
     RUN,
     STATE_FILE,
-    is_temporary,
     temporary_path,
     work_folder,
 )
@@ -75,13 +74,6 @@ def to_jsonl(models: Iterable[BaseModel]) -> bytes:
     return b"".join(jsonl_lines(models))
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Temporary files left by a run that was killed mid-write (copydesk's own only)."""
-    for stale in folder.glob(".*.tmp"):
-        if is_temporary(stale.name):
-            stale.unlink(missing_ok=True)
-
-
 def write_outputs(
     out: Path,
     records: list[ArticleRecord],
@@ -94,8 +86,7 @@ def write_outputs(
     them, then the run state. When the data is byte for byte what the folder already holds,
     only the run state is recorded: a rerun without new input changes no output file."""
     out.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(out)
-    remove_stale_temporaries(work_folder(out))
+    work = work_folder(out)  # a link planted there is refused before anything is written
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
     contents = (to_jsonl(records), to_jsonl(in_path_order), to_jsonl(ledger))
     data = dict(zip(DATA_FILES, contents, strict=True))
@@ -119,7 +110,11 @@ def write_outputs(
         write_atomic(out / RUN, (final.model_dump_json(indent=2) + "\n").encode("utf-8"))
     record = RunState(state=state, outputs=outputs)
     if load_state(out) != record:
-        write_atomic(out / STATE_FILE, record.model_dump_json().encode("utf-8"), private=True)
+        write_atomic(
+            work / STATE_FILE.name,
+            record.model_dump_json().encode("utf-8"),
+            private=True,
+        )
     return final.model_copy(update={"unchanged": unchanged})
 
 
