@@ -141,5 +141,6 @@ def parsed_in_order(
     if result.fresh or len(result.cached) != len(reused):
         fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
         with clock.stage("save_cache"):
-            save_cache_task(out, fingerprint, opaque(documents))
+            save_cache_task(out, fingerprint, opaque(result.fresh),
+                            opaque({document.path for document in reused}))  # fmt: skip
     return documents, len(reused), departed

@@ -74,8 +74,10 @@ def load_cached_task(out: str, wanted: dict[str, str]) -> list[ParsedDocument]:
 
 
 @stage_task("save_cache", io=True)
-def save_cache_task(out: str, fingerprint: str, documents: list[ParsedDocument]) -> None:
-    save_cache(Path(out), fingerprint, documents)
+def save_cache_task(
+    out: str, fingerprint: str, parsed: list[ParsedDocument], kept: set[str]
+) -> None:
+    save_cache(Path(out), fingerprint, parsed, kept)
 
 
 @stage_task("load_decisions", io=True)

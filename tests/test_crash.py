@@ -48,24 +48,32 @@ def whole(out: Path) -> None:
             [json.loads(line) for line in content.splitlines()]
 
 
-# Runs the CLI with `write_atomic` wrapped to SIGKILL the process itself at one exact point:
+# Runs the CLI with its write points wrapped to SIGKILL the process itself at one exact point:
 # "before:NAME" leaves half of NAME's temporary file written, "after:NAME" dies right after
-# NAME was renamed into place. Polling from outside could never hit a window that short.
+# NAME was renamed into place; for the parse cache, a database, before and after its commit.
+# Polling from outside could never hit a window that short.
 KILLING_CLI = """
 import os, signal, sys
-import tasks.output.cache, tasks.output.decisions, tasks.output.stamps, tasks.output.write
+import tasks.output.cache, tasks.output.write
 when, name = sys.argv[1].split(":")
-real = tasks.output.write.write_atomic
-def write_atomic(path, data, private=False):
-    data = data if isinstance(data, bytes) else b"".join(data)  # caches come in lines
+def killing(real, before, after):
+    def wrapped(*arguments):
+        if (when, name) == ("before", before(*arguments)):
+            os.kill(os.getpid(), signal.SIGKILL)
+        real(*arguments)
+        if (when, name) == ("after", after(*arguments)):
+            os.kill(os.getpid(), signal.SIGKILL)
+    return wrapped
+def half_written(temporary, path):
     if (when, name) == ("before", path.name):
-        tasks.output.write.temporary_path(path).write_bytes(data[: len(data) // 2])
-        os.kill(os.getpid(), signal.SIGKILL)
-    real(path, data, private)
-    if (when, name) == ("after", path.name):
-        os.kill(os.getpid(), signal.SIGKILL)
-for module in (tasks.output.write, tasks.output.cache, tasks.output.stamps, tasks.output.decisions):
-    module.write_atomic = write_atomic
+        temporary.write_bytes(temporary.read_bytes()[: temporary.stat().st_size // 2])
+    return path.name
+def cache(connection):
+    return "documents.sqlite"
+tasks.output.write.put_in_place = killing(
+    tasks.output.write.put_in_place, half_written, lambda temporary, path: path.name
+)
+tasks.output.cache.commit = killing(tasks.output.cache.commit, cache, cache)
 from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """
@@ -73,8 +81,8 @@ OUTSIDE_KILL_SECONDS = 1.0  # after the run took the lock: somewhere in the flow
 KILL_POINTS = [
     "before:stamps.json",
     "after:stamps.json",
-    "before:parsed.jsonl",
-    "after:parsed.jsonl",
+    "before:documents.sqlite",
+    "after:documents.sqlite",
     "after:articles.jsonl",
     "before:run.json",
     "after:run.json",

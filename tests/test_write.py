@@ -78,15 +78,16 @@ def test_working_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     when an older copydesk made them)."""
     out = tmp_path / "out"
     (out / ".copydesk").mkdir(parents=True, mode=0o755)
-    (out / ".copydesk" / "parsed.jsonl").write_text("old cache\n")
-    (out / ".copydesk" / "parsed.jsonl").chmod(0o644)
+    for name in ("parsed.jsonl", "documents.sqlite"):  # an older copydesk's cache; damaged
+        (out / ".copydesk" / name).write_text("old cache\n")
+        (out / ".copydesk" / name).chmod(0o644)
     with output_lock(out):
         write_outputs(out, [], [], [], SUMMARY, "s")
-        save_cache(out, "fingerprint", [])
+        save_cache(out, "fingerprint", [], set())
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (out / ".copydesk").iterdir()}
     assert (stat.S_IMODE((out / ".copydesk").stat().st_mode), modes) == (
         0o700,
-        {"lock": 0o600, "parsed.jsonl": 0o600, "state.json": 0o600},
+        {"documents.sqlite": 0o600, "lock": 0o600, "state.json": 0o600},
     )
 
 

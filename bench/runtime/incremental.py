@@ -29,7 +29,7 @@ from bench.runtime.corpora import resolve_corpus
 
 WORK = paths.WORK / "incremental"
 HOLD_EVERY = 10
-WATCHED = (*DATA_FILES, RUN, ".copydesk/parsed.jsonl")
+WATCHED = (*DATA_FILES, RUN, ".copydesk/documents.sqlite")
 STAGES = ("discover", "cache", "files", "load_cached", "save_cache", "match", "build_records")
 FAST_PATH = ["discover", "cache", "files"]
 Snapshot = dict[str, tuple[int, int, str]]

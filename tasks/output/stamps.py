@@ -60,8 +60,9 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
     True
     >>> unchanged([file], recorded.model_copy(update={"taken_ns": 2 * 10**9}))
     {}
-    >>> touched = stamp.model_copy(update={"ctime_ns": 2 * 10**9})
-    >>> unchanged([file.model_copy(update={"stamp": touched})], recorded)
+    >>> from dataclasses import replace
+    >>> touched = replace(stamp, ctime_ns=2 * 10**9)
+    >>> unchanged([replace(file, stamp=touched)], recorded)
     {}
     """
     if recorded is None:

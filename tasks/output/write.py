@@ -3,6 +3,8 @@
 Readers of the output folder see either the previous file or the new one, never a partial
 one: each file is written to a temporary name in the same folder, flushed to disk, then
 renamed over the old one (a rename within a file system is atomic) and the folder synced.
+The data files are streamed to their temporaries line by line, hashed as they go: no file
+is ever whole in memory (at a million records, articles.jsonl is gigabytes).
 Nothing is written until the whole run has succeeded, so a failed run leaves the previous
 output untouched. `run.json` goes last and records the SHA-256 and line count of the three
 data files: a reader can check that the files it sees belong together, and a process killed
@@ -10,10 +12,10 @@ between renames leaves a mismatch that the next run repairs."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -34,22 +36,52 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], private: bool = Fals
     """Replace `path` with `data` (bytes, or chunks of bytes written as they come, so that
     a large file is never whole in memory); `private`: readable by the owner only (else as
     the umask says)."""
+    staged = stage(path, [data] if isinstance(data, bytes) else data, private)
+    try:
+        put_in_place(staged.temporary, path)
+    finally:
+        staged.temporary.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file's new content, written under a temporary name, and what it holds."""
+
+    temporary: Path
+    written: OutputFile
+
+
+def stage(path: Path, chunks: Iterable[bytes], private: bool = False) -> Staged:
+    """Write `chunks` to `path`'s temporary name, hashing and counting lines as they go."""
     temporary = temporary_path(path)
     mode = 0o600 if private else 0o666
+    digest, lines = hashlib.sha256(), 0
     try:
         # A new file, never one found there (a link planted in OUT would redirect the write).
         temporary.unlink(missing_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
         with os.fdopen(descriptor, "wb") as handle:
-            for chunk in [data] if isinstance(data, bytes) else data:
+            for chunk in chunks:
                 handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-        _sync_folder(path.parent)
+                digest.update(chunk)
+                lines += chunk.count(b"\n")
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return Staged(temporary, OutputFile(sha256=digest.hexdigest(), lines=lines))
+
+
+def put_in_place(temporary: Path, path: Path) -> None:
+    """Flush a staged file to disk (not before: one found identical to the file in place is
+    dropped unwritten), rename it over `path` (atomic within a file system) and make the
+    rename durable."""
+    descriptor = os.open(temporary, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+        os.close(descriptor)
+    temporary.replace(path)
+    _sync_folder(path.parent)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -68,12 +100,6 @@ def jsonl_lines(models: Iterable[BaseModel]) -> Iterator[bytes]:
         yield (model.model_dump_json() + "\n").encode("utf-8")
 
 
-def to_jsonl(models: Iterable[BaseModel]) -> bytes:
-    """All of them as one bytes object (joined from encoded lines: the text of all of
-    them is never held a second time as one str)."""
-    return b"".join(jsonl_lines(models))
-
-
 def write_outputs(
     out: Path,
     records: list[ArticleRecord],
@@ -88,22 +114,25 @@ def write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     work = work_folder(out)  # a link planted there is refused before anything is written
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
-    contents = (to_jsonl(records), to_jsonl(in_path_order), to_jsonl(ledger))
-    data = dict(zip(DATA_FILES, contents, strict=True))
-    outputs = {
-        name: OutputFile(sha256=hashlib.sha256(content).hexdigest(), lines=content.count(b"\n"))
-        for name, content in data.items()
-    }
-    final = summary.model_copy(update={"outputs": outputs})
-    previous = load_summary(out)
-    same_data = (
-        previous is not None
-        and previous.outputs == outputs
-        and not damaged_outputs(out, previous.outputs)
-    )
-    if not same_data:
-        for name, content in data.items():
-            write_atomic(out / name, content)
+    contents: tuple[Sequence[BaseModel], ...] = (records, in_path_order, ledger)
+    staged: dict[str, Staged] = {}
+    try:
+        for name, models in zip(DATA_FILES, contents, strict=True):
+            staged[name] = stage(out / name, jsonl_lines(models))
+        outputs = {name: file.written for name, file in staged.items()}
+        final = summary.model_copy(update={"outputs": outputs})
+        previous = load_summary(out)
+        same_data = (
+            previous is not None
+            and previous.outputs == outputs
+            and not damaged_outputs(out, previous.outputs)
+        )
+        if not same_data:
+            for name, file in staged.items():
+                put_in_place(file.temporary, out / name)
+    finally:
+        for file in staged.values():
+            file.temporary.unlink(missing_ok=True)
     # run.json also when only what it says of the inputs changed (a new excluded entry).
     unchanged = same_data and previous is not None and _facts(previous) == _facts(final)
     if not unchanged:
