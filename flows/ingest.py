@@ -24,7 +24,7 @@ from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
 from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
-from flows.stages import build_records_task, discover_task, write_task
+from flows.stages import discover_task, plan_records_task, write_task
 from flows.summary import summary_rows, to_markdown
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
@@ -36,6 +36,7 @@ from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import build_ledger
+from tasks.records.records import build_records
 
 # A scheduled run that finds another run (a manual one, another deployment) writing its
 # folder waits for it rather than failing.
@@ -97,14 +98,14 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         )
         assignment = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds,
                                    [*parsed, *departed])  # fmt: skip
-    with clock.stage("build_records"):
-        records = build_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
+    with clock.stage("build_records"):  # planned here, each built as it is written
+        plans = plan_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
     rejected = [*discovery.rejected, *result.unread, *result.rejected, *assignment.rejected]
-    check_accounting(files, discovery.rejected, records, rejected)
+    check_accounting(files, discovery.rejected, plans, rejected)
     summary = RunSummary(
         inputs=len(files) + len(discovery.rejected),
-        records=len(records),
-        variants=sum(len(record.variants) for record in records),
+        records=len(plans),
+        variants=sum(len(plan.attached) for plan in plans),
         rejected=len(rejected),
         rejected_by_reason=dict(sorted(Counter(r.reason.value for r in rejected).items())),
         excluded=discovery.excluded,
@@ -115,7 +116,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         reused=reused,
         not_read=result.not_read,
     )
-    ledger = build_ledger(result.hashes, records, rejected)
+    records, ledger = build_records(plans), build_ledger(result.hashes, plans, rejected)
     written = write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, assignment)
     return written

@@ -8,7 +8,7 @@ see `flows/runtime.py`) and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from flows.runtime import stage_task
@@ -33,7 +33,7 @@ from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tasks.read.discover import Discovery, WalkRules, find_input_files
 from tasks.records.ledger import LedgerEntry
-from tasks.records.records import build_records
+from tasks.records.records import Planned, plan_records
 
 
 @stage_task("discover")
@@ -112,18 +112,18 @@ def match_scattered_shard_task(packed_sources: bytes, shard: MatchShard) -> Assi
 
 
 @stage_task("build_records")
-def build_records_task(
+def plan_records_task(
     groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
-) -> list[ArticleRecord]:
-    return build_records(groups, variants, matches)
+) -> list[Planned]:
+    return plan_records(groups, variants, matches)
 
 
 @stage_task("write", io=True)
 def write_task(
     out: str,
-    records: list[ArticleRecord],
+    records: Iterable[ArticleRecord],
     rejected: list[Rejection],
-    ledger: list[LedgerEntry],
+    ledger: Iterable[LedgerEntry],
     summary: RunSummary,
     state: str,
 ) -> RunSummary:

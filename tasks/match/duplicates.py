@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,9 +47,12 @@ def group_duplicate_sources(sources: Sequence[ParsedDocument]) -> SourceGroups:
     >>> [s.path for s in groups.canonical], [(d.path, c) for d, c in groups.duplicates]
     (['b', 'c'], [('a', 'b')])
     """
-    by_body: dict[str, list[ParsedDocument]] = {}
+    # Keyed by a digest of the folded text, not the text: a second copy of every source's
+    # body (gigabytes at a million sources) is never held at once.
+    by_body: dict[bytes, list[ParsedDocument]] = {}
     for source in sources:
-        by_body.setdefault(same_text_key(source.body), []).append(source)
+        digest = hashlib.blake2b(same_text_key(source.body).encode(), digest_size=16).digest()
+        by_body.setdefault(digest, []).append(source)
     canonical: list[ParsedDocument] = []
     duplicates: list[tuple[ParsedDocument, str]] = []
     for group in by_body.values():

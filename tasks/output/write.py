@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,9 +102,9 @@ def jsonl_lines(models: Iterable[BaseModel]) -> Iterator[bytes]:
 
 def write_outputs(
     out: Path,
-    records: list[ArticleRecord],
+    records: Iterable[ArticleRecord],
     rejected: list[Rejection],
-    ledger: list[LedgerEntry],
+    ledger: Iterable[LedgerEntry],
     summary: RunSummary,
     state: str,
 ) -> RunSummary:
@@ -114,7 +114,7 @@ def write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     work = work_folder(out)  # a link planted there is refused before anything is written
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
-    contents: tuple[Sequence[BaseModel], ...] = (records, in_path_order, ledger)
+    contents: tuple[Iterable[BaseModel], ...] = (records, in_path_order, ledger)
     staged: dict[str, Staged] = {}
     try:
         for name, models in zip(DATA_FILES, contents, strict=True):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from tasks.models import ArticleRecord, InputFile, Rejection
+from tasks.models import InputFile, Rejection
+from tasks.records.records import Planned
 
 
 class AccountingError(RuntimeError):
@@ -15,15 +16,14 @@ class AccountingError(RuntimeError):
 def check_accounting(
     files: Sequence[InputFile],
     discovered_rejections: Sequence[Rejection],
-    records: Sequence[ArticleRecord],
+    records: Sequence[Planned],
     rejected: Sequence[Rejection],
 ) -> None:
     """Raise `AccountingError` naming the inputs missing from the outputs or repeated there.
 
     The inputs are the files found plus the entries discovery refused (loops, unreadable
     folders); `rejected` must include the latter."""
-    seen = Counter(record.source.path for record in records)
-    seen.update(variant.path for record in records for variant in record.variants)
+    seen = Counter(path for record in records for path in record.paths)
     seen.update(rejection.path for rejection in rejected)
     expected = Counter(file.path for file in files)
     expected.update(rejection.path for rejection in discovered_rejections)

@@ -8,10 +8,11 @@ facts into one hash).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
-from tasks.models import ArticleRecord, Model, Rejection, RejectReason, Sha256
+from tasks.models import Model, Rejection, RejectReason, Sha256
+from tasks.records.records import Planned
 
 Outcome = Literal["source", "variant", "duplicate", "rejected"]
 
@@ -25,20 +26,21 @@ class LedgerEntry(Model):
 
 
 def build_ledger(
-    hashes: Mapping[str, str], records: Iterable[ArticleRecord], rejected: Iterable[Rejection]
-) -> list[LedgerEntry]:
-    """One entry per input, in path order; `hashes` holds the SHA-256 of every file read."""
-    entries = [
-        LedgerEntry(path=r.path, sha256=hashes.get(r.path), outcome="rejected", reason=r.reason)
-        for r in rejected
+    hashes: Mapping[str, str], plans: Iterable[Planned], rejected: Iterable[Rejection]
+) -> Iterator[LedgerEntry]:
+    """One entry per input, in path order; `hashes` holds the SHA-256 of every file read.
+    The order is settled on plain tuples, and each entry made as it is written (a million
+    entries as models took most of a gigabyte)."""
+    rows: list[tuple[str, Outcome, str | None, RejectReason | None]] = [
+        (rejection.path, "rejected", None, rejection.reason) for rejection in rejected
     ]
-    for record in records:
-        entries.append(_entry(record.source.path, hashes, "source", record.id))
-        for variant in record.variants:
-            outcome: Outcome = "duplicate" if variant.duplicate else "variant"
-            entries.append(_entry(variant.path, hashes, outcome, record.id))
-    return sorted(entries, key=lambda entry: entry.path)
-
-
-def _entry(path: str, hashes: Mapping[str, str], outcome: Outcome, record: str) -> LedgerEntry:
-    return LedgerEntry(path=path, sha256=hashes[path], outcome=outcome, record=record)
+    for plan in plans:
+        rows.append((plan.source.path, "source", plan.id, None))
+        for item in plan.attached:
+            rows.append((item.document.path, "duplicate" if item.duplicate else "variant",
+                         plan.id, None))  # fmt: skip
+    rows.sort(key=lambda row: row[0])
+    for path, outcome, record, reason in rows:
+        yield LedgerEntry(
+            path=path, sha256=hashes.get(path), outcome=outcome, record=record, reason=reason
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,8 +14,31 @@ from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, Vari
 
 @dataclass(frozen=True)
 class Attached:
-    ref: VariantRef
+    """A document on a record other than its source: a matched variant (with its `match`)
+    or a duplicate source (none: grouped by identical text, not scored)."""
+
     document: ParsedDocument
+    match: Match | None
+    duplicate: bool  # its clean body is the source's, up to line wrapping
+
+    @property
+    def score(self) -> float:
+        return self.match.score if self.match else 100.0
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A record before it is built: its source and what attaches to it, best first. The
+    run counts, checks and lists its records from these; each record is built only as it
+    is written (a million built records took more than a gigabyte)."""
+
+    source: ParsedDocument
+    id: str  # record_id of the source's body
+    attached: list[Attached]
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.source.path, *(item.document.path for item in self.attached)]
 
 
 def record_id(body: str) -> str:
@@ -27,20 +50,19 @@ def record_id(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def attach(document: ParsedDocument, source_key: str, match: Match | None) -> Attached:
-    """A variant's entry: its provenance plus the match evidence (none for a duplicate
-    source, which is grouped by identical text rather than scored)."""
-    ref = VariantRef(
-        **document.origin.model_dump(),
-        score=match.score if match else 100.0,
+def variant_ref(item: Attached) -> VariantRef:
+    """A variant's entry: its provenance plus the match evidence."""
+    match = item.match
+    return VariantRef(
+        **item.document.origin.model_dump(),
+        score=item.score,
         measure=match.measure if match else None,
         margin=match.margin if match else None,
         runner_up=match.runner_up if match else None,
         alignment=match.alignment if match else None,
-        duplicate=same_text_key(document.body) == source_key,
-        date=document.header.date if document.header else None,
+        duplicate=item.duplicate,
+        date=item.document.header.date if item.document.header else None,
     )
-    return Attached(ref, document)
 
 
 def pick_field(
@@ -57,37 +79,46 @@ def pick_field(
     return None, None
 
 
-def build_records(
+def plan_records(
     groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
-) -> list[ArticleRecord]:
+) -> list[Planned]:
     """Records in source path order; each record's variants by score, then path."""
-    keys = {source.path: same_text_key(source.body) for source in groups.canonical}
-    attached: dict[str, list[Attached]] = defaultdict(list)
+    found: dict[str, list[tuple[ParsedDocument, Match | None]]] = defaultdict(list)
     for copy, canonical in groups.duplicates:
-        attached[canonical].append(attach(copy, keys[canonical], None))
+        found[canonical].append((copy, None))
     by_path = {variant.path: variant for variant in variants}
     for match in matches:
-        attached[match.source].append(attach(by_path[match.variant], keys[match.source], match))
-    records = []
+        found[match.source].append((by_path[match.variant], match))
+    plans = []
     for source in groups.canonical:
-        ranked = sorted(attached[source.path], key=lambda a: (-a.ref.score, a.ref.path))
-        title, title_from = pick_field("title", source, ranked)
-        place, place_from = pick_field("place", source, ranked)
+        key = same_text_key(source.body) if source.path in found else ""
+        attached = [
+            Attached(document, match, same_text_key(document.body) == key)
+            for document, match in found.pop(source.path, [])
+        ]
+        attached.sort(key=lambda item: (-item.score, item.document.path))
+        plans.append(Planned(source, record_id(source.body), attached))
+    return plans
+
+
+def build_records(plans: Iterable[Planned]) -> Iterator[ArticleRecord]:
+    """Each planned record, validated, one at a time."""
+    for plan in plans:
+        source = plan.source
+        title, title_from = pick_field("title", source, plan.attached)
+        place, place_from = pick_field("place", source, plan.attached)
         assert source.header is not None, "only dated documents are sources"
-        records.append(
-            ArticleRecord(
-                id=record_id(source.body),
-                title=title,
-                title_from=title_from,
-                date=source.header.date,
-                published_at=source.header.published_at,
-                date_ambiguous=source.header.ambiguous,
-                date_raw=source.header.raw,
-                place=place,
-                place_from=place_from,
-                body=source.body,
-                source=source.origin,
-                variants=[a.ref for a in ranked],
-            )
+        yield ArticleRecord(
+            id=plan.id,
+            title=title,
+            title_from=title_from,
+            date=source.header.date,
+            published_at=source.header.published_at,
+            date_ambiguous=source.header.ambiguous,
+            date_raw=source.header.raw,
+            place=place,
+            place_from=place_from,
+            body=source.body,
+            source=source.origin,
+            variants=[variant_ref(item) for item in plan.attached],
         )
-    return records
