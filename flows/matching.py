@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from pathlib import Path
 from typing import Any
 
 from prefect.context import FlowRunContext
@@ -31,6 +32,7 @@ from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, re
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
+from tasks.output.paths import CACHE_FILE
 
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
 
@@ -52,7 +54,7 @@ def match_changed(
         kept = kept_decisions(previous.sources, previous.decided, sources, variants, known)
     done = {decided.variant for decided in kept}
     todo = [variant for variant in variants if variant.path not in done]
-    fresh = match_variants(sources, todo, thresholds) if todo else Assignment([], [], {})
+    fresh = match_variants(out, sources, todo, thresholds) if todo else Assignment([], [], {})
     return in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
 
 
@@ -70,9 +72,10 @@ def keep_decisions(
 
 
 def match_variants(
-    sources: list[ParsedDocument], variants: list[ParsedDocument], thresholds: Thresholds
+    out: str, sources: list[ParsedDocument], variants: list[ParsedDocument], thresholds: Thresholds
 ) -> Assignment:
-    """Each variant's best source, or its rejection with the evidence."""
+    """Each variant's best source, or its rejection with the evidence; this run's worker
+    processes read the sources from OUT's parse cache."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
     if not worth_sharding(len(sources), len(variants), workers):
@@ -81,7 +84,7 @@ def match_variants(
     size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
     shards = [MatchShard(key, part, thresholds) for part in shard(variants, size)]
     if client is None:
-        with index_workers(key, sources):
+        with index_workers(key, sources, Path(out) / CACHE_FILE):
             futures = [match_shard_task.submit(opaque(part)) for part in shards]
             return merge_assignments(future.result() for future in futures)
     # One pickle (bytes: neither Dask nor Prefect walks them), resolved on each worker.

@@ -337,9 +337,11 @@ def test_matching_in_shard_tasks_writes_what_one_task_writes(
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "one"), OPTIONS)
     shipped: list[int] = []
 
-    def counting(key: str, sources: list[ParsedDocument]) -> AbstractContextManager[None]:
+    def counting(
+        key: str, sources: list[ParsedDocument], cache: Path
+    ) -> AbstractContextManager[None]:
         shipped.append(len(sources))
-        return index_workers(key, sources)
+        return index_workers(key, sources, cache)
 
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
     monkeypatch.setattr("flows.matching.index_workers", counting)

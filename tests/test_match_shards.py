@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from flows.workers import index_workers, run_in_worker
 from tasks.batch import shard
 from tasks.match.assign import assign_variants, merge_assignments
+from tasks.match.score import SourceText
 from tasks.match.shards import MatchShard, decide_shard
 from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
+from tasks.output.cache import MissingParse, load_source_texts, save_cache
+from tasks.output.paths import CACHE_FILE
 from tests.corpus import paragraphs
 from tests.helpers import parsed
 
@@ -36,12 +40,13 @@ def corpus() -> tuple[list[ParsedDocument], list[ParsedDocument]]:
     return sources, variants
 
 
-def test_shards_in_worker_processes_decide_as_one_process_does() -> None:
+def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -> None:
     sources, variants = corpus()
     thresholds = Thresholds()
     alone = assign_variants(sources, variants, thresholds)
     assert alone.matches and alone.rejected  # both outcomes are compared
-    with index_workers("run", sources):
+    save_cache(tmp_path, "fingerprint", [*sources, *variants], set())
+    with index_workers("run", sources, tmp_path / CACHE_FILE):
         shards = [MatchShard("run", part, thresholds) for part in shard(variants, 7)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
     sharded = merge_assignments(parts)
@@ -51,6 +56,27 @@ def test_shards_in_worker_processes_decide_as_one_process_does() -> None:
     assert [r.model_dump_json() for r in sharded.rejected] == [
         r.model_dump_json() for r in alone.rejected
     ]
+
+
+def test_the_workers_read_the_sources_texts_from_the_cache_exactly(tmp_path: Path) -> None:
+    """What crosses JSON and SQLite comes back the same: quotes, escapes, controls kept by
+    cleaning, other scripts, emoji, combining marks, a missing title."""
+    texts = [
+        'He said "no" \\ twice.\tThen\r\nleft.',
+        "Ça coûte 5 € — «oui»",
+        "東京 🎉 e\u0301",
+        "x",
+    ]
+    sources = [
+        parsed(f"s{n}.txt", text, DAY, title=None if n % 2 else text[::-1])
+        for n, text in enumerate(texts)
+    ]
+    save_cache(tmp_path, "fingerprint", sources, set())
+    wanted = [(source.path, source.origin.sha256) for source in reversed(sources)]
+    found = load_source_texts(tmp_path / CACHE_FILE, wanted)
+    assert found == [SourceText(s.path, s.title, s.body) for s in reversed(sources)]
+    with pytest.raises(MissingParse, match=r"no parse of source 's0\.txt'"):
+        load_source_texts(tmp_path / CACHE_FILE, [("s1.txt", wanted[2][1]), ("s0.txt", "f" * 64)])
 
 
 def test_a_process_without_the_index_refuses_to_decide() -> None:

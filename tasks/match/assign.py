@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -13,6 +11,7 @@ from tasks.match.candidates import CandidateIndex, Lookup
 from tasks.match.explain import describe_alignment
 from tasks.match.score import Scored, SourceUnits, Text, Units, lookup_text, score_candidate
 from tasks.match.thresholds import CANDIDATES, DEFAULT_THRESHOLDS, Thresholds
+from tasks.memory import paused_garbage_collection
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
@@ -103,22 +102,6 @@ def merge_assignments(parts: Iterable[Assignment]) -> Assignment:
         rejected.extend(part.rejected)
         reaches.update(part.reaches)
     return Assignment(matches, rejected, reaches)
-
-
-@contextmanager
-def paused_garbage_collection() -> Iterator[None]:
-    """Matching allocates millions of short-lived tuples and lists that form no cycles,
-    while the whole corpus stays in memory: every full collection walks all of it, which
-    costs ~18 % of the stage at 21k documents and grows with the corpus. Reference counting
-    still frees everything; the cyclic collector resumes afterwards (and was never off if
-    it was off before)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _decide(

@@ -13,11 +13,13 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from tasks.match.assign import Assignment, MatchIndex, decide_all
 from tasks.match.score import SourceText
 from tasks.match.thresholds import CANDIDATES, Thresholds
 from tasks.models import ParsedDocument
+from tasks.output.cache import load_source_texts
 
 # Measured on the 23,395-file scale corpus (20,851 sources, 2,127 variants, one process):
 # shipping the sources (pickling, sending, unpickling their `SourceText`) costs about 0.01 ms
@@ -65,6 +67,13 @@ def install_index(key: str, packed: bytes) -> None:
     """A pool worker's initializer: build this process's index from `pack_sources`' bytes."""
     _installed.clear()
     _installed[key] = MatchIndex([SourceText(*fields) for fields in pickle.loads(packed)])
+
+
+def install_index_from_cache(key: str, cache: str, sources: list[tuple[str, str]]) -> None:
+    """A pool worker's initializer: build this process's index from the parse cache's texts
+    of `sources` (path, SHA-256, in order): only their names cross the pipe."""
+    _installed.clear()
+    _installed[key] = MatchIndex(load_source_texts(Path(cache), sources))
 
 
 def decide_shard(shard: MatchShard) -> Assignment:
