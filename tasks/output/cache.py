@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -36,15 +37,17 @@ from tasks.output.paths import CACHE_FILE, work_folder
 from tasks.parse.dates import DateOrder
 from tasks.parse.dates.values import check_plausible
 
-CACHE_FORMAT = 3  # bump when the cache's own layout changes
+CACHE_FORMAT = 4  # bump when the cache's own layout changes
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    path TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
     sha256 TEXT NOT NULL,
     date TEXT,  -- a source's date (ISO), to drop parses a moved-back `today` makes implausible
     document BLOB NOT NULL  -- the ParsedDocument as JSON
-) WITHOUT ROWID;
+);  -- a rowid table: WITHOUT ROWID suits small rows, and these are kilobytes
+-- The keys on their own pages: a run reads them without reading the documents' pages.
+CREATE INDEX IF NOT EXISTS keys ON documents (path, sha256, date);
 """
 FORMER_CACHE = "parsed.jsonl"  # the JSON Lines cache of copydesk before the database: removed
 BATCH = 5_000  # rows per executemany: the run's documents are never copied whole
@@ -66,7 +69,7 @@ def load_cache_keys(out: Path, fingerprint: str, today: dt.date) -> dict[str, st
     rebuilt). A cached source whose date is no longer plausible (the run's `today` moved
     back) is left out: it is parsed again."""
     try:
-        with _reading(out) as connection:
+        with _opened(out / CACHE_FILE, "rw") as connection:
             if _fingerprint(connection) != fingerprint:
                 return {}
             rows = connection.execute("SELECT path, sha256, date FROM documents").fetchall()
@@ -80,7 +83,7 @@ def load_cached(out: Path, wanted: dict[str, str]) -> list[ParsedDocument]:
     is left out (the caller parses it again)."""
     found: list[ParsedDocument] = []
     try:
-        with _reading(out) as connection:
+        with _opened(out / CACHE_FILE, "rw") as connection:
             connection.execute("CREATE TEMP TABLE wanted (path TEXT PRIMARY KEY, sha256 TEXT)")
             connection.executemany("INSERT INTO wanted VALUES (?, ?)", wanted.items())
             rows = connection.execute(
@@ -96,17 +99,14 @@ def load_cached(out: Path, wanted: dict[str, str]) -> list[ParsedDocument]:
 
 
 class MissingParse(LookupError):
-    """A source the run holds is not in the parse cache (a bug: the run saved it first)."""
+    """A source of the run is not in the parse cache (a bug: the run saved it first)."""
 
 
 def load_source_texts(cache: Path, sources: list[tuple[str, str]]) -> list[SourceText]:
-    """The texts matching reads of `sources` (path, SHA-256), in that order, from the cache
-    at `cache`: what each match worker builds its index from, instead of receiving every
-    text from the run's process (a copy of them all, a gigabyte at a million files)."""
+    """The texts matching reads of `sources` (path, SHA-256), in that order: each match
+    worker's own, instead of a copy of all of them from the run (a gigabyte at 1M files)."""
     texts = []
-    with contextlib.closing(
-        sqlite3.connect(f"{cache.absolute().as_uri()}?mode=ro", uri=True)
-    ) as connection:
+    with _opened(cache, "ro") as connection:
         connection.execute(
             "CREATE TEMP TABLE wanted (position INTEGER PRIMARY KEY, path TEXT, sha256 TEXT)"
         )
@@ -148,7 +148,8 @@ def _update(path: Path, fingerprint: str, parsed: list[ParsedDocument], kept: se
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
-        if _fingerprint(connection) != fingerprint:
+        if _fingerprint(connection) != fingerprint:  # other options, code or layout: afresh
+            connection.executescript(f"DROP TABLE meta; DROP TABLE documents; {SCHEMA}")
             kept = set()
         connection.execute("DELETE FROM meta")
         connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
@@ -174,10 +175,11 @@ def _rows(documents: list[ParsedDocument]) -> Iterator[tuple[str, str, str | Non
 
 
 @contextlib.contextmanager
-def _reading(out: Path) -> Iterator[sqlite3.Connection]:
-    """The cache opened for reading (a missing one is an error, never created here); not
-    read-only: a run killed while writing it left a journal to roll back."""
-    uri = f"{(out / CACHE_FILE).absolute().as_uri()}?mode=rw"
+def _opened(path: Path, mode: str) -> Iterator[sqlite3.Connection]:
+    """The cache opened for reading (a missing one is an error, never created here): "rw"
+    where a run killed while writing it may have left a journal to roll back, "ro" in the
+    match workers, which read it while no run writes it."""
+    uri = f"{path.absolute().as_uri()}?mode={mode}"
     with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
         yield connection
 
@@ -192,6 +194,7 @@ def _remove(path: Path) -> None:
         path.with_name(name).unlink(missing_ok=True)
 
 
+@functools.cache  # a million cached sources share a few thousand dates
 def _plausible(date: str, today: dt.date) -> bool:
     try:
         check_plausible(dt.date.fromisoformat(date), today)
