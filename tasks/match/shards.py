@@ -64,23 +64,26 @@ def pack_sources(sources: Sequence[ParsedDocument]) -> bytes:
 
 
 def install_index(key: str, packed: bytes) -> None:
-    """A pool worker's initializer: build this process's index from `pack_sources`' bytes."""
-    _installed.clear()
-    _installed[key] = MatchIndex([SourceText(*fields) for fields in pickle.loads(packed)])
+    """On a Dask worker: build this process's index from `pack_sources`' bytes."""
+    _install(key, [SourceText(*fields) for fields in pickle.loads(packed)])
 
 
 def install_index_from_cache(key: str, cache: str, sources: list[tuple[str, str]]) -> None:
-    """A pool worker's initializer: build this process's index from the parse cache's texts
-    of `sources` (path, SHA-256, in order): only their names cross the pipe."""
-    _installed.clear()
-    _installed[key] = MatchIndex(load_source_texts(Path(cache), sources))
+    """A local pool worker's initializer: build this process's index from the parse cache's
+    texts of `sources` (path, SHA-256, in order): only their names cross the pipe."""
+    _install(key, load_source_texts(Path(cache), sources))
+
+
+def _install(key: str, sources: list[SourceText]) -> None:
+    _installed.clear()  # one run's index per process: another run's is replaced
+    _installed[key] = MatchIndex(sources)
 
 
 def decide_shard(shard: MatchShard) -> Assignment:
-    """Decide a shard of variants against the index `install_index` built in this process."""
+    """Decide a shard of variants against the index installed in this process."""
     index = _installed.get(shard.key)
     if index is None:
-        raise RuntimeError("no match index in this process: install_index was not run")
+        raise RuntimeError("no match index in this process: none was installed")
     return decide_all(index, shard.variants, shard.thresholds, shard.candidates)
 
 
