@@ -115,21 +115,17 @@ def process_files(
 
 def parsed_in_order(
     files: list[InputFile], out: str, result: FilesResult, work: ShardWork, clock: StageClock
-) -> tuple[list[ParsedDocument], int, list[ParsedDocument]]:
+) -> tuple[list[ParsedDocument], int]:
     """Every readable file's parse, in input order (the cached ones loaded now, when the
-    output must be recomputed), and how many came from the cache; then the cached parses of
-    files gone or changed since (the match stage asks what they held). A cached parse that
+    output must be recomputed), and how many came from the cache. A cached parse that
     cannot be loaded is made again."""
     reused_keys = {
         path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
     }
-    gone = {path: sha for path, sha in result.cached.items() if result.hashes.get(path) != sha}
-    loaded = []
-    if reused_keys or gone:
+    reused = []
+    if reused_keys:
         with clock.stage("load_cached", len(reused_keys)):
-            loaded = load_cached_task(out, {**reused_keys, **gone})
-    reused = [document for document in loaded if document.path in reused_keys]
-    departed = [document for document in loaded if document.path not in reused_keys]
+            reused = load_cached_task(out, reused_keys)
     missing = set(reused_keys) - {document.path for document in reused}
     if missing:
         again = [file for file in files if file.path in missing]
@@ -143,4 +139,4 @@ def parsed_in_order(
         with clock.stage("save_cache"):
             save_cache_task(out, fingerprint, opaque(result.fresh),
                             opaque({document.path for document in reused}))  # fmt: skip
-    return documents, len(reused), departed
+    return documents, len(reused)

@@ -87,7 +87,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     if current is not None:
         update = {"timings": clock.timings, "unchanged": True, "not_read": result.not_read}
         return current.model_copy(update=update)
-    parsed, reused, departed = parsed_in_order(files, out_dir, result, work, clock)
+    parsed, reused = parsed_in_order(files, out_dir, result, work, clock)
     with clock.stage("match"):
         sources = [document for document in parsed if document.role == "source"]
         variants = [document for document in parsed if document.role == "variant"]
@@ -96,8 +96,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         fingerprint = decisions_fingerprint(
             cache_fingerprint(options.max_bytes, rules.order), thresholds
         )
-        assignment = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds,
-                                   [*parsed, *departed])  # fmt: skip
+        assignment = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
     with clock.stage("build_records"):  # planned here, each built as it is written
         plans = plan_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
     rejected = [*discovery.rejected, *result.unread, *result.rejected, *assignment.rejected]

@@ -1,11 +1,12 @@
-"""The match stage: variants decided in shard tasks, against an index each worker process
-built once, when that is worth it; otherwise in one task.
+"""The match stage: OUT's stored index brought to the run's sources, then the variants
+decided in shard tasks when that is worth it, otherwise in one task.
 
-The sources go to each worker once, as one pickle made once: to this run's worker processes
-when they start, to Dask's workers scattered (broadcast) before the shard tasks, which name
-the scattered data as an input so that Dask resolves it on the worker. The decision is the
-same either way (tasks/match/shards.py): every variant is decided alone against all the
-sources, and the shards' results are concatenated in variant order.
+This run's worker processes open the stored index and the parse cache when they start.
+Dask's workers, which need not see OUT, get the sources as one pickle made once, scattered
+(broadcast) before the shard tasks, which name the scattered data as an input so that Dask
+resolves it on the worker. The decision is the same either way (tasks/match/shards.py):
+every variant is decided alone against all the sources, and the shards' results are
+concatenated in variant order.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from flows.stages import (
     match_shard_task,
     match_task,
     save_decisions_task,
+    update_index_task,
 )
 from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
@@ -32,7 +34,6 @@ from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, re
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
-from tasks.output.paths import CACHE_FILE
 
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
 
@@ -43,15 +44,15 @@ def match_changed(
     sources: list[ParsedDocument],
     variants: list[ParsedDocument],
     thresholds: Thresholds,
-    known: list[ParsedDocument],
 ) -> Assignment:
     """`match_variants`, deciding again only the variants that what changed since the last
-    run's decisions can reach (tasks/match/reuse.py); `known` holds every text a source of
-    that run may have had (this run's documents, the cached parses of files gone since)."""
+    run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
+    `sources`."""
     previous = load_decisions_task(out, fingerprint)
+    change = update_index_task(out, opaque(sources), track=previous is not None)
     kept = []
     if previous is not None:
-        kept = kept_decisions(previous.sources, previous.decided, sources, variants, known)
+        kept = kept_decisions(previous.sources, previous.decided, change, variants)
     done = {decided.variant for decided in kept}
     todo = [variant for variant in variants if variant.path not in done]
     fresh = match_variants(out, sources, todo, thresholds) if todo else Assignment([], [], {})
@@ -68,23 +69,25 @@ def keep_decisions(
     """For the next run's `match_changed`; once the outputs are written (a failed run
     leaves the folder as it was)."""
     matched_against = {source.path: source.origin.sha256 for source in sources}
-    save_decisions_task(out, fingerprint, matched_against, decisions_of(assignment, variants))
+    decided = decisions_of(assignment, variants)
+    save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided))
 
 
 def match_variants(
     out: str, sources: list[ParsedDocument], variants: list[ParsedDocument], thresholds: Thresholds
 ) -> Assignment:
-    """Each variant's best source, or its rejection with the evidence; this run's worker
-    processes read the sources from OUT's parse cache."""
+    """Each variant's best source, or its rejection with the evidence, against OUT's stored
+    index (Dask's workers index `sources` themselves)."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
-    if not worth_sharding(len(sources), len(variants), workers):
-        return match_task(opaque(sources), opaque(variants), thresholds)
+    shipped = 0 if client is None else len(sources)
+    if not worth_sharding(shipped, len(variants), workers):
+        return match_task(out, opaque(variants), thresholds)  # here, where OUT is
     key = uuid.uuid4().hex
     size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
     shards = [MatchShard(key, part, thresholds) for part in shard(variants, size)]
     if client is None:
-        with index_workers(key, sources, Path(out) / CACHE_FILE):
+        with index_workers(key, Path(out)):
             futures = [match_shard_task.submit(opaque(part)) for part in shards]
             return merge_assignments(future.result() for future in futures)
     # One pickle (bytes: neither Dask nor Prefect walks them), resolved on each worker.

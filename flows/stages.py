@@ -13,8 +13,9 @@ from pathlib import Path
 
 from flows.runtime import stage_task
 from flows.workers import run_in_worker
-from tasks.match.assign import Assignment, assign_variants
+from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
+from tasks.match.index_update import SourceChange
 from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
@@ -28,6 +29,7 @@ from tasks.models import (
 )
 from tasks.output.cache import load_cache_keys, load_cached, save_cache
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
+from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.stamps import Stamps, load_stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -92,11 +94,16 @@ def save_decisions_task(
     save_decisions(Path(out), fingerprint, sources, decided)
 
 
+@stage_task("update_index", io=True)
+def update_index_task(out: str, sources: Sequence[ParsedDocument], track: bool) -> SourceChange:
+    return update_stored_index(Path(out), sources, track)
+
+
 @stage_task("match")
-def match_task(
-    sources: Sequence[ParsedDocument], variants: Sequence[ParsedDocument], thresholds: Thresholds
-) -> Assignment:
-    return assign_variants(sources, variants, thresholds)
+def match_task(out: str, variants: Sequence[ParsedDocument], thresholds: Thresholds) -> Assignment:
+    """Decide the variants here, against OUT's stored index."""
+    with stored_match_index(Path(out)) as index:
+        return decide_all(index, variants, thresholds)
 
 
 @stage_task("match")

@@ -8,9 +8,9 @@ process, and each hands its shard to a plain process pool whose workers import t
 code alone (`tasks.pipeline`, no Prefect): they are forked from a server process started
 once ("forkserver": no thread of this process is copied), ready in about a second.
 
-Matching uses a pool of its own (`index_workers`): each of its workers reads the sources'
-texts from the parse cache and builds the match index once, when it starts, and then decides
-shards of variants (tasks/match/shards.py).
+Matching uses a pool of its own (`index_workers`): each of its workers opens the stored
+index and the parse cache once, when it starts, and then decides shards of variants
+(tasks/match/shards.py).
 
 Small runs do not start them: a pool costs more than it saves below `MIN_FILES` files (and
 matching weighs its own costs). On Dask (`--runner dask`) the tasks run on Dask's workers
@@ -31,14 +31,13 @@ from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.interrupts import start_worker
-from tasks.match.shards import install_index_from_cache
-from tasks.models import ParsedDocument
+from tasks.output.index_file import install_stored_index
 
 In = TypeVar("In")
 Out = TypeVar("Out")
 
 MIN_FILES = 1500  # below this, worker start-up costs more than the second core saves
-PRELOAD = ["tasks.pipeline", "tasks.match.shards", "flows.interrupts"]
+PRELOAD = ["tasks.pipeline", "tasks.output.index_file", "flows.interrupts"]
 
 _pool: list[Executor] = []
 
@@ -67,12 +66,10 @@ def worker_processes(files: int) -> Iterator[int]:
 
 
 @contextmanager
-def index_workers(key: str, sources: list[ParsedDocument], cache: Path) -> Iterator[None]:
-    """While the block runs, `run_in_worker` uses processes that each built the match index
-    of `sources` once, under `key` (`tasks.match.shards.decide_shard` runs there), from
-    their texts in the parse cache at `cache`, which holds every parse of the run."""
-    names = [(source.path, source.origin.sha256) for source in sources]
-    with _processes(worker_count(), install_index_from_cache, (key, str(cache), names)):
+def index_workers(key: str, out: Path) -> Iterator[None]:
+    """While the block runs, `run_in_worker` uses processes that each opened OUT's stored
+    index and parse cache once, under `key` (`tasks.match.shards.decide_shard` runs there)."""
+    with _processes(worker_count(), install_stored_index, (key, str(out))):
         yield
 
 

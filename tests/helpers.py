@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tasks.match.assign import MatchIndex, index_in_memory
+from tasks.match.score import SourceText
 from tasks.models import DateHeader, Match, ParagraphAlignment, ParsedDocument, Provenance
 from tasks.output.paths import DATA_FILES, RUN
 
@@ -28,6 +30,19 @@ def parsed(
     if date is not None:
         header = DateHeader(date=date, published_at=None, ambiguous=False, raw=date.isoformat())
     return ParsedDocument(origin=origin(path), header=header, title=title, place=place, body=body)
+
+
+def text_index(texts: list[str]) -> MatchIndex:
+    """A match index of `texts` in memory, each named by its position, zero-padded: path
+    order is list order."""
+    return index_in_memory(
+        [(f"{n:04d}", "0" * 64, SourceText(f"{n:04d}", None, text)) for n, text in enumerate(texts)]
+    )
+
+
+def ranked_positions(index: MatchIndex, text: str, k: int) -> list[int]:
+    """The positions (in `text_index`'s list) of `text`'s `k` best candidates."""
+    return [int(index.path(found.source)) for found in index.candidates.top(text, k)]
 
 
 def match(variant: str, source: str, score: float) -> Match:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.match.candidates import CandidateIndex
+from tests.helpers import text_index
 
 VARIANT = "Mayor Alice Brennan said the harbour bridge in Kettleby would open in 2027."
 SOURCES = [
@@ -18,8 +18,10 @@ SOURCES = [
 UNRELATED = ["quarterly", "dividend", "zinc", "futures", "tokyo", "yen", "wheat", "opec", "crude"]
 
 
-def ranked(index: CandidateIndex, texts: list[str]) -> list[tuple[str, float]]:
-    return [(texts[found.source], found.similarity) for found in index.top(VARIANT, k=5)]
+def ranked(texts: list[str]) -> list[tuple[str, float]]:
+    index = text_index(texts)
+    found = index.candidates.top(VARIANT, k=5)
+    return [(texts[int(index.path(one.source))], one.similarity) for one in found]
 
 
 @settings(max_examples=50, deadline=None)
@@ -37,10 +39,10 @@ def test_unrelated_sources_leave_a_variants_candidates_as_they_were(
     """Under inverse document frequency every new source changed every weight."""
     texts = [*SOURCES, *unrelated]
     texts = data.draw(st.permutations(texts))  # wherever they land in the source order
-    assert ranked(CandidateIndex(texts), texts) == ranked(CandidateIndex(SOURCES), SOURCES)
+    assert ranked(texts) == ranked(SOURCES)
 
 
 def test_a_source_sharing_the_variants_words_can_change_them() -> None:
     """The counterpart: a new source holding the variant's words is a candidate."""
     texts = [*SOURCES, VARIANT]
-    assert ranked(CandidateIndex(texts), texts)[0] != ranked(CandidateIndex(SOURCES), SOURCES)[0]
+    assert ranked(texts)[0] != ranked(SOURCES)[0]

@@ -50,11 +50,12 @@ def whole(out: Path) -> None:
 
 # Runs the CLI with its write points wrapped to SIGKILL the process itself at one exact point:
 # "before:NAME" leaves half of NAME's temporary file written, "after:NAME" dies right after
-# NAME was renamed into place; for the parse cache, a database, before and after its commit.
+# NAME was renamed into place; for the parse cache and the index, databases, before and after
+# their commits.
 # Polling from outside could never hit a window that short.
 KILLING_CLI = """
 import os, signal, sys
-import tasks.output.cache, tasks.output.write
+import pathlib, tasks.output.databases, tasks.output.write
 when, name = sys.argv[1].split(":")
 def killing(real, before, after):
     def wrapped(*arguments):
@@ -68,12 +69,12 @@ def half_written(temporary, path):
     if (when, name) == ("before", path.name):
         temporary.write_bytes(temporary.read_bytes()[: temporary.stat().st_size // 2])
     return path.name
-def cache(connection):
-    return "documents.sqlite"
+def database(connection):
+    return pathlib.Path(connection.execute("PRAGMA database_list").fetchone()[2]).name
 tasks.output.write.put_in_place = killing(
     tasks.output.write.put_in_place, half_written, lambda temporary, path: path.name
 )
-tasks.output.cache.commit = killing(tasks.output.cache.commit, cache, cache)
+tasks.output.databases.commit = killing(tasks.output.databases.commit, database, database)
 from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """
@@ -83,6 +84,8 @@ KILL_POINTS = [
     "after:stamps.json",
     "before:documents.sqlite",
     "after:documents.sqlite",
+    "before:index.sqlite",
+    "after:index.sqlite",
     "after:articles.jsonl",
     "before:run.json",
     "after:run.json",

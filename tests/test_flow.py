@@ -20,7 +20,7 @@ from flows.options import IngestOptions
 from flows.workers import index_workers
 from tasks.errors import TransientError
 from tasks.match.thresholds import MATCH_THRESHOLD
-from tasks.models import ArticleRecord, InputFile, ParsedDocument, RawDocument
+from tasks.models import ArticleRecord, InputFile, RawDocument
 from tasks.output.lock import OutputBusyError
 from tasks.read.read import IO_RETRIES, read_document
 from tasks.records.accounting import AccountingError
@@ -335,16 +335,14 @@ def test_matching_in_shard_tasks_writes_what_one_task_writes(
         files[f"variant-{number:02}.txt"] = variant_text(body[: 1 + number % 4])
     write(tmp_path / "in", files)
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "one"), OPTIONS)
-    shipped: list[int] = []
+    started: list[Path] = []
 
-    def counting(
-        key: str, sources: list[ParsedDocument], cache: Path
-    ) -> AbstractContextManager[None]:
-        shipped.append(len(sources))
-        return index_workers(key, sources, cache)
+    def counting(key: str, out: Path) -> AbstractContextManager[None]:
+        started.append(out)
+        return index_workers(key, out)
 
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
     monkeypatch.setattr("flows.matching.index_workers", counting)
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "two"), OPTIONS)
-    assert shipped == [13]
+    assert started == [tmp_path / "two"]
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

@@ -8,12 +8,12 @@ import tasks.match.assign as assign_module
 import tasks.match.score as score_module
 from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.assign import assign_variants
-from tasks.match.candidates import Candidate, CandidateIndex
+from tasks.match.candidates import Candidate
 from tasks.match.score import Scored, Units, punctuation_lost
 from tasks.match.thresholds import MATCH_THRESHOLD, Thresholds
 from tasks.match.units import content_words, sentences, words
 from tasks.models import RejectReason
-from tests.helpers import parsed
+from tests.helpers import parsed, ranked_positions, text_index
 
 DAY = dt.date(2025, 5, 15)
 STORY = (
@@ -41,14 +41,14 @@ def test_words_and_sentences() -> None:
 
 
 def test_candidates_rank_by_shared_distinctive_words() -> None:
-    index = CandidateIndex([OTHER_STORY, STORY, "Football results from the weekend."])
-    top = index.top(STORY.replace("Monday", "Tuesday"), k=2)
-    assert [candidate.source for candidate in top] == [1, 0]
+    index = text_index([OTHER_STORY, STORY, "Football results from the weekend."])
+    assert ranked_positions(index, STORY.replace("Monday", "Tuesday"), k=2) == [1, 0]
+    top = index.candidates.top(STORY.replace("Monday", "Tuesday"), k=2)
     assert top[0].similarity > top[1].similarity
 
 
 def test_candidates_ignore_unknown_words() -> None:
-    assert CandidateIndex([STORY]).top("zzz qqq", k=3) == []
+    assert text_index([STORY]).candidates.top("zzz qqq", k=3) == []
 
 
 @pytest.mark.parametrize(
@@ -145,10 +145,10 @@ def test_common_word_variant_falls_back_to_its_rarest_words(
     """With every word above the posting bound, the variant is still looked up."""
     monkeypatch.setattr("tasks.match.candidates.MAX_POSTINGS", 1)
     notice = "Qtly div cts payable May record April"
-    index = CandidateIndex([notice, notice + " nine", "Unrelated text here"])
-    assert index._accumulate([("payable", 1.0)], 1, 5) == ({}, [], None)  # above the bound
-    found = index.lookup(notice, k=2)
-    assert [c.source for c in found.candidates] == [0, 1]
+    index = text_index([notice, notice + " nine", "Unrelated text here"])
+    assert index.candidates._accumulate([("payable", 1.0, 2)], 1, 5) == ({}, [], None)  # above
+    found = index.candidates.lookup(notice, k=2)
+    assert [int(index.path(c.source)) for c in found.candidates] == [0, 1]
     assert (found.cutoff, found.fallback, len(found.looked_up)) == (None, True, 5)
 
 

@@ -14,7 +14,9 @@ from tasks.match.score import SourceText
 from tasks.match.shards import MatchShard, decide_shard
 from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
-from tasks.output.cache import MissingParse, load_source_texts, save_cache
+from tasks.output import databases
+from tasks.output.cache import CachedTexts, MissingParse, save_cache
+from tasks.output.index_file import update_stored_index
 from tasks.output.paths import CACHE_FILE
 from tests.corpus import paragraphs
 from tests.helpers import parsed
@@ -46,7 +48,8 @@ def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -
     alone = assign_variants(sources, variants, thresholds)
     assert alone.matches and alone.rejected  # both outcomes are compared
     save_cache(tmp_path, "fingerprint", [*sources, *variants], set())
-    with index_workers("run", sources, tmp_path / CACHE_FILE):
+    update_stored_index(tmp_path, sources, track=False)
+    with index_workers("run", tmp_path):
         shards = [MatchShard("run", part, thresholds) for part in shard(variants, 7)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
     sharded = merge_assignments(parts)
@@ -72,11 +75,12 @@ def test_the_workers_read_the_sources_texts_from_the_cache_exactly(tmp_path: Pat
         for n, text in enumerate(texts)
     ]
     save_cache(tmp_path, "fingerprint", sources, set())
-    wanted = [(source.path, source.origin.sha256) for source in reversed(sources)]
-    found = load_source_texts(tmp_path / CACHE_FILE, wanted)
-    assert found == [SourceText(s.path, s.title, s.body) for s in reversed(sources)]
-    with pytest.raises(MissingParse, match=r"no parse of source 's0\.txt'"):
-        load_source_texts(tmp_path / CACHE_FILE, [("s1.txt", wanted[2][1]), ("s0.txt", "f" * 64)])
+    with databases.opened(tmp_path / CACHE_FILE, "ro") as connection:
+        text_of = CachedTexts(connection)
+        found = [text_of(source.path, source.origin.sha256) for source in sources]
+        assert found == [SourceText(s.path, s.title, s.body) for s in sources]
+        with pytest.raises(MissingParse, match=r"no parse of source 's0\.txt'"):
+            text_of("s0.txt", "f" * 64)
 
 
 def test_a_process_without_the_index_refuses_to_decide() -> None:

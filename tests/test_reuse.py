@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 
 from tasks.match import candidates
 from tasks.match.assign import assign_variants, merge_assignments
+from tasks.match.index_store import IndexStore
+from tasks.match.index_update import SourceChange, update_index
 from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
+from tasks.match.score import lookup_text
 from tasks.models import ParsedDocument
 from tests.helpers import parsed
 
@@ -56,8 +59,6 @@ def small_bounds() -> Iterator[None]:
         patch.setattr(candidates, "MAX_POSTINGS", 2)
         patch.setattr(candidates, "FALLBACK_TERMS", 2)
         patch.setattr(candidates, "MAX_FALLBACK_POSTINGS", 4)
-        patch.setattr("tasks.match.reuse.MAX_POSTINGS", 2)
-        patch.setattr("tasks.match.reuse.MAX_FALLBACK_POSTINGS", 4)
         yield
 
 
@@ -83,6 +84,16 @@ def histories(draw: st.DrawFn) -> tuple[list[str], list[str], list[str]]:
     return before, after, variants
 
 
+def changed(before: list[ParsedDocument], after: list[ParsedDocument]) -> SourceChange:
+    """What updating an index of `before` to `after` changed."""
+    store = IndexStore.in_memory()
+    for sources, track in ((before, False), (after, True)):
+        texts = {source.path: lookup_text(source) for source in sources}
+        keys = [(source.path, source.origin.sha256) for source in sources]
+        change = update_index(store, keys, texts.__getitem__, track)
+    return change
+
+
 def sources_of(texts: list[str]) -> list[ParsedDocument]:
     return [document(f"s{number}", text, DAY) for number, text in enumerate(texts) if text]
 
@@ -98,7 +109,7 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
 
     hashes = {source.path: source.origin.sha256 for source in before}
-    kept = kept_decisions(hashes, earlier, after, variants, before)
+    kept = kept_decisions(hashes, earlier, changed(before, after), variants)
     again = [v for v in variants if v.path not in {decided.variant for decided in kept}]
     fresh = assign_variants(after, again)
     combined = in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
@@ -113,7 +124,7 @@ def test_a_source_sharing_no_word_keeps_every_decision() -> None:
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
     earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, after, variants, before) == [earlier["v0"]]
+    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
     assert earlier["v0"].match is not None
 
 
@@ -128,6 +139,6 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
     assert earlier["v0"].fallback
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, after, variants, before) == []
+    assert kept_decisions(hashes, earlier, changed(before, after), variants) == []
     fresh = assign_variants(after, variants).matches
     assert [match.source for match in fresh] == ["s9"]

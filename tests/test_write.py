@@ -12,6 +12,7 @@ import pytest
 
 from tasks.models import Rejection, RejectReason, RunSummary, StageTiming
 from tasks.output.cache import save_cache
+from tasks.output.index_file import update_stored_index
 from tasks.output.lock import output_lock
 from tasks.output.paths import WorkFolderError, temporary_path
 from tasks.output.write import write_atomic, write_outputs
@@ -78,16 +79,18 @@ def test_working_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     when an older copydesk made them)."""
     out = tmp_path / "out"
     (out / ".copydesk").mkdir(parents=True, mode=0o755)
-    for name in ("parsed.jsonl", "documents.sqlite"):  # an older copydesk's cache; damaged
+    # an older copydesk's cache; damaged ones
+    for name in ("parsed.jsonl", "documents.sqlite", "index.sqlite"):
         (out / ".copydesk" / name).write_text("old cache\n")
         (out / ".copydesk" / name).chmod(0o644)
     with output_lock(out):
         write_outputs(out, [], [], [], SUMMARY, "s")
         save_cache(out, "fingerprint", [], set())
+        update_stored_index(out, [], track=False)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (out / ".copydesk").iterdir()}
     assert (stat.S_IMODE((out / ".copydesk").stat().st_mode), modes) == (
         0o700,
-        {"documents.sqlite": 0o600, "lock": 0o600, "state.json": 0o600},
+        {"documents.sqlite": 0o600, "index.sqlite": 0o600, "lock": 0o600, "state.json": 0o600},
     )
 
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from tasks.batch import attempt
-from tasks.match.candidates import CandidateIndex, Lookup
+from tasks.match.candidates import CandidateIndex, Lookup, PostingLists
 from tasks.match.explain import describe_alignment
-from tasks.match.score import Scored, SourceUnits, Text, Units, lookup_text, score_candidate
+from tasks.match.index_store import IndexStore
+from tasks.match.index_update import update_index
+from tasks.match.score import Scored, Text, Units, lookup_text, score_candidate
 from tasks.match.thresholds import CANDIDATES, DEFAULT_THRESHOLDS, Thresholds
 from tasks.memory import paused_garbage_collection
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
+# Sources whose units a process keeps: a variant's candidates are often another's (the same
+# story's copies), and 2,048 sources' sentences take a few tens of megabytes.
+SOURCES_KEPT = 2048
+TextOf = Callable[[str, str], Text]  # a source's text, by path and SHA-256
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,13 @@ class Reach:
     floor: float
 
     @classmethod
-    def of(cls, found: Lookup, sources: Sequence[Text], wanted: int) -> Reach:
+    def of(cls, found: Lookup, index: MatchIndex, wanted: int) -> Reach:
         full = len(found.candidates) == wanted
         return cls(
             tuple(found.looked_up),
             found.cutoff,
             found.fallback,
-            tuple(sources[candidate.source].path for candidate in found.candidates),
+            tuple(index.path(candidate.source) for candidate in found.candidates),
             found.candidates[-1].similarity if full else 0.0,
         )
 
@@ -50,14 +57,40 @@ class Assignment:
 
 
 class MatchIndex:
-    """What variants are matched against, built once from the sources: the candidate index
-    and each source's units (computed on first use)."""
+    """What variants are matched against: the index's posting lists, and the sources' texts
+    read from `text_of(path, SHA-256)` on first use; the posting lists read from `lists`
+    when given (`LoadedPostings`), else from the store as they are needed. The units of the
+    `SOURCES_KEPT` sources used last are kept: a worker's memory stays flat however many it
+    scores."""
 
-    def __init__(self, sources: Sequence[Text]) -> None:
-        self.sources = sources
-        with paused_garbage_collection():
-            self.candidates = CandidateIndex([lookup_text(source) for source in sources])
-        self.units = SourceUnits(sources)
+    def __init__(
+        self, store: IndexStore, text_of: TextOf, lists: PostingLists | None = None
+    ) -> None:
+        self.candidates = CandidateIndex(store if lists is None else lists)
+        self.source_count = store.count()
+        self._store, self._text_of = store, text_of
+        self._used: OrderedDict[int, tuple[str, Units]] = OrderedDict()
+
+    def close(self) -> None:
+        self._store.connection.close()
+
+    def path(self, number: int) -> str:
+        return self._source(number)[0]
+
+    def units(self, number: int) -> Units:
+        return self._source(number)[1]
+
+    def _source(self, number: int) -> tuple[str, Units]:
+        found = self._used.get(number)
+        if found is None:
+            ((path, sha),) = self._store.sources([number]).values()
+            found = path, Units(self._text_of(path, sha).body)
+            self._used[number] = found
+            if len(self._used) > SOURCES_KEPT:
+                self._used.popitem(last=False)
+        else:
+            self._used.move_to_end(number)
+        return found
 
 
 def assign_variants(
@@ -69,8 +102,21 @@ def assign_variants(
     """Score each variant against its `candidates` nearest sources; keep the best when it
     reaches the threshold of the measure that scored it, reject the rest with reason
     `no_matching_source` and the scores as evidence. A variant whose matching fails (a bug)
-    is rejected as `internal_error`; the others go on."""
-    return decide_all(MatchIndex(sources), variants, thresholds, candidates)
+    is rejected as `internal_error`; the others go on. The index lives in memory."""
+    index = index_in_memory([(source.path, source.origin.sha256, source) for source in sources])
+    try:
+        return decide_all(index, variants, thresholds, candidates)
+    finally:
+        index.close()
+
+
+def index_in_memory(sources: Sequence[tuple[str, str, Text]]) -> MatchIndex:
+    """The match index of `sources` (path, SHA-256, text), held in this process's memory."""
+    texts = {path: text for path, _, text in sources}
+    store = IndexStore.in_memory()
+    keys = [(path, sha) for path, sha, _ in sources]
+    update_index(store, keys, lambda path: lookup_text(texts[path]), track=False)
+    return MatchIndex(store, lambda path, _: texts[path])
 
 
 def decide_all(
@@ -114,27 +160,24 @@ def _decide(
     """Candidates that can be accepted come first, then by how far they clear the threshold
     of the measure that scored them, so that scores of the two measures are never compared
     raw. What the candidates rested on goes into `reaches`."""
-    sources, source_units = index.sources, index.units
     variant_units = Units(variant.body)
     found = index.candidates.lookup(lookup_text(variant), candidates)
-    reaches[variant.path] = Reach.of(found, sources, candidates)
+    reaches[variant.path] = Reach.of(found, index, candidates)
     scored = sorted(
         (
-            score_candidate(variant_units, source_units[candidate.source], candidate)
+            score_candidate(variant_units, index.units(candidate.source), candidate)
             for candidate in found.candidates
         ),
         key=lambda item: (
             not thresholds.accepts(item),
             -thresholds.excess(item),
             -item.similarity,
-            sources[item.source].path,
+            index.path(item.source),
         ),
     )
-    evidence = [
-        CandidateScore(source=sources[item.source].path, score=item.score) for item in scored
-    ]
+    evidence = [CandidateScore(source=index.path(item.source), score=item.score) for item in scored]
     if not scored or not thresholds.accepts(scored[0]):
-        return _no_match(variant.path, evidence, scored[:1], thresholds, len(sources))
+        return _no_match(variant.path, evidence, scored[:1], thresholds, index.source_count)
     best = scored[0]
     runner_up = scored[1] if len(scored) > 1 else None
     margin = thresholds.margin(best, runner_up)
@@ -147,7 +190,7 @@ def _decide(
         runner_up=evidence[1] if runner_up else None,
         alignment=describe_alignment(
             variant_units.segments(best.by_words),
-            source_units[best.source].segments(best.by_words),
+            index.units(best.source).segments(best.by_words),
             best.alignment.pairs,
         ),
     )

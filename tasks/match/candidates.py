@@ -16,16 +16,20 @@ sources: one new source changed every weight):
   against a fixed reference length: the source's own text alone decides it;
 - which query words are looked up depends on how many sources hold each (at most
   `MAX_POSTINGS`): an archive's boilerplate ("reuters", "mln", rare in English) is skipped.
+The posting lists are kept on disk between runs and updated in place
+(tasks/match/index_store.py, tasks/match/index_update.py).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 from tasks.match.units import words
 from tasks.match.weights import word_weight
@@ -53,20 +57,24 @@ def _tf_weight(tf: int) -> float:
     return 1.0 + math.log(tf)
 
 
-def source_weight(count: int, length: int) -> float:
-    """BM25's weight of a word found `count` times in a source of `length` words.
+def source_weights(tokens: list[str]) -> dict[str, float]:
+    """BM25's weight of each word of a source whose words are `tokens`: its count,
+    saturated, against the source's length.
 
-    >>> [round(source_weight(count, REFERENCE_WORDS), 2) for count in (1, 3, 30)]
-    [1.0, 1.57, 2.12]
-    >>> source_weight(1, 2 * REFERENCE_WORDS) < source_weight(1, REFERENCE_WORDS)
+    >>> weights = source_weights(["tokyo"] + ["zinc"] * 3 + ["x"] * 246)
+    >>> [round(weights[word], 2) for word in ("tokyo", "zinc")]
+    [1.0, 1.57]
+    >>> short, long = source_weights(["zinc"]), source_weights(["zinc"] + ["x"] * 500)
+    >>> short["zinc"] > long["zinc"]  # the same count weighs less in a longer source
     True
     """
-    return count * (K1 + 1) / (count + K1 * (1 - B + B * length / REFERENCE_WORDS))
+    length = K1 * (1 - B + B * len(tokens) / REFERENCE_WORDS)  # once per source
+    return {word: count * (K1 + 1) / (count + length) for word, count in Counter(tokens).items()}
 
 
 @dataclass(frozen=True)
 class Candidate:
-    source: int  # index into the sources the index was built from
+    source: int  # the source's number in the index
     similarity: float  # the source's score for the query's words (higher: more alike)
 
 
@@ -97,32 +105,49 @@ class Postings:
         self.sources.append(source)
         self.weights.append(weight)
 
+    @classmethod
+    def of(cls, sources: list[int], weights: list[float]) -> Postings:
+        made = cls()
+        made.sources.fromlist(sources)
+        made.weights.fromlist(weights)
+        return made
+
+    def extend(self, other: Postings) -> None:
+        self.sources.extend(other.sources)
+        self.weights.extend(other.weights)
+
     def __len__(self) -> int:
         return len(self.sources)
 
 
-class CandidateIndex:
-    """Built once from the sources; answers `top(variant_text, k)` for each variant."""
+class PostingLists(Protocol):
+    """Where the index's postings are read (tasks/match/index_store.py)."""
 
-    def __init__(self, source_texts: Sequence[str]) -> None:
-        document_frequency: Counter[str] = Counter()
-        for text in source_texts:
-            document_frequency.update(set(words(text)))
-        indexed = {word for word, df in document_frequency.items() if df <= MAX_FALLBACK_POSTINGS}
-        # Each text is split into words twice (here and above) rather than holding every
-        # source's word counts at once: that peak (about 200 MB at 20,000 sources) stayed in
-        # the process after the build.
-        self._postings = source_postings(source_texts, indexed.__contains__)
+    def held_by(self, words: Iterable[str]) -> dict[str, int]: ...
+    def postings(self, word: str) -> Postings: ...
+    def sources(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]: ...
+
+
+class CandidateIndex:
+    """Answers `top(variant_text, k)` for each variant from the index's posting lists."""
+
+    def __init__(self, lists: PostingLists) -> None:
+        self._lists = lists
 
     def top(self, text: str, k: int) -> list[Candidate]:
-        """The `k` sources most similar to `text`, best first (ties by source order)."""
+        """The `k` sources most similar to `text`, best first (ties by path)."""
         return self.lookup(text, k).candidates
 
     def lookup(self, text: str, k: int) -> Lookup:
         """`top`, and what it rested on."""
         query = query_weights(text)
+        held = self._lists.held_by(query)
         terms = sorted(
-            ((word, weight) for word, weight in query.items() if word in self._postings),
+            (
+                (word, weight, held[word])
+                for word, weight in query.items()
+                if word in held and held[word] <= MAX_FALLBACK_POSTINGS
+            ),
             key=lambda item: (-item[1], item[0]),
         )
         scores, looked_up, cutoff = self._accumulate(terms, MAX_POSTINGS, QUERY_TERMS)
@@ -131,22 +156,32 @@ class CandidateIndex:
             scores, looked_up, cutoff = self._accumulate(
                 terms, MAX_FALLBACK_POSTINGS, FALLBACK_TERMS
             )
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        found = [Candidate(source, similarity) for source, similarity in ranked[:k]]
+        found = [Candidate(source, similarity) for source, similarity in self._best(scores, k)]
         return Lookup(found, looked_up, None if fallback else cutoff, fallback)
 
+    def _best(self, scores: dict[int, float], k: int) -> list[tuple[int, float]]:
+        """The `k` best of `scores`, equal scores ordered by the sources' paths (read only for
+        those that reach the `k`th score: a fresh index numbers sources in another order)."""
+        ranked = list(scores.items())
+        if len(ranked) > k:
+            kth = heapq.nlargest(k, scores.values())[-1]
+            ranked = [item for item in ranked if item[1] >= kth]
+        paths = self._lists.sources(source for source, _ in ranked)
+        ranked.sort(key=lambda item: (-item[1], paths[item[0]][0]))
+        return ranked[:k]
+
     def _accumulate(
-        self, terms: list[tuple[str, float]], max_postings: int, max_terms: int
+        self, terms: list[tuple[str, float, int]], max_postings: int, max_terms: int
     ) -> tuple[dict[int, float], list[str], float | None]:
-        """Weighted sums over the sources, of the first `max_terms` query words whose
-        posting lists are at most `max_postings` long; those words; the last one's weight
-        if there were that many."""
+        """Weighted sums over the sources, of the first `max_terms` query words held by at
+        most `max_postings` sources; those words; the last one's weight if there were that
+        many."""
         scores: dict[int, float] = defaultdict(float)
         looked_up: list[str] = []
-        for word, weight in terms:
-            postings = self._postings[word]
-            if len(postings) > max_postings:
+        for word, weight, held in terms:
+            if held > max_postings:
                 continue
+            postings = self._lists.postings(word)
             for source, in_source in zip(postings.sources, postings.weights, strict=True):
                 scores[source] += weight * in_source
             looked_up.append(word)
@@ -162,14 +197,3 @@ def query_weights(text: str) -> dict[str, float]:
     }
     norm = math.sqrt(sum(weight * weight for weight in raw.values())) or 1.0
     return {word: weight / norm for word, weight in raw.items()}
-
-
-def source_postings(texts: Sequence[str], indexed: Callable[[str], bool]) -> dict[str, Postings]:
-    """The posting lists of the `indexed` words of `texts` (numbered in order)."""
-    postings: dict[str, Postings] = defaultdict(Postings)
-    for number, text in enumerate(texts):
-        tokens = words(text)
-        for word, count in Counter(tokens).items():
-            if indexed(word):
-                postings[word].add(number, source_weight(count, len(tokens)))
-    return dict(postings)  # a look-up of an unknown word adds nothing

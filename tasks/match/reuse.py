@@ -19,20 +19,13 @@ one a fresh run gives: tests/test_reuse.py checks it against fresh decisions.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, Reach
-from tasks.match.candidates import (
-    MAX_FALLBACK_POSTINGS,
-    MAX_POSTINGS,
-    Postings,
-    query_weights,
-    source_postings,
-)
-from tasks.match.score import Text, lookup_text
-from tasks.match.units import words
+from tasks.match.candidates import query_weights
+from tasks.match.index_update import SourceChange
+from tasks.match.score import lookup_text
 from tasks.models import Match, Model, ParsedDocument, Rejection
 
 
@@ -54,62 +47,19 @@ class Decided(Model):
                      tuple(self.candidates), self.floor)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class SourceChange:
-    """What a change of sources can alter: the paths of the sources removed; the posting
-    lists of the added ones; the words that became held by too many sources to be looked up,
-    or by few enough (`flipped`); the words the fallback look-up sees change (held by at most
-    `MAX_FALLBACK_POSTINGS` sources before or after)."""
-
-    removed: set[str]
-    added: dict[str, Postings]
-    flipped: set[str]
-    seen_by_fallback: set[str]
-
-
-def source_change(
-    added: Sequence[Text], removed: Sequence[Text], sources: Sequence[Text]
-) -> SourceChange:
-    """What replacing `removed` by `added` changed, `sources` being the sources now."""
-    gained = Counter(word for text in added for word in set(words(lookup_text(text))))
-    lost = Counter(word for text in removed for word in set(words(lookup_text(text))))
-    touched = set(gained) | set(lost)
-    now = Counter(
-        word for text in sources for word in touched.intersection(words(lookup_text(text)))
-    )
-    before = {word: now[word] - gained[word] + lost[word] for word in touched}
-    return SourceChange(
-        removed={text.path for text in removed},
-        added=source_postings([lookup_text(text) for text in added], lambda word: True),
-        flipped={word for word in touched if _looked_up(before[word]) != _looked_up(now[word])},
-        seen_by_fallback={
-            word for word in touched if min(before[word], now[word]) <= MAX_FALLBACK_POSTINGS
-        },
-    )
-
-
-def _looked_up(sources: int) -> bool:
-    return 0 < sources <= MAX_POSTINGS
-
-
 def kept_decisions(
     sources_before: dict[str, str],
     decided: dict[str, Decided],
-    sources: Sequence[ParsedDocument],
+    change: SourceChange,
     variants: Sequence[ParsedDocument],
-    known: Iterable[ParsedDocument],
 ) -> list[Decided]:
     """Of the earlier run's decisions (`decided`, by variant path, made against sources of
-    `sources_before`: path -> SHA-256), those that still hold against `sources`. `known`
-    holds the texts the earlier sources may have had; if one is missing, none is kept, nor
-    when there were or are no sources (a rejection then says so)."""
-    now = {(source.path, source.origin.sha256) for source in sources}
-    before = set(sources_before.items())
-    texts = {(document.path, document.origin.sha256): document for document in known}
-    if not now or not before or not (before - now) <= texts.keys():
+    `sources_before`: path -> SHA-256), those that still hold after `change`, the update of
+    the index to this run's sources. None is kept when the index held other sources than
+    those (a run stopped between updating it and keeping its decisions), nor when there
+    were or are no sources (a rejection then says so)."""
+    if not sources_before or not change.now or change.before != sources_before:
         return []
-    added = [source for source in sources if (source.path, source.origin.sha256) not in before]
-    change = source_change(added, [texts[key] for key in before - now], sources)
     return [
         decided[variant.path]
         for variant in variants

@@ -5,7 +5,6 @@ See align.py for the two in-order measures; this module decides which applies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple, Protocol
@@ -72,19 +71,6 @@ class Units:
         """Computed once per text: it is compared for every candidate pair."""
         texts = self.sentences.texts
         return sum(len(text.split()) for text in texts) / len(texts) if texts else 0.0
-
-
-class SourceUnits:
-    """Each source's units, computed once, on first use."""
-
-    def __init__(self, sources: Sequence[Text]) -> None:
-        self._sources = sources
-        self._units: dict[int, Units] = {}
-
-    def __getitem__(self, number: int) -> Units:
-        if number not in self._units:
-            self._units[number] = Units(self._sources[number].body)
-        return self._units[number]
 
 
 def lookup_text(document: Text) -> str:

@@ -1,11 +1,12 @@
-"""Matching in worker processes: the index built once per worker, variants decided in shards.
+"""Matching in worker processes: each opens the index once, then decides shards of variants.
 
 Each variant's decision depends only on the sources and on that variant (assign.py), so the
-variants can be split across processes: every worker gets the sources once (a local pool's
-workers and Dask's as one pickle made once, scattered to Dask's), builds its own
-`MatchIndex` and then decides whichever shards of variants it is handed. The decisions,
-concatenated in shard order, are the ones one process would make. Shipping costs something
-per source, deciding costs far more per variant: `worth_sharding` weighs the two.
+variants can be split across processes. A local pool's workers open the run's stored index
+and parse cache read-only (tasks/output/index_file.py): nothing is built or shipped. Dask's
+workers, which need not see the output folder, get the sources once as one pickle (made once,
+scattered) and index them in memory. The decisions, concatenated in shard order, are the
+ones one process would make. Starting workers (and, on Dask, shipping the sources) costs
+something, deciding costs more per variant: `worth_sharding` weighs the two.
 """
 
 from __future__ import annotations
@@ -13,19 +14,16 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from tasks.match.assign import Assignment, MatchIndex, decide_all
+from tasks.match.assign import Assignment, MatchIndex, decide_all, index_in_memory
 from tasks.match.score import SourceText
 from tasks.match.thresholds import CANDIDATES, Thresholds
 from tasks.models import ParsedDocument
-from tasks.output.cache import load_source_texts
 
 # Measured on the 23,395-file scale corpus (20,851 sources, 2,127 variants, one process):
 # shipping the sources (pickling, sending, unpickling their `SourceText`) costs about 0.01 ms
 # per source, deciding a variant about 2 ms, and starting the worker processes about half a
-# second. Each worker builds the index, as one process would: in parallel, it costs no wall
-# time more.
+# second.
 SHIP_SECONDS_PER_SOURCE = 0.00001
 DECIDE_SECONDS_PER_VARIANT = 0.002
 START_SECONDS = 0.5
@@ -41,42 +39,41 @@ class MatchShard:
     candidates: int = CANDIDATES
 
 
-def worth_sharding(sources: int, variants: int, workers: int) -> bool:
-    """Whether deciding the variants in `workers` processes saves more than shipping the
-    sources to each costs.
+def worth_sharding(shipped: int, variants: int, workers: int) -> bool:
+    """Whether deciding the variants in `workers` processes saves more than starting them and
+    shipping `shipped` sources to each costs.
 
-    >>> worth_sharding(20_851, 2_127, 2), worth_sharding(20_851, 150, 2)
+    >>> worth_sharding(0, 2_127, 2), worth_sharding(0, 150, 2)
     (True, False)
-    >>> worth_sharding(1_000_000, 1_000, 2), worth_sharding(100, 5_000, 1)
+    >>> worth_sharding(1_000_000, 1_000, 2), worth_sharding(0, 5_000, 1)
     (False, False)
     """
     if workers < 2:
         return False
     saved = variants * DECIDE_SECONDS_PER_VARIANT * (1 - 1 / workers)
-    return saved > sources * SHIP_SECONDS_PER_SOURCE + START_SECONDS
+    return saved > shipped * SHIP_SECONDS_PER_SOURCE + START_SECONDS
 
 
 def pack_sources(sources: Sequence[ParsedDocument]) -> bytes:
-    """The sources as one pickle of what matching reads (`SourceText`), made once and copied
-    to every worker."""
-    slim = [(source.path, source.title, source.body) for source in sources]
+    """The sources as one pickle of what matching reads, made once and copied to every
+    Dask worker."""
+    slim = [(source.path, source.origin.sha256, source.title, source.body) for source in sources]
     return pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def install_index(key: str, packed: bytes) -> None:
-    """On a Dask worker: build this process's index from `pack_sources`' bytes."""
-    _install(key, [SourceText(*fields) for fields in pickle.loads(packed)])
+    """On a Dask worker: index `pack_sources`' bytes in this process's memory."""
+    sources = [(path, sha, SourceText(path, title, body))
+               for path, sha, title, body in pickle.loads(packed)]  # fmt: skip
+    install(key, index_in_memory(sources))
 
 
-def install_index_from_cache(key: str, cache: str, sources: list[tuple[str, str]]) -> None:
-    """A local pool worker's initializer: build this process's index from the parse cache's
-    texts of `sources` (path, SHA-256, in order): only their names cross the pipe."""
-    _install(key, load_source_texts(Path(cache), sources))
-
-
-def _install(key: str, sources: list[SourceText]) -> None:
-    _installed.clear()  # one run's index per process: another run's is replaced
-    _installed[key] = MatchIndex(sources)
+def install(key: str, index: MatchIndex) -> None:
+    """Make `index` this process's, under `key`."""
+    for replaced in _installed.values():  # one run's index per process: another run's goes
+        replaced.close()
+    _installed.clear()
+    _installed[key] = index
 
 
 def decide_shard(shard: MatchShard) -> Assignment:

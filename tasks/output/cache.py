@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from pydantic import ValidationError
 from tasks.match.score import SourceText
 from tasks.memory import paused_garbage_collection
 from tasks.models import ParsedDocument
+from tasks.output import databases
 from tasks.output.fingerprint import parse_code_fingerprint
 from tasks.output.paths import CACHE_FILE, work_folder
 from tasks.parse.dates import DateOrder
@@ -69,7 +69,7 @@ def load_cache_keys(out: Path, fingerprint: str, today: dt.date) -> dict[str, st
     rebuilt). A cached source whose date is no longer plausible (the run's `today` moved
     back) is left out: it is parsed again."""
     try:
-        with _opened(out / CACHE_FILE, "rw") as connection:
+        with databases.opened(out / CACHE_FILE, "rw") as connection:
             if _fingerprint(connection) != fingerprint:
                 return {}
             rows = connection.execute("SELECT path, sha256, date FROM documents").fetchall()
@@ -83,7 +83,7 @@ def load_cached(out: Path, wanted: dict[str, str]) -> list[ParsedDocument]:
     is left out (the caller parses it again)."""
     found: list[ParsedDocument] = []
     try:
-        with _opened(out / CACHE_FILE, "rw") as connection:
+        with databases.opened(out / CACHE_FILE, "rw") as connection:
             connection.execute("CREATE TEMP TABLE wanted (path TEXT PRIMARY KEY, sha256 TEXT)")
             connection.executemany("INSERT INTO wanted VALUES (?, ?)", wanted.items())
             rows = connection.execute(
@@ -102,26 +102,22 @@ class MissingParse(LookupError):
     """A source of the run is not in the parse cache (a bug: the run saved it first)."""
 
 
-def load_source_texts(cache: Path, sources: list[tuple[str, str]]) -> list[SourceText]:
-    """The texts matching reads of `sources` (path, SHA-256), in that order: each match
-    worker's own, instead of a copy of all of them from the run (a gigabyte at 1M files)."""
-    texts = []
-    with _opened(cache, "ro") as connection:
-        connection.execute(
-            "CREATE TEMP TABLE wanted (position INTEGER PRIMARY KEY, path TEXT, sha256 TEXT)"
-        )
-        connection.executemany("INSERT INTO wanted (path, sha256) VALUES (?, ?)", sources)
-        rows = connection.execute(
-            "SELECT wanted.path, document FROM wanted LEFT JOIN documents"
-            " ON documents.path = wanted.path AND documents.sha256 = wanted.sha256"
-            " ORDER BY position"
-        )
-        for path, document in rows:
-            if document is None:
-                raise MissingParse(f"the parse cache holds no parse of source '{path}'")
-            fields = json.loads(document)  # plain JSON: a model per source costs 3x more
-            texts.append(SourceText(path, fields["title"], fields["body"]))
-    return texts
+class CachedTexts:
+    """The texts matching reads of sources, from the parse cache, one when it is asked for:
+    each match worker reads its own, instead of a copy of all of them from the run's process
+    (a gigabyte at a million files)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __call__(self, path: str, sha256: str) -> SourceText:
+        row = self._connection.execute(
+            "SELECT document FROM documents WHERE path = ? AND sha256 = ?", (path, sha256)
+        ).fetchone()
+        if row is None:
+            raise MissingParse(f"the parse cache holds no parse of source '{path}'")
+        fields = json.loads(row[0])  # plain JSON: a model per source costs 3x more
+        return SourceText(path, fields["title"], fields["body"])
 
 
 def save_cache(out: Path, fingerprint: str, parsed: list[ParsedDocument], kept: set[str]) -> None:
@@ -134,18 +130,12 @@ def save_cache(out: Path, fingerprint: str, parsed: list[ParsedDocument], kept: 
     try:
         _update(path, fingerprint, parsed, kept)
     except sqlite3.DatabaseError:
-        _remove(path)
+        databases.remove_database(path)
         _update(path, fingerprint, parsed, set())
 
 
-def commit(connection: sqlite3.Connection) -> None:
-    """The cache's one write point (the crash tests kill the process around it)."""
-    connection.commit()
-
-
 def _update(path: Path, fingerprint: str, parsed: list[ParsedDocument], kept: set[str]) -> None:
-    if not path.exists():  # readable by its owner only: it holds the text of every input
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    databases.create_private(path)
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
         if _fingerprint(connection) != fingerprint:  # other options, code or layout: afresh
@@ -165,7 +155,7 @@ def _update(path: Path, fingerprint: str, parsed: list[ParsedDocument], kept: se
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
                 _rows(parsed[start : start + BATCH]),
             )
-        commit(connection)
+        databases.commit(connection)
 
 
 def _rows(documents: list[ParsedDocument]) -> Iterator[tuple[str, str, str | None, bytes]]:
@@ -174,24 +164,9 @@ def _rows(documents: list[ParsedDocument]) -> Iterator[tuple[str, str, str | Non
         yield document.path, document.origin.sha256, date, document.model_dump_json().encode()
 
 
-@contextlib.contextmanager
-def _opened(path: Path, mode: str) -> Iterator[sqlite3.Connection]:
-    """The cache opened for reading (a missing one is an error, never created here): "rw"
-    where a run killed while writing it may have left a journal to roll back, "ro" in the
-    match workers, which read it while no run writes it."""
-    uri = f"{path.absolute().as_uri()}?mode={mode}"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
-        yield connection
-
-
 def _fingerprint(connection: sqlite3.Connection) -> str | None:
     row = connection.execute("SELECT fingerprint FROM meta").fetchone()
     return None if row is None else str(row[0])
-
-
-def _remove(path: Path) -> None:
-    for name in (path.name, f"{path.name}-journal", f"{path.name}-wal", f"{path.name}-shm"):
-        path.with_name(name).unlink(missing_ok=True)
 
 
 @functools.cache  # a million cached sources share a few thousand dates

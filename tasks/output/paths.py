@@ -14,10 +14,11 @@ REJECTED = "rejected.jsonl"
 LEDGER = "ledger.jsonl"
 RUN = "run.json"
 DATA_FILES = (ARTICLES, REJECTED, LEDGER)  # written in this order, then RUN
-WORK_DIR = ".copydesk"  # the lock, the parse cache, the run state, the decisions
+WORK_DIR = ".copydesk"  # the lock, the parse cache, the index, the run state, the decisions
 LOCK_FILE = Path(WORK_DIR, "lock")
 STATE_FILE = Path(WORK_DIR, "state.json")
 CACHE_FILE = Path(WORK_DIR, "documents.sqlite")
+INDEX_FILE = Path(WORK_DIR, "index.sqlite")
 STAMPS_FILE = Path(WORK_DIR, "stamps.json")
 DECISIONS_FILE = Path(WORK_DIR, "decisions.jsonl")
 

@@ -1,0 +1,39 @@
+"""What the two SQLite files in `.copydesk` share: the parse cache (tasks/output/cache.py)
+and the candidate index (tasks/output/index_file.py). Both are caches: a damaged one is
+removed and made again."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def opened(path: Path, mode: str) -> Iterator[sqlite3.Connection]:
+    """The database at `path` opened for reading (a missing one is an error, never created
+    here): "rw" where a run killed while writing it may have left a journal to roll back,
+    "ro" in the match workers, which read it while no run writes it."""
+    uri = f"{path.absolute().as_uri()}?mode={mode}"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
+        yield connection
+
+
+def create_private(path: Path) -> None:
+    """Create the file at `path`, readable by its owner only (it holds the inputs' text),
+    unless it exists."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+
+
+def commit(connection: sqlite3.Connection) -> None:
+    """Each database's one write point (the crash tests kill the process around it)."""
+    connection.commit()
+
+
+def remove_database(path: Path) -> None:
+    """The database at `path` and its journals."""
+    for name in (path.name, f"{path.name}-journal", f"{path.name}-wal", f"{path.name}-shm"):
+        path.with_name(name).unlink(missing_ok=True)

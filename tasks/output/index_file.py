@@ -1,0 +1,83 @@
+"""The candidate index's file, `.copydesk/index.sqlite` (tasks/match/index_store.py): brought
+to each run's sources in one transaction, then read by the match stage's processes.
+
+Like the parse cache it is only a cache, keyed by a fingerprint of the code that makes it: a
+damaged one, or one of other code, is made again from the sources. A run killed while
+updating it leaves it as it was (the journal rolls back); one killed after leaves it
+indexing this run's sources, which the next run's update starts from; the earlier run's
+decisions are then not trusted (tasks/match/reuse.py compares what each was made against).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from tasks.match.assign import MatchIndex
+from tasks.match.index_store import SCHEMA, IndexStore, LoadedPostings, index_fingerprint
+from tasks.match.index_update import SourceChange, update_index
+from tasks.match.score import lookup_text
+from tasks.match.shards import install
+from tasks.models import ParsedDocument
+from tasks.output import databases
+from tasks.output.cache import CachedTexts
+from tasks.output.fingerprint import match_code_fingerprint
+from tasks.output.paths import CACHE_FILE, INDEX_FILE, work_folder
+
+
+def update_stored_index(out: Path, sources: Sequence[ParsedDocument], track: bool) -> SourceChange:
+    """Index exactly `sources` in OUT's index (see `update_index` for `track`)."""
+    path = work_folder(out) / INDEX_FILE.name
+    try:
+        return _update(path, sources, track)
+    except sqlite3.DatabaseError:
+        databases.remove_database(path)
+        return _update(path, sources, track)
+
+
+def _update(path: Path, sources: Sequence[ParsedDocument], track: bool) -> SourceChange:
+    fingerprint = index_fingerprint(match_code_fingerprint())
+    by_path = {source.path: source for source in sources}
+    keys = [(source.path, source.origin.sha256) for source in sources]
+    databases.create_private(path)
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.executescript(SCHEMA)
+        row = connection.execute("SELECT fingerprint FROM meta").fetchone()
+        if row is None or row[0] != fingerprint:  # other code: made afresh
+            connection.executescript(
+                f"DROP TABLE meta; DROP TABLE sources; DROP TABLE words; {SCHEMA}"
+            )
+            connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
+        change = update_index(
+            IndexStore(connection), keys, lambda path: lookup_text(by_path[path]), track
+        )
+        databases.commit(connection)
+    return change
+
+
+def open_match_index(out: Path) -> MatchIndex:
+    """The match index of OUT's stored index (its posting lists read at once: a worker
+    decides thousands of variants) and parse cache, both read-only, open for the life of
+    the process (a match worker's)."""
+    index = sqlite3.connect(f"{(out / INDEX_FILE).absolute().as_uri()}?mode=ro", uri=True)
+    cache = sqlite3.connect(f"{(out / CACHE_FILE).absolute().as_uri()}?mode=ro", uri=True)
+    store = IndexStore(index)
+    return MatchIndex(store, CachedTexts(cache), LoadedPostings(store))
+
+
+def install_stored_index(key: str, out: str) -> None:
+    """A local match worker's initializer: `open_match_index`, installed under `key`
+    (tasks/match/shards.py)."""
+    install(key, open_match_index(Path(out)))
+
+
+@contextlib.contextmanager
+def stored_match_index(out: Path) -> Iterator[MatchIndex]:
+    """`open_match_index` for the length of the block (matching in the run's process)."""
+    with (
+        databases.opened(out / INDEX_FILE, "ro") as index,
+        databases.opened(out / CACHE_FILE, "ro") as cache,
+    ):
+        yield MatchIndex(IndexStore(index), CachedTexts(cache))

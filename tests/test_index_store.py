@@ -1,0 +1,80 @@
+"""The stored candidate index, updated run after run, holds what one built afresh from the
+last run's sources holds (tasks/match/index_update.py): sources added, edited, removed,
+words crossing the bound past which postings are not kept, and back under it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.match import candidates, index_update
+from tasks.match.index_store import IndexStore, unpack_postings
+from tasks.match.index_update import update_index
+
+WORDS = ["brennan", "kettleby", "harbour", "bridge", "storm", "zinc", "the", "said"]
+TEXT = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+# One run's sources: path -> text (a path whose text differs from the last run's was edited).
+SOURCES = st.dictionaries(st.sampled_from([f"s{n}" for n in range(8)]), TEXT, max_size=8)
+
+
+@pytest.fixture(autouse=True)
+def small_bounds() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "MAX_FALLBACK_POSTINGS", 3)
+        patch.setattr(index_update, "ADD_AT_ONCE", 2)
+        yield
+
+
+def update(store: IndexStore, sources: dict[str, str]) -> None:
+    keys = [(path, hashlib.sha256(text.encode()).hexdigest()) for path, text in sources.items()]
+    update_index(store, keys, sources.__getitem__, track=True)
+
+
+def contents(store: IndexStore) -> dict[str, tuple[int, list[tuple[str, float]] | None]]:
+    """Each word's count of sources and postings (by path: numbers differ between stores)."""
+    paths = {number: path for path, (number, _) in store.indexed().items()}
+    found = {}
+    for word, held, packed in store.connection.execute("SELECT word, held_by, postings FROM words"):
+        postings = None
+        if packed is not None:
+            unpacked = unpack_postings(packed)
+            postings = sorted(
+                (paths[number], weight)
+                for number, weight in zip(unpacked.sources, unpacked.weights, strict=True)
+            )
+        found[word] = (held, postings)
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(SOURCES, min_size=1, max_size=5))
+def test_an_index_updated_run_after_run_is_the_index_built_afresh(
+    runs: list[dict[str, str]],
+) -> None:
+    store = IndexStore.in_memory()
+    for sources in runs:
+        update(store, sources)
+    fresh = IndexStore.in_memory()
+    update(fresh, runs[-1])
+    assert contents(store) == contents(fresh)
+    assert set(store.indexed()) == set(runs[-1])
+
+
+def test_a_word_back_under_the_bound_gets_its_postings_again() -> None:
+    store = IndexStore.in_memory()
+    update(store, {f"s{n}": "harbour storm" for n in range(5)})  # 5 > 3: not kept
+    assert contents(store)["harbour"] == (5, None)
+    change = update_index(
+        store,
+        [("s0", "x"), ("s1", "y")],
+        {"s0": "harbour", "s1": "harbour storm"}.__getitem__,
+        track=True,
+    )
+    assert contents(store)["harbour"][0] == 2
+    assert [path for path, _ in contents(store)["harbour"][1] or []] == ["s0", "s1"]
+    assert change.removed == {f"s{n}" for n in range(5)} and change.now == 2
+    assert "harbour" in change.seen_by_fallback
