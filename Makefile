@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.cleaning.ftfy_cases
 	$(BIN)/python -m bench.reuters.run
 	$(BIN)/python -m bench.matching.labelled
+	$(BIN)/python -m bench.matching.wmt
 	$(BIN)/python -m bench.matching.scale
 	$(BIN)/python -m bench.runtime.runners --corpus scale --corpus reuters
 	$(BIN)/python -m bench.runtime.incremental

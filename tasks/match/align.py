@@ -5,8 +5,10 @@ sentences in the source's order; another outlet's article on the same event shar
 vocabulary but neither its sentences nor their order. So: compare every variant sentence with
 every source sentence (rapidfuzz, C speed), keep pairs that are clearly alike, and find the
 in-order one-to-one alignment that covers the most variant text (a weighted longest common
-subsequence). The score is the share of the variant's text so aligned, weighted by how alike
-the aligned sentences are: 100 for an exact copy, ~0 for an unrelated article.
+subsequence), refined where a translation merged or split sentences (links.py) or
+paraphrased one between aligned neighbours (pinned.py). The score is the share of the
+variant's text so aligned, weighted by how alike the aligned sentences are: 100 for an
+exact copy, ~0 for an unrelated article.
 
 OCR loses punctuation, so an OCR copy can come out as a few page-long "sentences" that no
 source sentence resembles. `align_words` covers that case: the share of the variant's
@@ -22,6 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
+
+from tasks.match.links import ANCHORS, linked_alignment
+from tasks.match.pinned import pinned_pairs
 
 # token_sort_ratio of two unrelated English sentences is typically 35-55; a sentence and its
 # edited, OCR'd or round-trip translated copy typically scores 65-100 (see docs/matching.md).
@@ -44,8 +49,9 @@ class Alignment:
     similarity: float = 0.0
 
 
-def align_sentences(variant: list[str], source: list[str]) -> Alignment:
-    """Best in-order alignment of `variant` sentences onto `source` sentences.
+def align_sentences(variant: list[str], source: list[str], links: bool = True) -> Alignment:
+    """Best in-order alignment of `variant` sentences onto `source` sentences; unless `links`
+    is False, refined where a translation strays from one-to-one (`_refined`).
 
     >>> source = ["the sheriff urged calm", "ice arrests met resistance", "he deals with ice"]
     >>> copy = align_sentences(source[:2], source)
@@ -70,17 +76,56 @@ def align_sentences(variant: list[str], source: list[str]) -> Alignment:
         score_cutoff=SENTENCE_MIN_SIMILARITY,
         dtype=np.float64,
     )
-    weights = np.array([len(sentence) for sentence in variant], dtype=np.float64)
+    weights = sentence_weights(variant)
     gain = weights[:, None] * similarity
     table = _fill_table(gain)
-    pairs = _trace_pairs(table, gain)
+    in_order, pairs = float(table[-1, -1]), _trace_pairs(table, gain)
+    if links and len(pairs) >= ANCHORS:
+        in_order, pairs = _refined(variant, source, similarity, weights, in_order, pairs)
     moved = _moved_verbatim(similarity, pairs)
-    total = table[-1, -1] + sum(gain[i, j] for i, j in moved)
+    total = in_order + sum(gain[i, j] for i, j in moved)
     aligned = sorted(pairs + moved)
-    likeness = total / weights[[i for i, _ in aligned]].sum() if aligned else 0.0
+    covered = sorted({i for i, _ in aligned})  # a link pairs one sentence twice
+    covered_weight = weights[covered].sum()
+    likeness = total / covered_weight if covered_weight else 0.0
     return Alignment(
         float(round(total / weights.sum(), 2)), tuple(aligned), float(round(likeness, 2))
     )
+
+
+def sentence_weights(sentences: list[str]) -> np.ndarray:
+    """Each sentence's weight in the score: its length, and 0 for a repeat of an earlier
+    one (a feed's site name or "Advertisement" line repeated must not dilute the score).
+
+    >>> sentence_weights(["yahoo news", "the vote passed", "yahoo news"]).tolist()
+    [10.0, 15.0, 0.0]
+    """
+    seen: set[str] = set()
+    weights = np.zeros(len(sentences))
+    for number, sentence in enumerate(sentences):
+        if sentence not in seen:
+            weights[number] = len(sentence)
+            seen.add(sentence)
+    return weights
+
+
+def _refined(
+    variant: list[str],
+    source: list[str],
+    similarity: np.ndarray,
+    weights: np.ndarray,
+    in_order: float,
+    pairs: tuple[tuple[int, int], ...],
+) -> tuple[float, tuple[tuple[int, int], ...]]:
+    """A one-to-one alignment refined where a translation strays from it: links of one
+    sentence to two (links.py), then the pairs pinned in the small gaps left (pinned.py).
+    Both rest on an alignment that exists (`ANCHORS` pairs or more)."""
+    cutoff = SENTENCE_MIN_SIMILARITY
+    linked = linked_alignment(variant, source, similarity, weights, pairs, cutoff)
+    if linked is not None and linked[0] > in_order:
+        in_order, pairs = linked
+    pinned_gain, pinned = pinned_pairs(variant, source, pairs, weights)
+    return in_order + pinned_gain, tuple(sorted(pairs + pinned))
 
 
 def _moved_verbatim(

@@ -64,7 +64,7 @@ def short_evidence(
         similarity = alignment.score
     else:
         words, similarity = 0, alignment.similarity
-        for i, _ in pairs:
+        for i in sorted({i for i, _ in pairs}):  # a link pairs one sentence twice
             words += len(content_words(variant_sentences[i]).texts)
             if words >= SHORT_EVIDENCE_WORDS:
                 break

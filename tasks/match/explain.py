@@ -21,7 +21,7 @@ def describe_alignment(
     aligned_variant = {variant.paragraph_of[i] for i, _ in pairs}
     covered = sorted({source.paragraph_of[j] + 1 for _, j in pairs})
     total = sum(len(text) for text in source.texts) or 1
-    reproduced = sum(len(source.texts[j]) for _, j in pairs)
+    reproduced = sum(len(source.texts[j]) for j in {j for _, j in pairs})  # links pair twice
     return ParagraphAlignment(
         source_paragraphs=covered,
         source_paragraph_count=source.paragraph_count,

@@ -91,9 +91,12 @@ def punctuation_lost(variant: Units, source: Units) -> bool:
 def score_candidate(variant: Units, source: Units, candidate: Candidate) -> Scored:
     """Sentence alignment; where the variant's punctuation is lost, the better of it and the
     word-order measure (see align.py). Either way, whether it rests on enough text."""
-    alignment = align_sentences(variant.sentences.texts, source.sentences.texts)
+    run_on = punctuation_lost(variant, source)
+    # Run-on OCR text is judged by word order; links of its page-long "sentences" to two
+    # of the source's would only raise a sentence score judged by the wrong threshold.
+    alignment = align_sentences(variant.sentences.texts, source.sentences.texts, not run_on)
     by_words = False
-    if punctuation_lost(variant, source):
+    if run_on:
         word_order = align_words(variant.words.texts, source.words.texts)
         if word_order.score > alignment.score:
             alignment, by_words = word_order, True
