@@ -205,8 +205,8 @@ def test_explain_tells_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixtur
     record_id = _lines(out / "articles.jsonl")[0]["id"]
     assert explained(VARIANT_SEED) == (0, (
         f"{VARIANT_SEED} was matched to {SOURCE_SEED} (record {record_id})\n"
-        "  score 64.9 by sentence alignment (threshold 50.0); margin 64.9 over the next candidate, none\n"
-        "  it reproduces source paragraphs 1-3, 5-9, 11-15, 17-19 of 19 (80% of the source text)\n"
+        "  score 71.8 by sentence alignment (threshold 50.0); margin 71.8 over the next candidate, none\n"
+        "  it reproduces source paragraphs 1-3, 5-9, 11-15, 17-19 of 19 (87% of the source text)\n"
         "  its paragraphs with no counterpart in the source: 1, 7, 15 of 19\n"
     ), "")  # fmt: skip
     assert explained(str(tmp_path / "in" / "copy.txt")) == (0, (
@@ -221,7 +221,7 @@ def test_explain_tells_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixtur
         "  decoded as utf-8: valid UTF-8\n"
         "  2 variant(s) attached, best first:\n"
         "    copy.txt  score 100.0\n"
-        f"    {VARIANT_SEED}  score 64.9\n"
+        f"    {VARIANT_SEED}  score 71.8\n"
     ), "")  # fmt: skip
     assert explained("nested/orphan.txt") == (0, (
         "nested/orphan.txt was rejected: no_matching_source\n"

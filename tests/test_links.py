@@ -5,6 +5,9 @@ sentence to two (tasks/match/links.py) and pairs pinned between aligned neighbou
 from __future__ import annotations
 
 from tasks.match.align import align_sentences
+from tasks.match.candidates import Candidate
+from tasks.match.evidence import short_evidence
+from tasks.match.score import Units, score_candidate
 
 SOURCE = [
     "the council approved the new harbour bridge on tuesday after a long debate",
@@ -75,3 +78,19 @@ def test_a_repeated_line_counts_once() -> None:
     once = [*SOURCE, "read more on yahoo news"]
     repeated = [*SOURCE[:2], *["read more on yahoo news"] * 12, *SOURCE[2:]]
     assert align_sentences(repeated, SOURCE).score == align_sentences(once, SOURCE).score < 100
+
+
+def test_a_short_near_verbatim_copy_keeps_its_plain_evidence() -> None:
+    """A loosely alike pinned pair lowers how alike a short alignment is; a copy whose plain
+    alignment is near-verbatim is judged on that (tasks/match/score.py)."""
+    source = Units("The council met. Residents of the northern villages opposed the new "
+                   "route for many years. The vote passed.")  # fmt: skip
+    variant = Units("The council met. For many years the locals up north fought against "
+                    "this route. The vote passed.")  # fmt: skip
+    refined = align_sentences(variant.sentences.texts, source.sentences.texts)
+    assert short_evidence(variant.sentences.texts, refined, False) is not None
+    scored = score_candidate(variant, source, Candidate(0, 0.0))
+    assert scored.short is None
+    assert scored.alignment == align_sentences(
+        variant.sentences.texts, source.sentences.texts, links=False
+    )

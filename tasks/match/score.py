@@ -101,6 +101,12 @@ def score_candidate(variant: Units, source: Units, candidate: Candidate) -> Scor
         if word_order.score > alignment.score:
             alignment, by_words = word_order, True
     short = short_evidence(variant.sentences.texts, alignment, by_words)
+    if short is not None and not run_on:
+        # The refinements add loosely alike pairs: on a short near-verbatim copy they must
+        # not hide that it is one (the plain alignment alone is then the evidence).
+        plain = align_sentences(variant.sentences.texts, source.sentences.texts, False)
+        if short_evidence(variant.sentences.texts, plain, False) is None:
+            alignment, short = plain, None
     return Scored(
         alignment.score, candidate.similarity, candidate.source, alignment, by_words, short
     )
