@@ -104,6 +104,12 @@ def api_server(launched: Launched | None = None) -> Iterator[None]:
         threading.Thread(target=_watch, args=(server, log_path), daemon=True).start()
         with temporary_settings({PREFECT_API_URL: url}):
             yield
+    except Exception:
+        # What failed may only be the server's death showing first (the runner starting
+        # when the server was killed): the user is told the cause, as the watcher would.
+        if _died_on_its_own(server):
+            _report_stopped(log_path)
+        raise
     finally:
         STOPPING.set()
         os.environ.pop("PREFECT_API_URL", None)
@@ -130,8 +136,24 @@ def _watch(server: subprocess.Popen[bytes], log_path: Path) -> None:
     abandoned, which the output folder's atomic writes make safe."""
     while not STOPPING.wait(WATCH_SECONDS):
         if server.poll() is not None and not STOPPING.is_set():
-            print(f"copydesk: error: {SERVER_STOPPED}; see {log_path}", file=sys.stderr)
-            os._exit(EXIT_SERVER_STOPPED)
+            _report_stopped(log_path)
+
+
+def _died_on_its_own(server: subprocess.Popen[bytes]) -> bool:
+    """Whether the server is gone (waiting a moment: a killed one may not be reaped yet)
+    without this process having asked it to stop."""
+    try:
+        server.wait(timeout=WATCH_SECONDS)
+    except subprocess.TimeoutExpired:
+        return False
+    return not STOPPING.is_set()
+
+
+def _report_stopped(log_path: Path) -> None:
+    """One line, exit code 1, at once: runs in flight are abandoned (the output folder's
+    atomic writes make that safe)."""
+    print(f"copydesk: error: {SERVER_STOPPED}; see {log_path}", file=sys.stderr)
+    os._exit(EXIT_SERVER_STOPPED)
 
 
 def _stop(server: subprocess.Popen[bytes], seconds: float) -> None:

@@ -1,0 +1,52 @@
+"""The private server of `copydesk serve` (flows/private_server.py): a failure that is only
+its death showing first is reported as its death, whatever noticed it first."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows import private_server
+from flows.private_server import Launched, api_server
+
+
+class Reported(Exception):
+    """Stands for the one-line report and exit (the real one ends the process)."""
+
+
+@pytest.fixture
+def launched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Launched]:
+    """A stand-in server (a sleeping process) that counts as healthy at once, with no
+    Prefect API configured (the session's test server would be used instead)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(private_server, "wait_until_healthy", lambda *arguments: None)
+    monkeypatch.setattr(private_server, "_watch", lambda *arguments: None)
+
+    def report(log_path: Path) -> None:
+        raise Reported(str(log_path))
+
+    monkeypatch.setattr(private_server, "_report_stopped", report)
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    private_server._running.append(process)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        yield Launched(process, "http://127.0.0.1:9/api", tmp_path / "server.log")
+    process.kill()
+    process.wait()
+
+
+def test_a_failure_after_the_server_died_is_reported_as_its_death(launched: Launched) -> None:
+    with pytest.raises(Reported, match=r"server\.log"), api_server(launched):
+        launched.process.send_signal(signal.SIGKILL)
+        raise RuntimeError("Runner failed to start: event_emitter")
+
+
+def test_a_failure_while_the_server_lives_is_the_failure(launched: Launched) -> None:
+    with pytest.raises(RuntimeError, match="event_emitter"), api_server(launched):
+        raise RuntimeError("Runner failed to start: event_emitter")
