@@ -21,7 +21,8 @@ import hashlib
 import sqlite3
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from tasks.match import candidates
 from tasks.match.candidates import Postings
@@ -97,14 +98,8 @@ class IndexStore:
 
     def held_by(self, words: Iterable[str]) -> dict[str, int]:
         """How many sources hold each of `words` that any source holds."""
-        found: dict[str, int] = {}
-        wanted = list(words)
-        for start in range(0, len(wanted), _CHUNK):
-            part = wanted[start : start + _CHUNK]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT word, held_by FROM words WHERE word IN ({marks})"
-            found.update(self.connection.execute(query, part).fetchall())
-        return found
+        query = "SELECT word, held_by FROM words WHERE word IN ({})"
+        return dict(self._rows_in(query, list(words)))
 
     def postings(self, word: str) -> Postings:
         """`word`'s posting list (empty when it is not kept: held by too many sources)."""
@@ -115,15 +110,14 @@ class IndexStore:
 
     def sources(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
         """The path and SHA-256 of the sources numbered `numbers`."""
-        found: dict[int, tuple[str, str]] = {}
-        wanted = list(numbers)
-        for start in range(0, len(wanted), _CHUNK):
-            part = wanted[start : start + _CHUNK]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id, path, sha256 FROM sources WHERE id IN ({marks})"
-            rows = self.connection.execute(query, part)
-            found.update((number, (path, sha)) for number, path, sha in rows)
-        return found
+        query = "SELECT id, path, sha256 FROM sources WHERE id IN ({})"
+        return {number: (path, sha) for number, path, sha in self._rows_in(query, list(numbers))}
+
+    def _rows_in(self, query: str, values: list[Any]) -> Iterator[tuple[Any, ...]]:
+        """`query`'s rows, its `IN ({})` filled with `values` a chunk at a time."""
+        for start in range(0, len(values), _CHUNK):
+            part = values[start : start + _CHUNK]
+            yield from self.connection.execute(query.format(",".join("?" * len(part))), part)
 
     def count(self) -> int:
         """How many sources are indexed."""

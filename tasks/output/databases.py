@@ -16,9 +16,14 @@ def opened(path: Path, mode: str) -> Iterator[sqlite3.Connection]:
     """The database at `path` opened for reading (a missing one is an error, never created
     here): "rw" where a run killed while writing it may have left a journal to roll back,
     "ro" in the match workers, which read it while no run writes it."""
-    uri = f"{path.absolute().as_uri()}?mode={mode}"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as connection:
+    with contextlib.closing(connect(path, mode)) as connection:
         yield connection
+
+
+def connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection to the database at `path` in `mode` (see `opened`), for the caller to
+    close."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True)
 
 
 def create_private(path: Path) -> None:

@@ -61,9 +61,8 @@ def open_match_index(out: Path) -> MatchIndex:
     """The match index of OUT's stored index (its posting lists read at once: a worker
     decides thousands of variants) and parse cache, both read-only, open for the life of
     the process (a match worker's)."""
-    index = sqlite3.connect(f"{(out / INDEX_FILE).absolute().as_uri()}?mode=ro", uri=True)
-    cache = sqlite3.connect(f"{(out / CACHE_FILE).absolute().as_uri()}?mode=ro", uri=True)
-    store = IndexStore(index)
+    store = IndexStore(databases.connect(out / INDEX_FILE, "ro"))
+    cache = databases.connect(out / CACHE_FILE, "ro")
     return MatchIndex(store, CachedTexts(cache), LoadedPostings(store))
 
 
