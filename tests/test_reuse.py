@@ -142,3 +142,15 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     assert kept_decisions(hashes, earlier, changed(before, after), variants) == []
     fresh = assign_variants(after, variants).matches
     assert [match.source for match in fresh] == ["s9"]
+
+
+def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
+    """A run stopped between updating the index and keeping its decisions: the index then
+    holds sources the kept decisions were not made against."""
+    before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
+    after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
+    variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    hashes = {source.path: source.origin.sha256 for source in before}
+    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
+    assert kept_decisions(hashes, earlier, changed(after, after), variants) == []
