@@ -1,5 +1,6 @@
 """The per-file stages of a run: every input read and hashed, the files the parse cache does
-not hold decoded, cleaned and parsed, in shards sized by the work."""
+not hold decoded, cleaned and parsed, in shards sized by the work. Each shard's parses go to
+the parse cache as it is done; the run keeps their `DocumentRef`s."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ from dataclasses import dataclass, field
 from flows.progress import StageClock
 from flows.runtime import opaque
 from flows.stages import (
+    add_parses_task,
     files_task,
     load_cache_keys_task,
-    load_cached_task,
+    load_refs_task,
     load_stamps_task,
-    save_cache_task,
+    prune_cache_task,
     save_stamps_task,
 )
 from flows.workers import tasks_run_here, worker_processes
 from tasks.batch import shard
-from tasks.models import InputFile, ParsedDocument, Rejection, StepSummary
+from tasks.models import InputFile, Rejection, StepSummary
 from tasks.output.cache import cache_fingerprint
 from tasks.output.stamps import unchanged
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
+from tasks.refs import DocumentRef
 
 SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
 MIN_SHARD, MAX_SHARD = 32, 4096
@@ -40,21 +43,22 @@ def shard_size(files: int, workers: int, chosen: int | None) -> int:
 
 @dataclass
 class FilesResult:
-    """Every file's SHA-256 (those read), the read step's rejections, then (`parse`) the
-    parsed documents of every readable file in input order and the other rejections."""
+    """Every file's SHA-256 (those read), the read step's rejections, the refs of the
+    documents parsed now (in the parse cache) and the other rejections."""
 
     hashes: dict[str, str] = field(default_factory=dict)
     unread: list[Rejection] = field(default_factory=list)
-    fresh: list[ParsedDocument] = field(default_factory=list)
+    fresh: list[DocumentRef] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     cached: dict[str, str] = field(default_factory=dict)
     not_read: int = 0  # unchanged since the last run: hashes from its stamps
     tallies: dict[str, StepTally] = field(default_factory=lambda: {s: StepTally() for s in STEPS})
 
-    def add(self, result: ShardResult) -> None:
+    def add(self, result: ShardResult, saved: list[DocumentRef]) -> None:
+        """A shard's result, whose parses were saved as `saved`."""
         self.hashes.update(result.hashes)
         self.unread.extend(result.unread)
-        self.fresh.extend(result.parsed)
+        self.fresh.extend(saved)
         self.rejected.extend(result.rejected)
         for step, tally in result.tallies.items():
             self.tallies[step].add(tally)
@@ -107,36 +111,43 @@ def process_files(
             shard_work = ShardWork(part, here, work.max_bytes, work.rules)
             futures.append((len(part), files_task.submit(opaque(shard_work))))
         for count, future in futures:
-            result.add(future.result())
+            shard_result = future.result()
+            result.add(shard_result, _save_parses(out, fingerprint, shard_result))
             clock.advance(count)
     save_stamps_task(out, reading.taken_ns, opaque(files), opaque(result.hashes), opaque(recorded))
     return result
 
 
-def parsed_in_order(
+def _save_parses(out: str, fingerprint: str, result: ShardResult) -> list[DocumentRef]:
+    """Move `result`'s parses to the parse cache (a future still holding the result then
+    holds none) and return their refs."""
+    saved = add_parses_task(out, fingerprint, opaque(result.parsed)) if result.parsed else []
+    result.parsed.clear()
+    return saved
+
+
+def documents_in_order(
     files: list[InputFile], out: str, result: FilesResult, work: ShardWork, clock: StageClock
-) -> tuple[list[ParsedDocument], int]:
-    """Every readable file's parse, in input order (the cached ones loaded now, when the
-    output must be recomputed), and how many came from the cache. A cached parse that
-    cannot be loaded is made again."""
+) -> tuple[list[DocumentRef], int]:
+    """The refs of every readable file's parse, in input order (those of the cached ones
+    loaded now, when the output must be recomputed), and how many came from the cache. A
+    cached parse that is no longer there is made again."""
+    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
     reused_keys = {
         path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
     }
     reused = []
     if reused_keys:
         with clock.stage("load_cached", len(reused_keys)):
-            reused = load_cached_task(out, reused_keys)
+            reused = load_refs_task(out, reused_keys)
     missing = set(reused_keys) - {document.path for document in reused}
     if missing:
         again = [file for file in files if file.path in missing]
         repaired = process_shard(ShardWork(again, {}, work.max_bytes, work.rules))
-        result.fresh.extend(repaired.parsed)
-        result.rejected.extend([*repaired.unread, *repaired.rejected])
+        result.add(repaired, _save_parses(out, fingerprint, repaired))
     order = {file.path: number for number, file in enumerate(files)}
     documents = sorted([*reused, *result.fresh], key=lambda document: order[document.path])
     if result.fresh or len(result.cached) != len(reused):
-        fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
         with clock.stage("save_cache"):
-            save_cache_task(out, fingerprint, opaque(result.fresh),
-                            opaque({document.path for document in reused}))  # fmt: skip
+            prune_cache_task(out, fingerprint, {document.path for document in documents})
     return documents, len(reused)

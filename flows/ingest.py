@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.files import Reading, parsed_in_order, process_files
+from flows.files import Reading, documents_in_order, process_files
 from flows.interrupts import reclaim_signals
 from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
@@ -30,13 +30,13 @@ from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
 from tasks.output.cache import cache_fingerprint
+from tasks.output.cache_read import stored_records
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.lock import output_lock
 from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import build_ledger
-from tasks.records.records import build_records
 
 # A scheduled run that finds another run (a manual one, another deployment) writing its
 # folder waits for it rather than failing.
@@ -87,7 +87,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     if current is not None:
         update = {"timings": clock.timings, "unchanged": True, "not_read": result.not_read}
         return current.model_copy(update=update)
-    parsed, reused = parsed_in_order(files, out_dir, result, work, clock)
+    parsed, reused = documents_in_order(files, out_dir, result, work, clock)
     with clock.stage("match"):
         sources = [document for document in parsed if document.role == "source"]
         variants = [document for document in parsed if document.role == "variant"]
@@ -115,7 +115,8 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         reused=reused,
         not_read=result.not_read,
     )
-    records, ledger = build_records(plans), build_ledger(result.hashes, plans, rejected)
+    records = stored_records(Path(out_dir), plans)
+    ledger = build_ledger(result.hashes, plans, rejected)
     written = write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, assignment)
     return written

@@ -20,6 +20,7 @@ from prefect.context import FlowRunContext
 
 from flows.runtime import opaque
 from flows.stages import (
+    kept_decisions_task,
     load_decisions_task,
     match_scattered_shard_task,
     match_shard_task,
@@ -30,10 +31,11 @@ from flows.stages import (
 from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
-from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
+from tasks.match.reuse import decisions_of, in_variant_order, reused_assignment
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
-from tasks.models import ParsedDocument
+from tasks.output.cache_read import cached_texts
+from tasks.refs import DocumentRef
 
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
 
@@ -41,8 +43,8 @@ SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
 def match_changed(
     out: str,
     fingerprint: str,
-    sources: list[ParsedDocument],
-    variants: list[ParsedDocument],
+    sources: list[DocumentRef],
+    variants: list[DocumentRef],
     thresholds: Thresholds,
 ) -> Assignment:
     """`match_variants`, deciding again only the variants that what changed since the last
@@ -51,8 +53,8 @@ def match_changed(
     previous = load_decisions_task(out, fingerprint)
     change = update_index_task(out, opaque(sources), track=previous is not None)
     kept = []
-    if previous is not None:
-        kept = kept_decisions(previous.sources, previous.decided, change, variants)
+    if previous is not None and variants:
+        kept = kept_decisions_task(out, opaque(previous), change, opaque(variants))
     done = {decided.variant for decided in kept}
     todo = [variant for variant in variants if variant.path not in done]
     fresh = match_variants(out, sources, todo, thresholds) if todo else Assignment([], [], {})
@@ -62,19 +64,19 @@ def match_changed(
 def keep_decisions(
     out: str,
     fingerprint: str,
-    sources: list[ParsedDocument],
-    variants: list[ParsedDocument],
+    sources: list[DocumentRef],
+    variants: list[DocumentRef],
     assignment: Assignment,
 ) -> None:
     """For the next run's `match_changed`; once the outputs are written (a failed run
     leaves the folder as it was)."""
-    matched_against = {source.path: source.origin.sha256 for source in sources}
+    matched_against = {source.path: source.sha256 for source in sources}
     decided = decisions_of(assignment, variants)
     save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided))
 
 
 def match_variants(
-    out: str, sources: list[ParsedDocument], variants: list[ParsedDocument], thresholds: Thresholds
+    out: str, sources: list[DocumentRef], variants: list[DocumentRef], thresholds: Thresholds
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
     index (Dask's workers index `sources` themselves)."""
@@ -85,14 +87,20 @@ def match_variants(
         return match_task(out, opaque(variants), thresholds)  # here, where OUT is
     key = uuid.uuid4().hex
     size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
-    shards = [MatchShard(key, part, thresholds) for part in shard(variants, size)]
-    if client is None:
+    parts = [[(variant.path, variant.sha256) for variant in part] for part in shard(variants, size)]
+    if client is None:  # the workers read the variants' texts from the parse cache
         with index_workers(key, Path(out)):
+            shards = [MatchShard(key, part, thresholds) for part in parts]
             futures = [match_shard_task.submit(opaque(part)) for part in shards]
             return merge_assignments(future.result() for future in futures)
-    # One pickle (bytes: neither Dask nor Prefect walks them), resolved on each worker.
-    scattered = client.scatter(pack_sources(sources), broadcast=True)
-    futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in shards]
+    with cached_texts(Path(out)) as texts:  # Dask's workers get them
+        # One pickle (bytes: neither Dask nor Prefect walks them), resolved on each worker.
+        packed = pack_sources((source.path, source.sha256, texts(source.path, source.sha256))
+                              for source in sources)  # fmt: skip
+        with_texts = [MatchShard(key, part, thresholds, texts=[texts(*key) for key in part])
+                      for part in parts]  # fmt: skip
+    scattered = client.scatter(packed, broadcast=True)
+    futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in with_texts]
     return merge_assignments(future.result() for future in futures)
 
 

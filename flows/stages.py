@@ -16,7 +16,7 @@ from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
 from tasks.match.index_update import SourceChange
-from tasks.match.reuse import Decided
+from tasks.match.reuse import Decided, kept_decisions
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
 from tasks.models import (
@@ -27,7 +27,8 @@ from tasks.models import (
     Rejection,
     RunSummary,
 )
-from tasks.output.cache import load_cache_keys, load_cached, save_cache
+from tasks.output.cache import add_parses, load_cache_keys, prune_cache
+from tasks.output.cache_read import cached_texts, load_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.stamps import Stamps, load_stamps, save_stamps
@@ -36,6 +37,7 @@ from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tasks.read.discover import Discovery, WalkRules, find_input_files
 from tasks.records.ledger import LedgerEntry
 from tasks.records.records import Planned, plan_records
+from tasks.refs import DocumentRef
 
 
 @stage_task("discover")
@@ -71,15 +73,18 @@ def save_stamps_task(
 
 
 @stage_task("load_cached", io=True)
-def load_cached_task(out: str, wanted: dict[str, str]) -> list[ParsedDocument]:
-    return load_cached(Path(out), wanted)
+def load_refs_task(out: str, wanted: dict[str, str]) -> list[DocumentRef]:
+    return load_refs(Path(out), wanted)
+
+
+@stage_task("save_parses", io=True)
+def add_parses_task(out: str, fingerprint: str, parsed: list[ParsedDocument]) -> list[DocumentRef]:
+    return add_parses(Path(out), fingerprint, parsed)
 
 
 @stage_task("save_cache", io=True)
-def save_cache_task(
-    out: str, fingerprint: str, parsed: list[ParsedDocument], kept: set[str]
-) -> None:
-    save_cache(Path(out), fingerprint, parsed, kept)
+def prune_cache_task(out: str, fingerprint: str, kept: set[str]) -> None:
+    prune_cache(Path(out), fingerprint, kept)
 
 
 @stage_task("load_decisions", io=True)
@@ -94,16 +99,26 @@ def save_decisions_task(
     save_decisions(Path(out), fingerprint, sources, decided)
 
 
+@stage_task("kept_decisions", io=True)
+def kept_decisions_task(
+    out: str, previous: Decisions, change: SourceChange, variants: Sequence[DocumentRef]
+) -> list[Decided]:
+    with cached_texts(Path(out)) as texts:
+        return kept_decisions(previous.sources, previous.decided, change, variants, texts)
+
+
 @stage_task("update_index", io=True)
-def update_index_task(out: str, sources: Sequence[ParsedDocument], track: bool) -> SourceChange:
+def update_index_task(out: str, sources: Sequence[DocumentRef], track: bool) -> SourceChange:
     return update_stored_index(Path(out), sources, track)
 
 
 @stage_task("match")
-def match_task(out: str, variants: Sequence[ParsedDocument], thresholds: Thresholds) -> Assignment:
-    """Decide the variants here, against OUT's stored index."""
+def match_task(out: str, variants: Sequence[DocumentRef], thresholds: Thresholds) -> Assignment:
+    """Decide the variants here, against OUT's stored index, reading their texts from the
+    parse cache."""
     with stored_match_index(Path(out)) as index:
-        return decide_all(index, variants, thresholds)
+        texts = (index.text(variant.path, variant.sha256) for variant in variants)
+        return decide_all(index, texts, thresholds)
 
 
 @stage_task("match")
@@ -120,7 +135,7 @@ def match_scattered_shard_task(packed_sources: bytes, shard: MatchShard) -> Assi
 
 @stage_task("build_records")
 def plan_records_task(
-    groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
+    groups: SourceGroups, variants: Sequence[DocumentRef], matches: Sequence[Match]
 ) -> list[Planned]:
     return plan_records(groups, variants, matches)
 

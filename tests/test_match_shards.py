@@ -15,7 +15,8 @@ from tasks.match.shards import MatchShard, decide_shard
 from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
 from tasks.output import databases
-from tasks.output.cache import CachedTexts, MissingParse, save_cache
+from tasks.output.cache import add_parses
+from tasks.output.cache_read import CachedTexts, MissingParse
 from tasks.output.index_file import update_stored_index
 from tasks.output.paths import CACHE_FILE
 from tests.corpus import paragraphs
@@ -47,10 +48,11 @@ def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -
     thresholds = Thresholds()
     alone = assign_variants(sources, variants, thresholds)
     assert alone.matches and alone.rejected  # both outcomes are compared
-    save_cache(tmp_path, "fingerprint", [*sources, *variants], set())
-    update_stored_index(tmp_path, sources, track=False)
-    with index_workers("run", tmp_path):
-        shards = [MatchShard("run", part, thresholds) for part in shard(variants, 7)]
+    refs = add_parses(tmp_path, "fingerprint", [*sources, *variants])
+    update_stored_index(tmp_path, refs[: len(sources)], track=False)
+    keys = [(variant.path, variant.origin.sha256) for variant in variants]
+    with index_workers("run", tmp_path):  # the workers read the variants from the cache
+        shards = [MatchShard("run", part, thresholds) for part in shard(keys, 7)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
     sharded = merge_assignments(parts)
     assert [m.model_dump_json() for m in sharded.matches] == [
@@ -74,12 +76,12 @@ def test_the_workers_read_the_sources_texts_from_the_cache_exactly(tmp_path: Pat
         parsed(f"s{n}.txt", text, DAY, title=None if n % 2 else text[::-1])
         for n, text in enumerate(texts)
     ]
-    save_cache(tmp_path, "fingerprint", sources, set())
+    add_parses(tmp_path, "fingerprint", sources)
     with databases.opened(tmp_path / CACHE_FILE, "ro") as connection:
         text_of = CachedTexts(connection)
         found = [text_of(source.path, source.origin.sha256) for source in sources]
         assert found == [SourceText(s.path, s.title, s.body) for s in sources]
-        with pytest.raises(MissingParse, match=r"no parse of source 's0\.txt'"):
+        with pytest.raises(MissingParse, match=r"no parse of 's0\.txt'"):
             text_of("s0.txt", "f" * 64)
 
 

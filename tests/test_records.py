@@ -8,16 +8,26 @@ from pydantic import ValidationError
 from tasks.match.duplicates import SourceGroups, group_duplicate_sources
 from tasks.models import ArticleRecord, InputFile, Match, ParsedDocument, Rejection, RejectReason
 from tasks.records.accounting import AccountingError, check_accounting
-from tasks.records.records import build_records, plan_records, record_id
+from tasks.records.records import build_records, plan_records
+from tasks.refs import DocumentRef, record_id
 from tests.helpers import match, parsed
 
 DAY = dt.date(2025, 5, 15)
 
 
+def groups_of(sources: list[ParsedDocument]) -> SourceGroups:
+    return group_duplicate_sources([DocumentRef.of(source) for source in sources])
+
+
 def records(
-    groups: SourceGroups, variants: list[ParsedDocument], matches: list[Match]
+    sources: list[ParsedDocument], variants: list[ParsedDocument], matches: list[Match]
 ) -> list[ArticleRecord]:
-    return list(build_records(plan_records(groups, variants, matches)))
+    """The records, built from the documents themselves (the run reads them from the parse
+    cache)."""
+    by_path = {document.path: document for document in [*sources, *variants]}
+    refs = [DocumentRef.of(variant) for variant in variants]
+    plans = plan_records(groups_of(sources), refs, matches)
+    return list(build_records(plans, lambda ref: by_path[ref.path]))
 
 
 def test_record_takes_title_and_place_from_best_variant_with_one() -> None:
@@ -32,7 +42,7 @@ def test_record_takes_title_and_place_from_best_variant_with_one() -> None:
         match("v2", "s", 80.0),
         match("v3", "s", 90.0),
     ]
-    (record,) = records(group_duplicate_sources([source]), variants, matches)
+    (record,) = records([source], variants, matches)
     assert [v.path for v in record.variants] == ["v1", "v3", "v2"]
     assert (record.title, record.title_from and record.title_from.path) == ("Best title", "v3")
     assert (record.place, record.place_from and record.place_from.role) == ("Oslo", "variant")
@@ -42,7 +52,7 @@ def test_record_takes_title_and_place_from_best_variant_with_one() -> None:
 def test_source_title_wins() -> None:
     source = parsed("s", "Body.", DAY, title="Own title", place="Rome")
     variant = parsed("v", "Body, edited.", title="Other")
-    (record,) = records(group_duplicate_sources([source]), [variant], [match("v", "s", 70.0)])
+    (record,) = records([source], [variant], [match("v", "s", 70.0)])
     assert record.title_from is not None and record.title_from.role == "source"
     assert record.title == "Own title" and record.place == "Rome"
     assert record.variants[0].duplicate is False
@@ -51,7 +61,7 @@ def test_source_title_wins() -> None:
 def test_duplicate_sources_become_one_record_keeping_each_date() -> None:
     later = parsed("a-later", "Same body,\nwrapped differently.", dt.date(2025, 5, 16))
     original = parsed("b-original", "Same body, wrapped\ndifferently.", DAY)
-    (record,) = records(group_duplicate_sources([later, original]), [], [])
+    (record,) = records([later, original], [], [])
     assert (record.source.path, record.date) == ("b-original", DAY)
     assert [(v.path, v.score, v.duplicate, v.date) for v in record.variants] == [
         ("a-later", 100.0, True, dt.date(2025, 5, 16))
@@ -62,12 +72,12 @@ def test_variants_tie_break_by_path() -> None:
     source = parsed("s", "Body.", DAY)
     variants = [parsed("b", "Body."), parsed("a", "Body.")]
     matches = [match(p, "s", 100.0) for p in ("b", "a")]
-    (record,) = records(group_duplicate_sources([source]), variants, matches)
+    (record,) = records([source], variants, matches)
     assert [(v.path, v.duplicate) for v in record.variants] == [("a", True), ("b", True)]
 
 
 def test_record_model_is_strict() -> None:
-    (record,) = records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
+    (record,) = records([parsed("s", "Body.", DAY)], [], [])
     data = record.model_dump()
     with pytest.raises(ValidationError):
         ArticleRecord.model_validate({**data, "unexpected": 1})
@@ -83,13 +93,13 @@ def _file(path: str) -> InputFile:
 
 
 def test_accounting_passes_when_every_file_is_placed_once() -> None:
-    (record,) = plan_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
+    (record,) = plan_records(groups_of([parsed("s", "Body.", DAY)]), [], [])
     rejected = [Rejection(path="r", reason=RejectReason.EMPTY, detail="x")]
     check_accounting([_file("s"), _file("r")], [], [record], rejected)
 
 
 def test_accounting_names_missing_and_repeated_files() -> None:
-    (record,) = plan_records(group_duplicate_sources([parsed("s", "Body.", DAY)]), [], [])
+    (record,) = plan_records(groups_of([parsed("s", "Body.", DAY)]), [], [])
     rejected = [Rejection(path="s", reason=RejectReason.EMPTY, detail="x")]
     with pytest.raises(AccountingError) as caught:
         check_accounting([_file("s"), _file("lost")], [], [record], rejected)

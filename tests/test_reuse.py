@@ -16,9 +16,16 @@ from tasks.match import candidates
 from tasks.match.assign import assign_variants, merge_assignments
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import SourceChange, update_index
-from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
+from tasks.match.reuse import (
+    Decided,
+    decisions_of,
+    in_variant_order,
+    kept_decisions,
+    reused_assignment,
+)
 from tasks.match.score import lookup_text
 from tasks.models import ParsedDocument
+from tasks.refs import DocumentRef
 from tests.helpers import parsed
 
 DAY = dt.date(2025, 5, 15)
@@ -94,6 +101,18 @@ def changed(before: list[ParsedDocument], after: list[ParsedDocument]) -> Source
     return change
 
 
+def kept(
+    hashes: dict[str, str],
+    earlier: dict[str, Decided],
+    change: SourceChange,
+    variants: list[ParsedDocument],
+) -> list[Decided]:
+    """`kept_decisions`, the variants' texts read from the documents themselves."""
+    by_path = {variant.path: variant for variant in variants}
+    refs = [DocumentRef.of(variant) for variant in variants]
+    return kept_decisions(hashes, earlier, change, refs, lambda path, _: by_path[path])
+
+
 def sources_of(texts: list[str]) -> list[ParsedDocument]:
     return [document(f"s{number}", text, DAY) for number, text in enumerate(texts) if text]
 
@@ -106,13 +125,14 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     before_texts, after_texts, variant_texts = history
     before, after = sources_of(before_texts), sources_of(after_texts)
     variants = [document(f"v{number}", text, None) for number, text in enumerate(variant_texts)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
 
     hashes = {source.path: source.origin.sha256 for source in before}
-    kept = kept_decisions(hashes, earlier, changed(before, after), variants)
-    again = [v for v in variants if v.path not in {decided.variant for decided in kept}]
+    still = kept(hashes, earlier, changed(before, after), variants)
+    again = [v for v in variants if v.path not in {decided.variant for decided in still}]
     fresh = assign_variants(after, again)
-    combined = in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
+    refs = [DocumentRef.of(variant) for variant in variants]
+    combined = in_variant_order(merge_assignments([reused_assignment(still), fresh]), refs)
 
     expected = assign_variants(after, variants)
     assert (combined.matches, combined.rejected) == (expected.matches, expected.rejected)
@@ -122,9 +142,9 @@ def test_a_source_sharing_no_word_keeps_every_decision() -> None:
     before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
+    assert kept(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
     assert earlier["v0"].match is not None
 
 
@@ -136,10 +156,10 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     )
     variants = [document("v0", "Brennan said the harbour.", None)]
     after = [*before, document("s9", "Brennan said the harbour.", DAY)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
     assert earlier["v0"].fallback
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, changed(before, after), variants) == []
+    assert kept(hashes, earlier, changed(before, after), variants) == []
     fresh = assign_variants(after, variants).matches
     assert [match.source for match in fresh] == ["s9"]
 
@@ -150,7 +170,7 @@ def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
     before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), variants)}
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
-    assert kept_decisions(hashes, earlier, changed(after, after), variants) == []
+    assert kept(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
+    assert kept(hashes, earlier, changed(after, after), variants) == []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tasks.models import Rejection, RejectReason, RunSummary, StageTiming
-from tasks.output.cache import save_cache
+from tasks.output.cache import add_parses
 from tasks.output.index_file import update_stored_index
 from tasks.output.lock import output_lock
 from tasks.output.paths import WorkFolderError, temporary_path
@@ -85,7 +85,7 @@ def test_working_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
         (out / ".copydesk" / name).chmod(0o644)
     with output_lock(out):
         write_outputs(out, [], [], [], SUMMARY, "s")
-        save_cache(out, "fingerprint", [], set())
+        add_parses(out, "fingerprint", [])
         update_stored_index(out, [], track=False)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (out / ".copydesk").iterdir()}
     assert (stat.S_IMODE((out / ".copydesk").stat().st_mode), modes) == (

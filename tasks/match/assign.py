@@ -77,6 +77,11 @@ class MatchIndex:
     def path(self, number: int) -> str:
         return self._source(number)[0]
 
+    def text(self, path: str, sha256: str) -> Text:
+        """The text of a document the index reads texts of (a source, or a variant in the
+        parse cache)."""
+        return self._text_of(path, sha256)
+
     def units(self, number: int) -> Units:
         return self._source(number)[1]
 
@@ -121,7 +126,7 @@ def index_in_memory(sources: Sequence[tuple[str, str, Text]]) -> MatchIndex:
 
 def decide_all(
     index: MatchIndex,
-    variants: Sequence[ParsedDocument],
+    variants: Iterable[Text],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     candidates: int = CANDIDATES,
 ) -> Assignment:
@@ -151,7 +156,7 @@ def merge_assignments(parts: Iterable[Assignment]) -> Assignment:
 
 
 def _decide(
-    variant: ParsedDocument,
+    variant: Text,
     index: MatchIndex,
     thresholds: Thresholds,
     candidates: int,

@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from tasks.match.assign import Assignment, Reach
+from tasks.match.assign import Assignment, Reach, TextOf
 from tasks.match.candidates import query_weights
 from tasks.match.index_update import SourceChange
 from tasks.match.score import lookup_text
-from tasks.models import Match, Model, ParsedDocument, Rejection
+from tasks.models import Match, Model, Rejection
+from tasks.refs import DocumentRef
 
 
 class Decided(Model):
@@ -51,29 +52,32 @@ def kept_decisions(
     sources_before: dict[str, str],
     decided: dict[str, Decided],
     change: SourceChange,
-    variants: Sequence[ParsedDocument],
+    variants: Sequence[DocumentRef],
+    text_of: TextOf,
 ) -> list[Decided]:
     """Of the earlier run's decisions (`decided`, by variant path, made against sources of
     `sources_before`: path -> SHA-256), those that still hold after `change`, the update of
-    the index to this run's sources. None is kept when the index held other sources than
-    those (a run stopped between updating it and keeping its decisions), nor when there
-    were or are no sources (a rejection then says so)."""
+    the index to this run's sources; `text_of` reads a variant's text. None is kept when
+    the index held other sources than those (a run stopped between updating it and keeping
+    its decisions), nor when there were or are no sources (a rejection then says so)."""
     if not sources_before or not change.now or change.before != sources_before:
         return []
     return [
         decided[variant.path]
         for variant in variants
-        if still_decided(variant, decided.get(variant.path), change)
+        if still_decided(variant, decided.get(variant.path), change, text_of)
     ]
 
 
-def still_decided(variant: ParsedDocument, decided: Decided | None, change: SourceChange) -> bool:
+def still_decided(
+    variant: DocumentRef, decided: Decided | None, change: SourceChange, text_of: TextOf
+) -> bool:
     """Whether `decided`, an earlier run's decision of this variant, is still the decision."""
-    if decided is None or decided.sha256 != variant.origin.sha256:
+    if decided is None or decided.sha256 != variant.sha256:
         return False
     if change.removed.intersection(decided.candidates):
         return False
-    query = query_weights(lookup_text(variant))
+    query = query_weights(lookup_text(text_of(variant.path, variant.sha256)))
     if decided.fallback:
         return not (change.seen_by_fallback | change.flipped).intersection(query)
     cutoff = decided.cutoff
@@ -88,7 +92,7 @@ def still_decided(variant: ParsedDocument, decided: Decided | None, change: Sour
     return all(score < decided.floor for score in scores.values())
 
 
-def decisions_of(assignment: Assignment, variants: Iterable[ParsedDocument]) -> list[Decided]:
+def decisions_of(assignment: Assignment, variants: Iterable[DocumentRef]) -> list[Decided]:
     """The decisions worth keeping for the next run: those with what they rested on."""
     matches = {match.variant: match for match in assignment.matches}
     rejections = {rejection.path: rejection for rejection in assignment.rejected}
@@ -99,7 +103,7 @@ def decisions_of(assignment: Assignment, variants: Iterable[ParsedDocument]) -> 
             continue
         decided = Decided(
             variant=variant.path,
-            sha256=variant.origin.sha256,
+            sha256=variant.sha256,
             looked_up=list(reach.looked_up),
             cutoff=reach.cutoff,
             fallback=reach.fallback,
@@ -125,7 +129,7 @@ def reused_assignment(decided: Iterable[Decided]) -> Assignment:
     return Assignment(matches, rejected, reach)
 
 
-def in_variant_order(assignment: Assignment, variants: Sequence[ParsedDocument]) -> Assignment:
+def in_variant_order(assignment: Assignment, variants: Sequence[DocumentRef]) -> Assignment:
     """`assignment` (reused and new decisions together) in the order of `variants`, as one
     run deciding them all gives it."""
     order = {variant.path: number for number, variant in enumerate(variants)}

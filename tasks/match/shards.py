@@ -12,13 +12,12 @@ something, deciding costs more per variant: `worth_sharding` weighs the two.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, MatchIndex, decide_all, index_in_memory
-from tasks.match.score import SourceText
+from tasks.match.score import SourceText, Text
 from tasks.match.thresholds import CANDIDATES, Thresholds
-from tasks.models import ParsedDocument
 
 # Measured on the 23,395-file scale corpus (20,851 sources, 2,127 variants, one process):
 # shipping the sources (pickling, sending, unpickling their `SourceText`) costs about 0.01 ms
@@ -33,10 +32,14 @@ _installed: dict[str, MatchIndex] = {}  # this process's index, by the key of it
 
 @dataclass(frozen=True)
 class MatchShard:
+    """Variants to decide: by path and SHA-256, their texts read where the index is (from
+    the parse cache), unless `texts` ships them (to Dask's workers)."""
+
     key: str  # names the sources of this run (one index per process and key)
-    variants: Sequence[ParsedDocument]
+    variants: Sequence[tuple[str, str]]
     thresholds: Thresholds
     candidates: int = CANDIDATES
+    texts: Sequence[SourceText] | None = None
 
 
 def worth_sharding(shipped: int, variants: int, workers: int) -> bool:
@@ -54,10 +57,10 @@ def worth_sharding(shipped: int, variants: int, workers: int) -> bool:
     return saved > shipped * SHIP_SECONDS_PER_SOURCE + START_SECONDS
 
 
-def pack_sources(sources: Sequence[ParsedDocument]) -> bytes:
-    """The sources as one pickle of what matching reads, made once and copied to every
-    Dask worker."""
-    slim = [(source.path, source.origin.sha256, source.title, source.body) for source in sources]
+def pack_sources(sources: Iterable[tuple[str, str, Text]]) -> bytes:
+    """The sources (path, SHA-256, text) as one pickle of what matching reads, made once
+    and copied to every Dask worker."""
+    slim = [(path, sha, text.title, text.body) for path, sha, text in sources]
     return pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -81,7 +84,8 @@ def decide_shard(shard: MatchShard) -> Assignment:
     index = _installed.get(shard.key)
     if index is None:
         raise RuntimeError("no match index in this process: none was installed")
-    return decide_all(index, shard.variants, shard.thresholds, shard.candidates)
+    texts: Iterable[Text] = shard.texts or (index.text(*key) for key in shard.variants)
+    return decide_all(index, texts, shard.thresholds, shard.candidates)
 
 
 def decide_shard_with(packed: bytes, shard: MatchShard) -> Assignment:

@@ -23,7 +23,7 @@ OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "nump
 # The stages that make a file's parse from its bytes (each folder whole). Reading only
 # yields the bytes, whose SHA-256 keys each entry: a change to how files are found or read
 # must not throw every parse away.
-PARSE_STAGES = ("tasks.decode", "tasks.clean", "tasks.parse")
+PARSE_STAGES = ("tasks.decode", "tasks.clean", "tasks.parse", "tasks.refs")
 
 
 @cache

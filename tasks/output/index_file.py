@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from tasks.match.assign import MatchIndex
@@ -20,27 +20,36 @@ from tasks.match.index_store import SCHEMA, IndexStore, LoadedPostings, index_fi
 from tasks.match.index_update import SourceChange, update_index
 from tasks.match.score import lookup_text
 from tasks.match.shards import install
-from tasks.models import ParsedDocument
 from tasks.output import databases
-from tasks.output.cache import CachedTexts
+from tasks.output.cache_read import CachedTexts
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import CACHE_FILE, INDEX_FILE, work_folder
+from tasks.refs import DocumentRef
 
 
-def update_stored_index(out: Path, sources: Sequence[ParsedDocument], track: bool) -> SourceChange:
-    """Index exactly `sources` in OUT's index (see `update_index` for `track`)."""
+def update_stored_index(out: Path, sources: Sequence[DocumentRef], track: bool) -> SourceChange:
+    """Index exactly `sources` in OUT's index (see `update_index` for `track`), reading the
+    texts of those it adds from OUT's parse cache."""
     path = work_folder(out) / INDEX_FILE.name
-    try:
-        return _update(path, sources, track)
-    except sqlite3.DatabaseError:
-        databases.remove_database(path)
-        return _update(path, sources, track)
+    keys = {source.path: source.sha256 for source in sources}
+    with contextlib.ExitStack() as stack:
+        if keys:  # a run without sources may have no parse cache
+            texts = CachedTexts(stack.enter_context(databases.opened(out / CACHE_FILE, "ro")))
+
+        def text_of(source: str) -> str:
+            return lookup_text(texts(source, keys[source]))
+
+        try:
+            return _update(path, keys, text_of, track)
+        except sqlite3.DatabaseError:
+            databases.remove_database(path)
+            return _update(path, keys, text_of, track)
 
 
-def _update(path: Path, sources: Sequence[ParsedDocument], track: bool) -> SourceChange:
+def _update(
+    path: Path, sources: dict[str, str], text_of: Callable[[str], str], track: bool
+) -> SourceChange:
     fingerprint = index_fingerprint(match_code_fingerprint())
-    by_path = {source.path: source for source in sources}
-    keys = [(source.path, source.origin.sha256) for source in sources]
     databases.create_private(path)
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
@@ -50,9 +59,7 @@ def _update(path: Path, sources: Sequence[ParsedDocument], track: bool) -> Sourc
                 f"DROP TABLE meta; DROP TABLE sources; DROP TABLE words; {SCHEMA}"
             )
             connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
-        change = update_index(
-            IndexStore(connection), keys, lambda path: lookup_text(by_path[path]), track
-        )
+        change = update_index(IndexStore(connection), list(sources.items()), text_of, track)
         databases.commit(connection)
     return change
 

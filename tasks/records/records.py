@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from tasks.match.duplicates import SourceGroups, same_text_key
+from tasks.match.duplicates import SourceGroups
 from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, VariantRef
+from tasks.refs import DocumentRef
+
+DocumentOf = Callable[[DocumentRef], ParsedDocument]  # where the parsed documents are read
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class Attached:
     """A document on a record other than its source: a matched variant (with its `match`)
     or a duplicate source (none: grouped by identical text, not scored)."""
 
-    document: ParsedDocument
+    document: DocumentRef
     match: Match | None
     duplicate: bool  # its clean body is the source's, up to line wrapping
 
@@ -32,58 +34,52 @@ class Planned:
     run counts, checks and lists its records from these; each record is built only as it
     is written (a million built records took more than a gigabyte)."""
 
-    source: ParsedDocument
-    id: str  # record_id of the source's body
+    source: DocumentRef
     attached: list[Attached]
+
+    @property
+    def id(self) -> str:
+        return self.source.record_id
 
     @property
     def paths(self) -> list[str]:
         return [self.source.path, *(item.document.path for item in self.attached)]
 
 
-def record_id(body: str) -> str:
-    """Stable id from content: the same clean body always gets the same id.
-
-    >>> record_id("The Trump administration")
-    '566bc5795bdf0ef2'
-    """
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
-
-
-def variant_ref(item: Attached) -> VariantRef:
-    """A variant's entry: its provenance plus the match evidence."""
+def variant_ref(item: Attached, document: ParsedDocument) -> VariantRef:
+    """A variant's entry (`document` is its parse): its provenance plus the match evidence."""
     match = item.match
     return VariantRef(
-        **item.document.origin.model_dump(),
+        **document.origin.model_dump(),
         score=item.score,
         measure=match.measure if match else None,
         margin=match.margin if match else None,
         runner_up=match.runner_up if match else None,
         alignment=match.alignment if match else None,
         duplicate=item.duplicate,
-        date=item.document.header.date if item.document.header else None,
+        date=item.document.date,
     )
 
 
 def pick_field(
-    name: Literal["title", "place"], source: ParsedDocument, variants: Sequence[Attached]
+    name: Literal["title", "place"], source: ParsedDocument, variants: Sequence[ParsedDocument]
 ) -> tuple[str | None, FieldOrigin | None]:
     """The source's value, else the best-matching variant's that has one, and where from."""
     value = getattr(source, name)
     if value:
         return value, FieldOrigin(role="source", path=source.path)
     for variant in variants:
-        value = getattr(variant.document, name)
+        value = getattr(variant, name)
         if value:
-            return value, FieldOrigin(role="variant", path=variant.document.path)
+            return value, FieldOrigin(role="variant", path=variant.path)
     return None, None
 
 
 def plan_records(
-    groups: SourceGroups, variants: Sequence[ParsedDocument], matches: Sequence[Match]
+    groups: SourceGroups, variants: Sequence[DocumentRef], matches: Sequence[Match]
 ) -> list[Planned]:
     """Records in source path order; each record's variants by score, then path."""
-    found: dict[str, list[tuple[ParsedDocument, Match | None]]] = defaultdict(list)
+    found: dict[str, list[tuple[DocumentRef, Match | None]]] = defaultdict(list)
     for copy, canonical in groups.duplicates:
         found[canonical].append((copy, None))
     by_path = {variant.path: variant for variant in variants}
@@ -91,22 +87,23 @@ def plan_records(
         found[match.source].append((by_path[match.variant], match))
     plans = []
     for source in groups.canonical:
-        key = same_text_key(source.body) if source.path in found else ""
         attached = [
-            Attached(document, match, same_text_key(document.body) == key)
+            Attached(document, match, document.body_key == source.body_key)
             for document, match in found.pop(source.path, [])
         ]
         attached.sort(key=lambda item: (-item.score, item.document.path))
-        plans.append(Planned(source, record_id(source.body), attached))
+        plans.append(Planned(source, attached))
     return plans
 
 
-def build_records(plans: Iterable[Planned]) -> Iterator[ArticleRecord]:
-    """Each planned record, validated, one at a time."""
+def build_records(plans: Iterable[Planned], document_of: DocumentOf) -> Iterator[ArticleRecord]:
+    """Each planned record, validated, one at a time, from its documents' parses as
+    `document_of` reads them."""
     for plan in plans:
-        source = plan.source
-        title, title_from = pick_field("title", source, plan.attached)
-        place, place_from = pick_field("place", source, plan.attached)
+        source = document_of(plan.source)
+        attached = [document_of(item.document) for item in plan.attached]
+        title, title_from = pick_field("title", source, attached)
+        place, place_from = pick_field("place", source, attached)
         assert source.header is not None, "only dated documents are sources"
         yield ArticleRecord(
             id=plan.id,
@@ -120,5 +117,8 @@ def build_records(plans: Iterable[Planned]) -> Iterator[ArticleRecord]:
             place_from=place_from,
             body=source.body,
             source=source.origin,
-            variants=[variant_ref(item) for item in plan.attached],
+            variants=[
+                variant_ref(item, document)
+                for item, document in zip(plan.attached, attached, strict=True)
+            ],
         )
