@@ -24,15 +24,16 @@ from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
 from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
-from flows.stages import discover_task, plan_records_task, write_task
+from flows.stages import discover_task, plan_records_task, save_line_map_task, write_task
 from flows.summary import summary_rows, to_markdown
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
 from tasks.output.cache import cache_fingerprint
-from tasks.output.cache_read import stored_records
 from tasks.output.decisions import decisions_fingerprint
+from tasks.output.fingerprint import code_fingerprint
 from tasks.output.lock import output_lock
+from tasks.output.record_lines import Entry, record_lines
 from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
 from tasks.records.accounting import check_accounting
@@ -115,10 +116,14 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         reused=reused,
         not_read=result.not_read,
     )
-    records = stored_records(Path(out_dir), plans)
+    lines: dict[str, Entry] = {}
+    articles = record_lines(Path(out_dir), plans, f"{code_fingerprint()}|{fingerprint}", lines)
     ledger = build_ledger(result.hashes, plans, rejected)
-    written = write_task(out_dir, opaque(records), opaque(rejected), opaque(ledger), summary, state)
+    written = write_task(
+        out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state
+    )
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, assignment)
+    save_line_map_task(out_dir, opaque(lines))
     return written
 
 

@@ -20,7 +20,6 @@ from tasks.match.reuse import Decided, kept_decisions
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
 from tasks.models import (
-    ArticleRecord,
     InputFile,
     Match,
     ParsedDocument,
@@ -31,6 +30,7 @@ from tasks.output.cache import add_parses, load_cache_keys, prune_cache
 from tasks.output.cache_read import cached_texts, load_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
+from tasks.output.record_lines import Entry, save_line_map
 from tasks.output.stamps import Stamps, load_stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -143,10 +143,15 @@ def plan_records_task(
 @stage_task("write", io=True)
 def write_task(
     out: str,
-    records: Iterable[ArticleRecord],
+    articles: Iterable[bytes],
     rejected: list[Rejection],
     ledger: Iterable[LedgerEntry],
     summary: RunSummary,
     state: str,
 ) -> RunSummary:
-    return write_outputs(Path(out), records, rejected, ledger, summary, state)
+    return write_outputs(Path(out), articles, rejected, ledger, summary, state)
+
+
+@stage_task("save_line_map", io=True)
+def save_line_map_task(out: str, lines: dict[str, Entry]) -> None:
+    save_line_map(Path(out), lines)

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from tasks.match.duplicates import SourceGroups, group_duplicate_sources
 from tasks.models import ArticleRecord, InputFile, Match, ParsedDocument, Rejection, RejectReason
 from tasks.records.accounting import AccountingError, check_accounting
-from tasks.records.records import build_records, plan_records
+from tasks.records.records import build_record, plan_records
 from tasks.refs import DocumentRef, record_id
 from tests.helpers import match, parsed
 
@@ -27,7 +27,7 @@ def records(
     by_path = {document.path: document for document in [*sources, *variants]}
     refs = [DocumentRef.of(variant) for variant in variants]
     plans = plan_records(groups_of(sources), refs, matches)
-    return list(build_records(plans, lambda ref: by_path[ref.path]))
+    return [build_record(plan, lambda ref: by_path[ref.path]) for plan in plans]
 
 
 def test_record_takes_title_and_place_from_best_variant_with_one() -> None:

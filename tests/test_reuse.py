@@ -125,7 +125,10 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     before_texts, after_texts, variant_texts = history
     before, after = sources_of(before_texts), sources_of(after_texts)
     variants = [document(f"v{number}", text, None) for number, text in enumerate(variant_texts)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
+    earlier = {
+        d.variant: d
+        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+    }
 
     hashes = {source.path: source.origin.sha256 for source in before}
     still = kept(hashes, earlier, changed(before, after), variants)
@@ -142,7 +145,10 @@ def test_a_source_sharing_no_word_keeps_every_decision() -> None:
     before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
+    earlier = {
+        d.variant: d
+        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+    }
     hashes = {source.path: source.origin.sha256 for source in before}
     assert kept(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
     assert earlier["v0"].match is not None
@@ -156,7 +162,10 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     )
     variants = [document("v0", "Brennan said the harbour.", None)]
     after = [*before, document("s9", "Brennan said the harbour.", DAY)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
+    earlier = {
+        d.variant: d
+        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+    }
     assert earlier["v0"].fallback
     hashes = {source.path: source.origin.sha256 for source in before}
     assert kept(hashes, earlier, changed(before, after), variants) == []
@@ -170,7 +179,10 @@ def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
     before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))}
+    earlier = {
+        d.variant: d
+        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+    }
     hashes = {source.path: source.origin.sha256 for source in before}
     assert kept(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
     assert kept(hashes, earlier, changed(after, after), variants) == []

@@ -21,6 +21,7 @@ CACHE_FILE = Path(WORK_DIR, "documents.sqlite")
 INDEX_FILE = Path(WORK_DIR, "index.sqlite")
 STAMPS_FILE = Path(WORK_DIR, "stamps.json")
 DECISIONS_FILE = Path(WORK_DIR, "decisions.jsonl")
+LINES_FILE = Path(WORK_DIR, "record_lines.json")
 
 # A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk
 # makes, so that removing stale ones never touches a user's own `.something.tmp`.

@@ -74,8 +74,9 @@ def load_state(out: Path) -> RunState | None:
 
 def damaged_outputs(out: Path, outputs: dict[str, OutputFile]) -> list[str]:
     """The data files that are missing or are not the ones `outputs` names: a run killed
-    between renames, or a file edited by hand (read one at a time)."""
-    return [name for name in sorted(outputs) if not _holds(outputs[name], _read(out / name))]
+    between renames, or a file edited by hand (each hashed in chunks: at a million records
+    the data files are gigabytes)."""
+    return [name for name in sorted(outputs) if _sha256(out / name) != outputs[name].sha256]
 
 
 def mismatched(outputs: dict[str, OutputFile], contents: dict[str, bytes]) -> list[str]:
@@ -84,18 +85,20 @@ def mismatched(outputs: dict[str, OutputFile], contents: dict[str, bytes]) -> li
     >>> mismatched({"a": OutputFile(sha256="0" * 64, lines=0)}, {"a": b""})
     ['a']
     """
-    return [name for name in sorted(outputs) if not _holds(outputs[name], contents.get(name))]
+    return [
+        name
+        for name in sorted(outputs)
+        if name not in contents
+        or hashlib.sha256(contents[name]).hexdigest() != outputs[name].sha256
+    ]
 
 
-def _read(path: Path) -> bytes | None:
+def _sha256(path: Path) -> str | None:
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
-
-
-def _holds(expected: OutputFile, content: bytes | None) -> bool:
-    return content is not None and hashlib.sha256(content).hexdigest() == expected.sha256
 
 
 def current_summary(out: Path, state: str) -> RunSummary | None:

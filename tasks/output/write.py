@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from tasks.models import ArticleRecord, OutputFile, Rejection, RunSummary
+from tasks.models import OutputFile, Rejection, RunSummary
 from tasks.output.paths import (
     DATA_FILES,
     RUN,
@@ -102,23 +102,24 @@ def jsonl_lines(models: Iterable[BaseModel]) -> Iterator[bytes]:
 
 def write_outputs(
     out: Path,
-    records: Iterable[ArticleRecord],
+    articles: Iterable[bytes],
     rejected: list[Rejection],
     ledger: Iterable[LedgerEntry],
     summary: RunSummary,
     state: str,
 ) -> RunSummary:
-    """Write articles, rejections (sorted by path) and the ledger, then the summary naming
-    them, then the run state. When the data is byte for byte what the folder already holds,
-    only the run state is recorded: a rerun without new input changes no output file."""
+    """Write the articles' lines, rejections (sorted by path) and the ledger, then the
+    summary naming them, then the run state. When the data is byte for byte what the folder
+    already holds, only the run state is recorded: a rerun without new input changes no
+    output file."""
     out.mkdir(parents=True, exist_ok=True)
     work = work_folder(out)  # a link planted there is refused before anything is written
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
-    contents: tuple[Iterable[BaseModel], ...] = (records, in_path_order, ledger)
+    contents = (articles, jsonl_lines(in_path_order), jsonl_lines(ledger))
     staged: dict[str, Staged] = {}
     try:
-        for name, models in zip(DATA_FILES, contents, strict=True):
-            staged[name] = stage(out / name, jsonl_lines(models))
+        for name, lines in zip(DATA_FILES, contents, strict=True):
+            staged[name] = stage(out / name, lines)
         outputs = {name: file.written for name, file in staged.items()}
         final = summary.model_copy(update={"outputs": outputs})
         previous = load_summary(out)

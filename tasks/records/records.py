@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,29 +96,28 @@ def plan_records(
     return plans
 
 
-def build_records(plans: Iterable[Planned], document_of: DocumentOf) -> Iterator[ArticleRecord]:
-    """Each planned record, validated, one at a time, from its documents' parses as
-    `document_of` reads them."""
-    for plan in plans:
-        source = document_of(plan.source)
-        attached = [document_of(item.document) for item in plan.attached]
-        title, title_from = pick_field("title", source, attached)
-        place, place_from = pick_field("place", source, attached)
-        assert source.header is not None, "only dated documents are sources"
-        yield ArticleRecord(
-            id=plan.id,
-            title=title,
-            title_from=title_from,
-            date=source.header.date,
-            published_at=source.header.published_at,
-            date_ambiguous=source.header.ambiguous,
-            date_raw=source.header.raw,
-            place=place,
-            place_from=place_from,
-            body=source.body,
-            source=source.origin,
-            variants=[
-                variant_ref(item, document)
-                for item, document in zip(plan.attached, attached, strict=True)
-            ],
-        )
+def build_record(plan: Planned, document_of: DocumentOf) -> ArticleRecord:
+    """The planned record, validated, from its documents' parses as `document_of` reads
+    them."""
+    source = document_of(plan.source)
+    attached = [document_of(item.document) for item in plan.attached]
+    title, title_from = pick_field("title", source, attached)
+    place, place_from = pick_field("place", source, attached)
+    assert source.header is not None, "only dated documents are sources"
+    return ArticleRecord(
+        id=plan.id,
+        title=title,
+        title_from=title_from,
+        date=source.header.date,
+        published_at=source.header.published_at,
+        date_ambiguous=source.header.ambiguous,
+        date_raw=source.header.raw,
+        place=place,
+        place_from=place_from,
+        body=source.body,
+        source=source.origin,
+        variants=[
+            variant_ref(item, document)
+            for item, document in zip(plan.attached, attached, strict=True)
+        ],
+    )
