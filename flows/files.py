@@ -94,7 +94,7 @@ def process_files(
     work = reading.work
     fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
     with clock.stage("cache"):
-        cached = load_cache_keys_task(out, fingerprint, work.rules.today)
+        cached = load_cache_keys_task(out, fingerprint, work.rules.today).value
         recorded = None if reading.verify else load_stamps_task(out)
     known = {
         path: sha for path, sha in unchanged(files, recorded).items() if cached.get(path) == sha
@@ -121,7 +121,7 @@ def process_files(
 def _save_parses(out: str, fingerprint: str, result: ShardResult) -> list[DocumentRef]:
     """Move `result`'s parses to the parse cache (a future still holding the result then
     holds none) and return their refs."""
-    saved = add_parses_task(out, fingerprint, opaque(result.parsed)) if result.parsed else []
+    saved = add_parses_task(out, fingerprint, opaque(result.parsed)).value if result.parsed else []
     result.parsed.clear()
     return saved
 
@@ -139,7 +139,7 @@ def documents_in_order(
     reused = []
     if reused_keys:
         with clock.stage("load_cached", len(reused_keys)):
-            reused = load_refs_task(out, reused_keys)
+            reused = load_refs_task(out, opaque(reused_keys)).value
     missing = set(reused_keys) - {document.path for document in reused}
     if missing:
         again = [file for file in files if file.path in missing]
@@ -149,5 +149,5 @@ def documents_in_order(
     documents = sorted([*reused, *result.fresh], key=lambda document: order[document.path])
     if result.fresh or len(result.cached) != len(reused):
         with clock.stage("save_cache"):
-            prune_cache_task(out, fingerprint, {document.path for document in documents})
+            prune_cache_task(out, fingerprint, opaque({document.path for document in documents}))
     return documents, len(reused)

@@ -99,7 +99,9 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         )
         assignment = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
     with clock.stage("build_records"):  # planned here, each built as it is written
-        plans = plan_records_task(opaque(groups), opaque(variants), opaque(assignment.matches))
+        plans = plan_records_task(
+            opaque(groups), opaque(variants), opaque(assignment.matches)
+        ).value
     rejected = [*discovery.rejected, *result.unread, *result.rejected, *assignment.rejected]
     check_accounting(files, discovery.rejected, plans, rejected)
     summary = RunSummary(

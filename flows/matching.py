@@ -31,6 +31,7 @@ from flows.stages import (
 from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
+from tasks.match.copies import distinct, for_copies
 from tasks.match.reuse import decisions_of, in_variant_order, reused_assignment
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
@@ -54,10 +55,12 @@ def match_changed(
     change = update_index_task(out, opaque(sources), track=previous is not None)
     kept = []
     if previous is not None and variants:
-        kept = kept_decisions_task(out, opaque(previous), change, opaque(variants))
+        kept = kept_decisions_task(out, opaque(previous), opaque(change), opaque(variants)).value
     done = {decided.variant for decided in kept}
     todo = [variant for variant in variants if variant.path not in done]
-    fresh = match_variants(out, sources, todo, thresholds) if todo else Assignment([], [], {})
+    fresh = Assignment([], [], {})
+    if todo:  # a file present under several paths is decided once
+        fresh = for_copies(match_variants(out, sources, distinct(todo), thresholds), todo)
     return in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
 
 

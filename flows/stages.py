@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from flows.runtime import stage_task
+from flows.runtime import Sealed, stage_task
 from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
@@ -52,8 +52,8 @@ def files_task(work: ShardWork) -> ShardResult:
 
 
 @stage_task("load_cache", io=True)
-def load_cache_keys_task(out: str, fingerprint: str, today: dt.date) -> dict[str, str]:
-    return load_cache_keys(Path(out), fingerprint, today)
+def load_cache_keys_task(out: str, fingerprint: str, today: dt.date) -> Sealed[dict[str, str]]:
+    return Sealed(load_cache_keys(Path(out), fingerprint, today))
 
 
 @stage_task("load_stamps", io=True)
@@ -73,13 +73,15 @@ def save_stamps_task(
 
 
 @stage_task("load_cached", io=True)
-def load_refs_task(out: str, wanted: dict[str, str]) -> list[DocumentRef]:
-    return load_refs(Path(out), wanted)
+def load_refs_task(out: str, wanted: dict[str, str]) -> Sealed[list[DocumentRef]]:
+    return Sealed(load_refs(Path(out), wanted))
 
 
 @stage_task("save_parses", io=True)
-def add_parses_task(out: str, fingerprint: str, parsed: list[ParsedDocument]) -> list[DocumentRef]:
-    return add_parses(Path(out), fingerprint, parsed)
+def add_parses_task(
+    out: str, fingerprint: str, parsed: list[ParsedDocument]
+) -> Sealed[list[DocumentRef]]:
+    return Sealed(add_parses(Path(out), fingerprint, parsed))
 
 
 @stage_task("save_cache", io=True)
@@ -102,9 +104,9 @@ def save_decisions_task(
 @stage_task("kept_decisions", io=True)
 def kept_decisions_task(
     out: str, previous: Decisions, change: SourceChange, variants: Sequence[DocumentRef]
-) -> list[Decided]:
+) -> Sealed[list[Decided]]:
     with cached_texts(Path(out)) as texts:
-        return kept_decisions(previous.sources, previous.decided, change, variants, texts)
+        return Sealed(kept_decisions(previous.sources, previous.decided, change, variants, texts))
 
 
 @stage_task("update_index", io=True)
@@ -136,8 +138,8 @@ def match_scattered_shard_task(packed_sources: bytes, shard: MatchShard) -> Assi
 @stage_task("build_records")
 def plan_records_task(
     groups: SourceGroups, variants: Sequence[DocumentRef], matches: Sequence[Match]
-) -> list[Planned]:
-    return plan_records(groups, variants, matches)
+) -> Sealed[list[Planned]]:
+    return Sealed(plan_records(groups, variants, matches))
 
 
 @stage_task("write", io=True)

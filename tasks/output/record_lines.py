@@ -8,9 +8,10 @@ length and a hash of the line), and the next run copies the line of an unchanged
 that file instead of reading the record's documents from the parse cache and building it
 again: a run that adds 1 % of an archive builds the records that changed, not all of them.
 
-The map is trusted only for the file it was made with (its size, modification time and
-inode), and each copied line only when its hash still matches: a file edited, replaced or
+The map is trusted only for a file of the size and modification time of the one it was made
+with, and each copied line only when its hash still matches: a file edited, replaced or
 restored by hand, or a run killed between the two writes, costs time, never correctness.
+(Not the inode: an output folder copied with its times, as backups are, keeps its map.)
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ Entry = tuple[int, int, str]  # offset, length, hash of the line
 class LineMap(Model):
     """Where each record line of an `articles.jsonl` sits, by its plan's digest."""
 
-    file: tuple[int, int, int]  # the file's size, modification time (ns) and inode
+    file: tuple[int, int]  # the file's size and modification time (ns)
     lines: dict[str, Entry]
 
 
@@ -108,9 +109,9 @@ def _copied(old: BinaryIO, entry: Entry | None) -> bytes | None:
     return line if _line_hash(line) == expected and line.endswith(b"\n") else None
 
 
-def _identity(path: Path) -> tuple[int, int, int]:
+def _identity(path: Path) -> tuple[int, int]:
     status = path.stat()
-    return status.st_size, status.st_mtime_ns, status.st_ino
+    return status.st_size, status.st_mtime_ns
 
 
 def _line_hash(line: bytes) -> str:
