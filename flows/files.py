@@ -150,4 +150,5 @@ def documents_in_order(
     if result.fresh or len(result.cached) != len(reused):
         with clock.stage("save_cache"):
             prune_cache_task(out, fingerprint, opaque({document.path for document in documents}))
+    result.cached = {}  # not needed any more, and a million entries
     return documents, len(reused)

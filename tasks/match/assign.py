@@ -24,7 +24,7 @@ SOURCES_KEPT = 2048
 TextOf = Callable[[str, str], Text]  # a source's text, by path and SHA-256
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reach:
     """What a variant's decision rested on (tasks/match/reuse.py): the words looked up, the
     weight of the last when there were the most (else None), whether the fallback look-up

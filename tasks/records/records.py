@@ -14,7 +14,7 @@ from tasks.refs import DocumentRef
 DocumentOf = Callable[[DocumentRef], ParsedDocument]  # where the parsed documents are read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attached:
     """A document on a record other than its source: a matched variant (with its `match`)
     or a duplicate source (none: grouped by identical text, not scored)."""
@@ -28,7 +28,7 @@ class Attached:
         return self.match.score if self.match else 100.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Planned:
     """A record before it is built: its source and what attaches to it, best first. The
     run counts, checks and lists its records from these; each record is built only as it
