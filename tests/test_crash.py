@@ -93,6 +93,8 @@ KILL_POINTS = [
     "after:state.json",
     "before:decisions.jsonl",
     "after:decisions.jsonl",
+    "before:record_lines.json",
+    "after:record_lines.json",
 ]
 
 
