@@ -20,7 +20,6 @@ from prefect.context import FlowRunContext
 
 from flows.runtime import opaque
 from flows.stages import (
-    kept_decisions_task,
     load_decisions_task,
     match_scattered_shard_task,
     match_shard_task,
@@ -32,7 +31,7 @@ from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
-from tasks.match.reuse import decisions_of, in_variant_order, reused_assignment
+from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
 from tasks.output.cache_read import cached_texts
@@ -55,7 +54,7 @@ def match_changed(
     change = update_index_task(out, opaque(sources), track=previous is not None)
     kept = []
     if previous is not None and variants:
-        kept = kept_decisions_task(out, opaque(previous), opaque(change), opaque(variants)).value
+        kept = kept_decisions(previous.sources, previous.decided, change, variants)
     done = {decided.variant for decided in kept}
     todo = [variant for variant in variants if variant.path not in done]
     fresh = Assignment([], [], {})

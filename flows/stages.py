@@ -16,7 +16,7 @@ from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
 from tasks.match.index_update import SourceChange
-from tasks.match.reuse import Decided, kept_decisions
+from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
 from tasks.models import (
@@ -27,7 +27,7 @@ from tasks.models import (
     RunSummary,
 )
 from tasks.output.cache import add_parses, load_cache_keys, prune_cache
-from tasks.output.cache_read import cached_texts, load_refs
+from tasks.output.cache_read import load_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import Entry, save_line_map
@@ -99,14 +99,6 @@ def save_decisions_task(
     out: str, fingerprint: str, sources: dict[str, str], decided: list[Decided]
 ) -> None:
     save_decisions(Path(out), fingerprint, sources, decided)
-
-
-@stage_task("kept_decisions", io=True)
-def kept_decisions_task(
-    out: str, previous: Decisions, change: SourceChange, variants: Sequence[DocumentRef]
-) -> Sealed[list[Decided]]:
-    with cached_texts(Path(out)) as texts:
-        return Sealed(kept_decisions(previous.sources, previous.decided, change, variants, texts))
 
 
 @stage_task("update_index", io=True)

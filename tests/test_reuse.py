@@ -17,7 +17,6 @@ from tasks.match.assign import assign_variants, merge_assignments
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import SourceChange, update_index
 from tasks.match.reuse import (
-    Decided,
     decisions_of,
     in_variant_order,
     kept_decisions,
@@ -101,16 +100,8 @@ def changed(before: list[ParsedDocument], after: list[ParsedDocument]) -> Source
     return change
 
 
-def kept(
-    hashes: dict[str, str],
-    earlier: dict[str, Decided],
-    change: SourceChange,
-    variants: list[ParsedDocument],
-) -> list[Decided]:
-    """`kept_decisions`, the variants' texts read from the documents themselves."""
-    by_path = {variant.path: variant for variant in variants}
-    refs = [DocumentRef.of(variant) for variant in variants]
-    return kept_decisions(hashes, earlier, change, refs, lambda path, _: by_path[path])
+def refs_of(documents: list[ParsedDocument]) -> list[DocumentRef]:
+    return [DocumentRef.of(document) for document in documents]
 
 
 def sources_of(texts: list[str]) -> list[ParsedDocument]:
@@ -126,15 +117,14 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     before, after = sources_of(before_texts), sources_of(after_texts)
     variants = [document(f"v{number}", text, None) for number, text in enumerate(variant_texts)]
     earlier = {
-        d.variant: d
-        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
     }
 
     hashes = {source.path: source.origin.sha256 for source in before}
-    still = kept(hashes, earlier, changed(before, after), variants)
+    refs = refs_of(variants)
+    still = kept_decisions(hashes, earlier, changed(before, after), refs)
     again = [v for v in variants if v.path not in {decided.variant for decided in still}]
     fresh = assign_variants(after, again)
-    refs = [DocumentRef.of(variant) for variant in variants]
     combined = in_variant_order(merge_assignments([reused_assignment(still), fresh]), refs)
 
     expected = assign_variants(after, variants)
@@ -146,11 +136,12 @@ def test_a_source_sharing_no_word_keeps_every_decision() -> None:
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
     earlier = {
-        d.variant: d
-        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
     }
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
+    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == [
+        earlier["v0"]
+    ]
     assert earlier["v0"].match is not None
 
 
@@ -163,12 +154,11 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     variants = [document("v0", "Brennan said the harbour.", None)]
     after = [*before, document("s9", "Brennan said the harbour.", DAY)]
     earlier = {
-        d.variant: d
-        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
     }
     assert earlier["v0"].fallback
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept(hashes, earlier, changed(before, after), variants) == []
+    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == []
     fresh = assign_variants(after, variants).matches
     assert [match.source for match in fresh] == ["s9"]
 
@@ -180,9 +170,10 @@ def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
     earlier = {
-        d.variant: d
-        for d in decisions_of(assign_variants(before, variants), map(DocumentRef.of, variants))
+        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
     }
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
-    assert kept(hashes, earlier, changed(after, after), variants) == []
+    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == [
+        earlier["v0"]
+    ]
+    assert kept_decisions(hashes, earlier, changed(after, after), refs_of(variants)) == []

@@ -28,24 +28,33 @@ TextOf = Callable[[str, str], Text]  # a source's text, by path and SHA-256
 class Reach:
     """What a variant's decision rested on (tasks/match/reuse.py): the words looked up, the
     weight of the last when there were the most (else None), whether the fallback look-up
-    found the candidates, their paths (best first), and the lowest of their scores when
-    there were as many as asked for (else 0: any source sharing a word looked up is one)."""
+    found the candidates, their paths (best first), the lowest of their scores when there
+    were as many as asked for (else 0: any source sharing a word looked up is one), and the
+    query weights of the words whose change can change the decision (those at least as heavy
+    as the cutoff; all, without one), so that the next run checks it without the text."""
 
     looked_up: tuple[str, ...]
     cutoff: float | None
     fallback: bool
     candidates: tuple[str, ...]
     floor: float
+    weights: dict[str, float]
 
     @classmethod
     def of(cls, found: Lookup, index: MatchIndex, wanted: int) -> Reach:
         full = len(found.candidates) == wanted
+        cutoff = found.cutoff
         return cls(
             tuple(found.looked_up),
-            found.cutoff,
+            cutoff,
             found.fallback,
             tuple(index.path(candidate.source) for candidate in found.candidates),
             found.candidates[-1].similarity if full else 0.0,
+            {
+                word: weight
+                for word, weight in found.query.items()
+                if cutoff is None or weight >= cutoff
+            },
         )
 
 

@@ -82,12 +82,14 @@ class Candidate:
 class Lookup:
     """A variant's candidates, best first, and what they rested on (tasks/match/reuse.py):
     the words looked up, in order; the weight of the last when `QUERY_TERMS` were (no
-    lighter word could have counted), else None; whether the fallback look-up found them."""
+    lighter word could have counted), else None; whether the fallback look-up found them;
+    the query's weights."""
 
     candidates: list[Candidate]
     looked_up: list[str]
     cutoff: float | None
     fallback: bool
+    query: dict[str, float]
 
 
 class Postings:
@@ -157,7 +159,7 @@ class CandidateIndex:
                 terms, MAX_FALLBACK_POSTINGS, FALLBACK_TERMS
             )
         found = [Candidate(source, similarity) for source, similarity in self._best(scores, k)]
-        return Lookup(found, looked_up, None if fallback else cutoff, fallback)
+        return Lookup(found, looked_up, None if fallback else cutoff, fallback, query)
 
     def _best(self, scores: dict[int, float], k: int) -> list[tuple[int, float]]:
         """The `k` best of `scores`, equal scores ordered by the sources' paths (read only for
