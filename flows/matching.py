@@ -53,7 +53,7 @@ def match_changed(
     previous = load_decisions_task(out, fingerprint)
     change = update_index_task(out, opaque(sources), track=previous is not None)
     kept = []
-    if previous is not None and variants:
+    if previous is not None:
         kept = kept_decisions(previous.sources, previous.decided, change, variants)
     done = {decided.variant for decided in kept}
     todo = [variant for variant in variants if variant.path not in done]

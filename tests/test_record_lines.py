@@ -78,10 +78,12 @@ def test_a_line_edited_in_place_is_built_again(tmp_path: Path) -> None:
     assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
 
 
-def test_a_replaced_file_is_not_trusted(tmp_path: Path) -> None:
+def test_a_replaced_or_removed_file_is_built_again(tmp_path: Path) -> None:
     plans = _plans(tmp_path, 80.0)
     _written(tmp_path, plans)
     path = tmp_path / ARTICLES
     built = path.read_bytes()
-    path.write_bytes(b"x" * len(built))  # a new modification time
+    path.write_bytes(b"x" * len(built))
+    assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
+    path.unlink()
     assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built

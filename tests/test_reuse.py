@@ -17,6 +17,7 @@ from tasks.match.assign import assign_variants, merge_assignments
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import SourceChange, update_index
 from tasks.match.reuse import (
+    Decided,
     decisions_of,
     in_variant_order,
     kept_decisions,
@@ -131,7 +132,15 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     assert (combined.matches, combined.rejected) == (expected.matches, expected.rejected)
 
 
-def test_a_source_sharing_no_word_keeps_every_decision() -> None:
+def _a_source_sharing_no_word() -> tuple[
+    dict[str, str],
+    dict[str, Decided],
+    list[ParsedDocument],
+    list[ParsedDocument],
+    list[DocumentRef],
+]:
+    """A variant decided against one source; then a source sharing none of its words comes.
+    The earlier sources' hashes, the decisions, the sources before and after, the variant."""
     before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
@@ -139,9 +148,12 @@ def test_a_source_sharing_no_word_keeps_every_decision() -> None:
         d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
     }
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == [
-        earlier["v0"]
-    ]
+    return hashes, earlier, before, after, refs_of(variants)
+
+
+def test_a_source_sharing_no_word_keeps_every_decision() -> None:
+    hashes, earlier, before, after, variants = _a_source_sharing_no_word()
+    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
     assert earlier["v0"].match is not None
 
 
@@ -166,14 +178,6 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
 def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
     """A run stopped between updating the index and keeping its decisions: the index then
     holds sources the kept decisions were not made against."""
-    before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
-    after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
-    variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
-    earlier = {
-        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
-    }
-    hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == [
-        earlier["v0"]
-    ]
-    assert kept_decisions(hashes, earlier, changed(after, after), refs_of(variants)) == []
+    hashes, earlier, before, after, variants = _a_source_sharing_no_word()
+    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
+    assert kept_decisions(hashes, earlier, changed(after, after), variants) == []

@@ -104,14 +104,12 @@ def prune_cache(out: Path, fingerprint: str, kept: set[str]) -> None:
 
 
 def _add(path: Path, fingerprint: str, parsed: list[ParsedDocument]) -> list[DocumentRef]:
-    refs: list[DocumentRef] = []
+    refs = [DocumentRef.of(document) for document in parsed]
     with _writing(path, fingerprint) as connection:
         for start in range(0, len(parsed), BATCH):
-            part = parsed[start : start + BATCH]
-            rows = [_row(document) for document in part]
+            rows = map(_row, parsed[start : start + BATCH], refs[start : start + BATCH])
             connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
                                    rows)  # fmt: skip
-            refs.extend(ref_of(row) for row in rows)
     return refs
 
 
@@ -129,18 +127,17 @@ def _writing(path: Path, fingerprint: str) -> Iterator[sqlite3.Connection]:
         databases.commit(connection)
 
 
-Row = tuple[str, str, str | None, bytes, str, bytes]
-
-
-def _row(document: ParsedDocument) -> Row:
-    ref = DocumentRef.of(document)
+def _row(
+    document: ParsedDocument, ref: DocumentRef
+) -> tuple[str, str, str | None, bytes, str, bytes]:
     date = None if ref.date is None else ref.date.isoformat()
     json_document = document.model_dump_json().encode()
     return ref.path, ref.sha256, date, ref.body_key, ref.record_id, json_document
 
 
-def ref_of(row: Row | tuple[str, str, str | None, bytes, str]) -> DocumentRef:
-    path, sha256, date, key, record = row[:5]
+def ref_of(row: tuple[str, str, str | None, bytes, str]) -> DocumentRef:
+    """The ref of a row of the cache's ref columns."""
+    path, sha256, date, key, record = row
     return DocumentRef(path, sha256, _date(date), key, record)
 
 

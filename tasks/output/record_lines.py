@@ -8,10 +8,9 @@ length and a hash of the line), and the next run copies the line of an unchanged
 that file instead of reading the record's documents from the parse cache and building it
 again: a run that adds 1 % of an archive builds the records that changed, not all of them.
 
-The map is trusted only for a file of the size and modification time of the one it was made
-with, and each copied line only when its hash still matches: a file edited, replaced or
-restored by hand, or a run killed between the two writes, costs time, never correctness.
-(Not the inode: an output folder copied with its times, as backups are, keeps its map.)
+A line is copied only when the bytes at its place still hash to what the map says: a file
+edited, replaced, restored or removed by hand, or a run killed between the two writes, costs
+time (the line is built again), never correctness.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ Entry = tuple[int, int, str]  # offset, length, hash of the line
 class LineMap(Model):
     """Where each record line of an `articles.jsonl` sits, by its plan's digest."""
 
-    file: tuple[int, int]  # the file's size and modification time (ns)
     lines: dict[str, Entry]
 
 
@@ -67,7 +65,7 @@ def record_lines(
     previous = load_line_map(out)
     offset = 0
     with contextlib.ExitStack() as stack:
-        old = stack.enter_context((out / ARTICLES).open("rb")) if previous else None
+        old = _opened(stack, out / ARTICLES) if previous else None
         documents: DocumentOf | None = None
         for plan in plans:
             digest = plan_digest(plan, salt)
@@ -83,20 +81,16 @@ def record_lines(
 
 
 def load_line_map(out: Path) -> dict[str, Entry]:
-    """The map of OUT's `articles.jsonl`: empty when there is none, when it cannot be read
-    or when the file is not the one it was made with."""
+    """The map of OUT's `articles.jsonl`: empty when there is none or it cannot be read."""
     try:
-        kept = LineMap.model_validate_json((out / LINES_FILE).read_bytes())
-        if kept.file != _identity(out / ARTICLES):
-            return {}
+        return LineMap.model_validate_json((out / LINES_FILE).read_bytes()).lines
     except (OSError, ValidationError):
         return {}
-    return kept.lines
 
 
 def save_line_map(out: Path, lines: dict[str, Entry]) -> None:
     """The map of the `articles.jsonl` now in OUT (once it is in place)."""
-    kept = LineMap(file=_identity(out / ARTICLES), lines=lines)
+    kept = LineMap(lines=lines)
     write_atomic(work_folder(out) / LINES_FILE.name, kept.model_dump_json().encode(), private=True)
 
 
@@ -106,12 +100,15 @@ def _copied(old: BinaryIO, entry: Entry | None) -> bytes | None:
     offset, length, expected = entry
     old.seek(offset)
     line = old.read(length)
-    return line if _line_hash(line) == expected and line.endswith(b"\n") else None
+    return line if _line_hash(line) == expected else None
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_size, status.st_mtime_ns
+def _opened(stack: contextlib.ExitStack, path: Path) -> BinaryIO | None:
+    """`path` open for reading for the life of `stack`; None when it cannot be opened."""
+    try:
+        return stack.enter_context(path.open("rb"))
+    except OSError:
+        return None
 
 
 def _line_hash(line: bytes) -> str:

@@ -85,12 +85,11 @@ def mismatched(outputs: dict[str, OutputFile], contents: dict[str, bytes]) -> li
     >>> mismatched({"a": OutputFile(sha256="0" * 64, lines=0)}, {"a": b""})
     ['a']
     """
-    return [
-        name
-        for name in sorted(outputs)
-        if name not in contents
-        or hashlib.sha256(contents[name]).hexdigest() != outputs[name].sha256
-    ]
+    return [name for name in sorted(outputs) if _digest(contents.get(name)) != outputs[name].sha256]
+
+
+def _digest(content: bytes | None) -> str | None:
+    return None if content is None else hashlib.sha256(content).hexdigest()
 
 
 def _sha256(path: Path) -> str | None:
