@@ -26,14 +26,13 @@ from flows.arguments import (
 )
 from flows.explain import NotInRun, RunOutput, explain
 from flows.interrupts import exit_now, stop_on_signals
-from flows.options import IngestOptions
 from flows.prefect_env import (
     configure_prefect,
     flush_prefect_events,
     prefect_home_problem,
     without_heartbeats,
 )
-from flows.progress import StageClock, reporting_to, sink_for
+from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
 from tasks.models import ArticleRecord, RunSummary
 from tasks.output.lock import OutputBusyError, output_lock
@@ -66,11 +65,15 @@ def _ingest(arguments: argparse.Namespace) -> int:
     with output_lock(arguments.out):
         start_prefect(arguments)
         from flows.private_server import api_server, launch, stop_now
+        from flows.up_to_date import current_or_offered, withdrawn_after
 
-        # Without a configured server, start ours first: it comes up while Prefect imports,
-        # or while this process finds that OUT is current already (then it is stopped).
+        # Without a configured server, start ours first: it comes up while this process
+        # walks INPUT (flows/up_to_date.py) and imports Prefect. If OUT is current already,
+        # it is stopped; if not, the flow takes the walk over.
         launched = None if os.environ.get("PREFECT_API_URL") else launch()
-        summary = _already_current(arguments, options) if launched else None
+        summary = None
+        if launched:
+            summary = current_or_offered(arguments.input, arguments.out, options)
         if summary is not None:
             stop_now()
             return report(arguments, summary)
@@ -81,18 +84,10 @@ def _ingest(arguments: argparse.Namespace) -> int:
         quiet = without_heartbeats() if launched else contextlib.nullcontext()
         with api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
-            summary = flow(str(arguments.input), str(arguments.out), options)
+            with withdrawn_after():
+                summary = flow(str(arguments.input), str(arguments.out), options)
             flush_prefect_events()
     return report(arguments, summary)
-
-
-def _already_current(arguments: argparse.Namespace, options: IngestOptions) -> RunSummary | None:
-    """OUT's summary when it is already what this run would write (flows/up_to_date.py),
-    found without Prefect. Silent: when it is not, the flow reports its own stages."""
-    from flows.up_to_date import current_output
-
-    clock = StageClock(sink_for(sys.stderr, quiet=True))
-    return current_output(arguments.input, arguments.out, options, clock)
 
 
 def report(arguments: argparse.Namespace, summary: RunSummary) -> int:

@@ -18,11 +18,12 @@ from flows.stages import (
     prune_cache_task,
     save_stamps_task,
 )
+from flows.up_to_date import Walk
 from flows.workers import tasks_run_here, worker_processes
 from tasks.batch import shard
 from tasks.models import InputFile, Rejection, StepSummary
 from tasks.output.cache import cache_fingerprint
-from tasks.output.stamps import unchanged
+from tasks.output.stamps import Stamps, unchanged
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
 from tasks.refs import DocumentRef
 
@@ -78,12 +79,21 @@ class FilesResult:
 @dataclass(frozen=True)
 class Reading:
     """How this run reads its files: `work` gives the options, `taken_ns` when discovery
-    began (the stamps' time), `verify` trusts no stamp, `chosen_size` is --shard-size."""
+    began (the stamps' time), `verify` trusts no stamp, `chosen_size` is --shard-size,
+    `walk` the CLI's walk when it made one (with the stamps it loaded and compared)."""
 
     work: ShardWork
     taken_ns: int
     verify: bool
     chosen_size: int | None
+    walk: Walk | None = None
+
+    def vouched(self, out: str, files: list[InputFile]) -> tuple[Stamps | None, dict[str, str]]:
+        """The last run's stamps, and the files they vouch for (path -> SHA-256)."""
+        if self.walk is not None:
+            return self.walk.recorded, self.walk.unchanged
+        recorded = None if self.verify else load_stamps_task(out)
+        return recorded, unchanged(files, recorded)
 
 
 def process_files(
@@ -95,10 +105,8 @@ def process_files(
     fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
     with clock.stage("cache"):
         cached = load_cache_keys_task(out, fingerprint, work.rules.today).value
-        recorded = None if reading.verify else load_stamps_task(out)
-    known = {
-        path: sha for path, sha in unchanged(files, recorded).items() if cached.get(path) == sha
-    }
+        recorded, vouched = reading.vouched(out, files)
+    known = {path: sha for path, sha in vouched.items() if cached.get(path) == sha}
     result = FilesResult(hashes=dict(known), cached=cached, not_read=len(known))
     to_read = [file for file in files if file.path not in known]
     to_parse = sum(file.path not in cached for file in to_read) if tasks_run_here() else 0

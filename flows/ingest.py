@@ -26,6 +26,7 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import discover_task, plan_records_task, save_line_map_task, write_task
 from flows.summary import summary_rows, to_markdown
+from flows.up_to_date import handed_over
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
@@ -36,6 +37,7 @@ from tasks.output.lock import output_lock
 from tasks.output.record_lines import Entry, record_lines
 from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
+from tasks.read.discover import Discovery
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import build_ledger
 
@@ -75,13 +77,11 @@ def ingest_flow(
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
-    taken_ns = time.time_ns()  # before discovery stats a file: see tasks/output/stamps.py
-    with clock.stage("discover"):
-        discovery = discover_task(input_dir, options.walk_rules(Path(out_dir)))
-    files = discovery.files
     work = ShardWork([], {}, options.max_bytes, rules)
-    reading = Reading(work, taken_ns, options.verify, options.shard_size)
+    discovery, reading = _discover(input_dir, out_dir, options, work, clock)
+    files = discovery.files
     result = process_files(files, out_dir, reading, clock)
+    del reading  # and the walk's stamps with it: a million of them at 1M files
     unread = (*discovery.rejected, *result.unread)
     state = run_state(settings, discovery.excluded, result.hashes, unread)
     current = current_summary(Path(out_dir), state)
@@ -127,6 +127,23 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, assignment)
     save_line_map_task(out_dir, opaque(lines))
     return written
+
+
+def _discover(
+    input_dir: str, out_dir: str, options: IngestOptions, work: ShardWork, clock: StageClock
+) -> tuple[Discovery, Reading]:
+    """INPUT's files, walked now or taken over from the CLI (flows/up_to_date.py), and how
+    to read them."""
+    rules = options.walk_rules(Path(out_dir))
+    walk = handed_over(Path(input_dir), rules, options.verify)
+    if walk is None:
+        taken_ns = time.time_ns()  # before discovery stats a file: see tasks/output/stamps.py
+        with clock.stage("discover"):
+            discovery = discover_task(input_dir, rules)
+    else:
+        taken_ns, discovery = walk.taken_ns, walk.discovery
+        clock.done("discover", walk.seconds)
+    return discovery, Reading(work, taken_ns, options.verify, options.shard_size, walk)
 
 
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:

@@ -116,6 +116,12 @@ class StageClock:
             self.sink.finish(seconds)
         self.timings.append(StageTiming(stage=name, seconds=round(seconds, 3)))
 
+    def done(self, name: str, seconds: float) -> None:
+        """A stage that ran before the clock started (the CLI's walk)."""
+        self.sink.start(name, None)
+        self.sink.finish(seconds)
+        self.timings.append(StageTiming(stage=name, seconds=round(seconds, 3)))
+
     def advance(self, done: int) -> None:
         self.sink.advance(done)
 

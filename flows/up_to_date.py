@@ -1,4 +1,5 @@
-"""Whether OUT already holds what a run would write, answered before Prefect starts.
+"""INPUT walked before Prefect starts: whether OUT already holds what a run would write, and
+the walk handed to the flow when it does not.
 
 A scheduled run over an archive where nothing is new used to pay Prefect's start-up (its
 server and the flow run: about 4 of the 9.3 s on a 116,975-file archive) only to find that
@@ -8,45 +9,108 @@ compared with the one OUT records, its data files checked against their checksum
 flow does first (flows/ingest.py). When anything differs, or a file must be read (changed,
 new, racy, or unreadable last time, which has no stamp), the flow runs as ever.
 
-The CLI makes the check while its private Prefect server boots (flows/cli.py). When a file
-did change, the flow walks INPUT again: on 116,975 files the check (1.8 s of walk, 0.3 s of
-stamps) ends within the server's start-up of about 4 s, but on a million files its walk
-(about 20 s) outlasts it. It is skipped when a Prefect server is configured
-(PREFECT_API_URL): that server keeps a record of every run, also of one that had nothing to
-do; the private server's record went with it.
+The CLI makes the check while its private Prefect server boots (flows/cli.py), and hands its
+walk to the flow (`handing_over`), which would otherwise walk INPUT a second time (2-3 s on
+118,145 files, about 20 s on a million). The flow then works on INPUT as it was when the
+walk began, seconds before the flow starts: a file landing in between waits for the next
+run, as one landing during a run does, and the stamps' time is the walk's (earlier, so
+never less careful about racy files). The check is skipped when a Prefect server is
+configured (PREFECT_API_URL): that server keeps a record of every run, also of one that had
+nothing to do; the private server's record went with it.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from flows.options import IngestOptions
-from flows.progress import StageClock
-from tasks.models import RunSummary
-from tasks.output.stamps import load_stamps, unchanged
+from tasks.models import RunSummary, StageTiming
+from tasks.output.stamps import Stamps, load_stamps, unchanged
 from tasks.output.state import current_summary, run_state
-from tasks.read.discover import find_input_files
+from tasks.read.discover import Discovery, WalkRules, find_input_files
 
 
-def current_output(
-    input_dir: Path, out: Path, options: IngestOptions, clock: StageClock
-) -> RunSummary | None:
+@dataclass(frozen=True)
+class Walk:
+    """INPUT as found at `taken_ns` (wall clock, before the walk), with the last run's
+    stamps (none with --verify) and the files they vouch for (path -> SHA-256)."""
+
+    root: Path  # absolute
+    rules: WalkRules
+    verify: bool
+    taken_ns: int
+    seconds: float  # what the walk took
+    discovery: Discovery
+    recorded: Stamps | None
+    unchanged: dict[str, str]
+
+
+def walk_input(input_dir: Path, out: Path, options: IngestOptions) -> Walk:
+    taken_ns, start = time.time_ns(), time.perf_counter()
+    rules = options.walk_rules(out)
+    discovery = find_input_files(input_dir, rules)
+    seconds = time.perf_counter() - start
+    recorded = None if options.verify else load_stamps(out)
+    known = unchanged(discovery.files, recorded)
+    absolute = input_dir.absolute()
+    return Walk(absolute, rules, options.verify, taken_ns, seconds, discovery, recorded, known)
+
+
+def current_output(walk: Walk, out: Path, options: IngestOptions) -> RunSummary | None:
     """The last run's summary (marked unchanged) if a run now would write what OUT holds
     without reading any file; else None."""
-    _, settings = options.run_rules()
-    with clock.stage("discover"):
-        discovery = find_input_files(input_dir, options.walk_rules(out))
-    with clock.stage("stamps"):
-        recorded = None if options.verify else load_stamps(out)
-    files = discovery.files
     # Unlike the flow, it needs no cached parse of these files: a run that finds the same
     # state writes nothing, whether or not it could have parsed again.
-    known = unchanged(files, recorded)
-    if len(known) < len(files):
+    files = walk.discovery.files
+    if len(walk.unchanged) < len(files):
         return None
-    state = run_state(settings, discovery.excluded, known, discovery.rejected)
+    _, settings = options.run_rules()
+    state = run_state(settings, walk.discovery.excluded, walk.unchanged, walk.discovery.rejected)
     current = current_summary(out, state)
     if current is None:
         return None
-    update = {"timings": clock.timings, "unchanged": True, "not_read": len(known)}
+    timings = [StageTiming(stage="discover", seconds=round(walk.seconds, 3))]
+    update = {"timings": timings, "unchanged": True, "not_read": len(walk.unchanged)}
     return current.model_copy(update=update)
+
+
+def current_or_offered(input_dir: Path, out: Path, options: IngestOptions) -> RunSummary | None:
+    """OUT's summary if it is current; else None, the walk offered to the flow run that
+    follows. Nothing else keeps the walk: once the flow is done with its stamps (a million
+    of them on a million files), they are freed."""
+    walk = walk_input(input_dir, out, options)
+    current = current_output(walk, out, options)
+    if current is None:
+        offer(walk)
+    return current
+
+
+_offered: list[Walk] = []  # at most one: the walk of the run the CLI is about to start
+
+
+def offer(walk: Walk) -> None:
+    """Leave `walk` for the next ingest flow run in this process."""
+    _offered[:] = [walk]
+
+
+@contextmanager
+def withdrawn_after() -> Iterator[None]:
+    """No walk stays offered past the block (a flow run that failed early left it)."""
+    try:
+        yield
+    finally:
+        _offered.clear()
+
+
+def handed_over(input_dir: Path, rules: WalkRules, verify: bool) -> Walk | None:
+    """The walk offered, taken (a second flow run walks again), if it is one of this input
+    with these rules; else None."""
+    if not _offered:
+        return None
+    walk = _offered.pop()
+    same = (walk.root, walk.rules, walk.verify) == (input_dir.absolute(), rules, verify)
+    return walk if same else None

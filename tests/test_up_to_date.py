@@ -1,5 +1,6 @@
 """The check made before Prefect starts (flows/up_to_date.py) says OUT is current exactly
-when the flow would find it so, and reads no file to say it."""
+when the flow would find it so, and reads no file to say it; when it is not, the flow takes
+its walk over."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.progress import Silent, StageClock
-from flows.up_to_date import current_output
+from flows.up_to_date import current_output, offer, walk_input, withdrawn_after
 from tasks.output.paths import ARTICLES
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
@@ -24,7 +24,7 @@ FILES = {
 
 
 def check(folder: Path, out: Path, options: IngestOptions = OPTIONS) -> bool:
-    return current_output(folder, out, options, StageClock(Silent())) is not None
+    return current_output(walk_input(folder, out, options), out, options) is not None
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def test_current_exactly_when_nothing_changed(tmp_path: Path) -> None:
     assert not check(folder, out)  # no output yet
     first = ingest_flow(str(folder), str(out), OPTIONS)
     assert check(folder, out)
-    summary = current_output(folder, out, OPTIONS, StageClock(Silent()))
+    summary = current_output(walk_input(folder, out, OPTIONS), out, OPTIONS)
     assert summary is not None and summary.unchanged and summary.not_read == 2
     assert summary.model_dump(exclude={"timings", "unchanged", "not_read"}) == first.model_dump(
         exclude={"timings", "unchanged", "not_read"}
@@ -61,3 +61,37 @@ def test_a_new_or_changed_file_is_left_to_the_flow(tmp_path: Path) -> None:
     assert check(folder, out)
     write(folder, {"a.txt": source_text(paragraphs(2), "2025-03-01")})
     assert not check(folder, out)
+
+
+def test_the_flow_takes_the_walk_over(tmp_path: Path) -> None:
+    """The flow works on INPUT as the handed walk found it (a file landing after the walk
+    waits for the next run), and the run after it gives what a fresh run gives."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    offer(walk_input(folder, out, OPTIONS))
+    write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
+    with withdrawn_after():
+        taken = ingest_flow(str(folder), str(out), OPTIONS)
+        again = ingest_flow(str(folder), str(out), OPTIONS)  # the walk is taken once
+    assert (taken.inputs, again.inputs) == (2, 3)
+    assert taken.timings[0].stage == "discover"
+    fresh = tmp_path / "fresh"
+    ingest_flow(str(folder), str(fresh), OPTIONS)
+    assert (out / ARTICLES).read_bytes() == (fresh / ARTICLES).read_bytes()
+
+
+def test_a_walk_is_taken_only_by_its_run(tmp_path: Path) -> None:
+    """Withdrawn, or offered to a run with other rules, a walk is not taken: the run walks
+    and finds the file that landed after it."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    stale = walk_input(folder, out, OPTIONS)
+    write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
+    offer(stale)
+    with withdrawn_after():
+        pass
+    assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 3
+    other = OPTIONS.model_copy(update={"exclude": ("d*",)})
+    with withdrawn_after():
+        offer(stale)
+        assert ingest_flow(str(folder), str(out), other).inputs == 3
