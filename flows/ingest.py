@@ -27,6 +27,7 @@ from flows.runtime import opaque
 from flows.stages import discover_task, plan_records_task, save_line_map_task, write_task
 from flows.summary import summary_rows, to_markdown
 from flows.up_to_date import handed_over
+from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
@@ -80,6 +81,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     work = ShardWork([], {}, options.max_bytes, rules)
     discovery, reading = _discover(input_dir, out_dir, options, work, clock)
     files = discovery.files
+    warm_up(len(files))
     result = process_files(files, out_dir, reading, clock)
     del reading  # and the walk's stamps with it: a million of them at 1M files
     unread = (*discovery.rejected, *result.unread)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flows.workers import run_in_worker, worker_processes
+from flows.workers import run_in_worker, warm_up, worker_processes
 from tasks.models import InputFile
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -73,6 +73,7 @@ def test_worker_processes_give_what_this_process_gives(tmp_path: Path) -> None:
     with worker_processes(10) as workers:  # too few files: no pool
         assert workers == 1
         assert _outcome(run_in_worker(process_shard, work)) == here
+    warm_up(100_000)  # the fork server started ahead, as a large run does
     with worker_processes(100_000) as workers:
         assert workers >= 1
         assert _outcome(run_in_worker(process_shard, work)) == here

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tasks.match.score import SourceText
+from tasks.memory import paused_garbage_collection
 from tasks.models import ParsedDocument
 from tasks.output import databases
 from tasks.output.cache import ref_of
@@ -17,6 +18,7 @@ from tasks.output.paths import CACHE_FILE
 from tasks.refs import DocumentRef
 
 
+@paused_garbage_collection()
 def load_refs(out: Path, wanted: dict[str, str]) -> list[DocumentRef]:
     """The refs of the cached documents of `wanted` (path -> SHA-256), from the cache's
     columns; one that is missing, or whose document is not JSON (damaged), is left out (the

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from tasks.match.reuse import Decided
 from tasks.match.thresholds import CANDIDATES, Thresholds
+from tasks.memory import paused_garbage_collection
 from tasks.models import Model
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import DECISIONS_FILE, work_folder
@@ -37,6 +38,7 @@ def decisions_fingerprint(parse_fingerprint: str, thresholds: Thresholds) -> str
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@paused_garbage_collection()
 def load_decisions(out: Path, fingerprint: str) -> Decisions | None:
     """The last run's decisions if they were made under `fingerprint` and can be read."""
     try:

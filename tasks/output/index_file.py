@@ -20,6 +20,7 @@ from tasks.match.index_store import SCHEMA, IndexStore, LoadedPostings, index_fi
 from tasks.match.index_update import SourceChange, update_index
 from tasks.match.score import lookup_text
 from tasks.match.shards import install
+from tasks.memory import paused_garbage_collection
 from tasks.output import databases
 from tasks.output.cache_read import CachedTexts
 from tasks.output.fingerprint import match_code_fingerprint
@@ -27,6 +28,7 @@ from tasks.output.paths import CACHE_FILE, INDEX_FILE, work_folder
 from tasks.refs import DocumentRef
 
 
+@paused_garbage_collection()
 def update_stored_index(out: Path, sources: Sequence[DocumentRef], track: bool) -> SourceChange:
     """Index exactly `sources` in OUT's index (see `update_index` for `track`), reading the
     texts of those it adds from OUT's parse cache."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from tasks.memory import paused_garbage_collection
 from tasks.models import OutputFile, Rejection, RunSummary
 from tasks.output.paths import (
     DATA_FILES,
@@ -100,6 +101,7 @@ def jsonl_lines(models: Iterable[BaseModel]) -> Iterator[bytes]:
         yield (model.model_dump_json() + "\n").encode("utf-8")
 
 
+@paused_garbage_collection()
 def write_outputs(
     out: Path,
     articles: Iterable[bytes],

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tasks.match.duplicates import SourceGroups
+from tasks.memory import paused_garbage_collection
 from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, VariantRef
 from tasks.refs import DocumentRef
 
@@ -75,6 +76,7 @@ def pick_field(
     return None, None
 
 
+@paused_garbage_collection()
 def plan_records(
     groups: SourceGroups, variants: Sequence[DocumentRef], matches: Sequence[Match]
 ) -> list[Planned]:
