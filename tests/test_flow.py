@@ -77,7 +77,7 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
         "include": [], "exclude": [], "default_excludes": True, "follow_outside_links": False,
     }  # fmt: skip
     assert [t["stage"] for t in run["timings"]] == [
-        "discover", "cache", "files", "save_cache", "match", "build_records",
+        "discover", "cache", "files", "save_cache", "match", "build_records", "write",
     ]  # fmt: skip
     assert [(s["step"], s["passed"], s["rejected_by_reason"]) for s in run["steps"]] == [
         ("read", 2, {}), ("decode", 2, {}), ("clean", 2, {}), ("parse", 2, {}),

@@ -59,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         (
             label, f"{m.summary['inputs']:,}", f"{m.wall:.1f}", f"{100 * m.wall / first:.1f} %",
             f"{m.summary['inputs'] - m.summary.get('not_read', 0):,}",
-            f"{m.peak_mb:.0f}", f"{m.tree_peak_mb:.0f}",
+            f"{m.peak_mb:.0f}", f"{m.tree_peak_mb:.0f}", _written(m),
         )
         for label, m in steps
     ]  # fmt: skip
-    header = ["step", "files", "wall s", "of (a)", "files read", "peak MB", "tree peak MB"]
+    header = ["step", "files", "wall s", "of (a)", "files read", "peak MB", "tree peak MB",
+              "write s (of wall)"]  # fmt: skip
     verdict = (
         "(c)'s data files equal (d)'s, byte for byte."
         if same
@@ -71,6 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     report = [f"# An archive of {len(files):,} files", "", *table(header, rows), "", verdict]
     return publish("\n".join(report), WORK / "report.md")
+
+
+def _written(measured: Measured) -> str:
+    """The data files' write (run.json's "write" stage: records built or copied, the
+    ledger, all hashed) and its share of the run; a run that found OUT current has none."""
+    seconds = [t["seconds"] for t in measured.summary.get("timings", []) if t["stage"] == "write"]
+    if not seconds:
+        return "-"
+    return f"{seconds[0]:.1f} ({100 * seconds[0] / measured.wall:.1f} %)"
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from tasks.memory import paused_garbage_collection
-from tasks.models import OutputFile, Rejection, RunSummary
+from tasks.models import OutputFile, Rejection, RunSummary, StageTiming
 from tasks.output.paths import (
     DATA_FILES,
     RUN,
@@ -119,11 +120,16 @@ def write_outputs(
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
     contents = (articles, jsonl_lines(in_path_order), jsonl_lines(ledger))
     staged: dict[str, Staged] = {}
+    started = time.perf_counter()
     try:
         for name, lines in zip(DATA_FILES, contents, strict=True):
             staged[name] = stage(out / name, lines)
         outputs = {name: file.written for name, file in staged.items()}
-        final = summary.model_copy(update={"outputs": outputs})
+        # The data files' writing (records built or copied, hashed) in the summary's stages.
+        wrote = StageTiming(stage="write", seconds=round(time.perf_counter() - started, 3))
+        final = summary.model_copy(
+            update={"outputs": outputs, "timings": [*summary.timings, wrote]}
+        )
         previous = load_summary(out)
         same_data = (
             previous is not None
