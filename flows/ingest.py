@@ -40,7 +40,7 @@ from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
 from tasks.read.discover import Discovery
 from tasks.records.accounting import check_accounting
-from tasks.records.ledger import build_ledger
+from tasks.records.ledger import ledger_lines
 
 # A scheduled run that finds another run (a manual one, another deployment) writing its
 # folder waits for it rather than failing.
@@ -122,7 +122,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     )
     lines: dict[str, Entry] = {}
     articles = record_lines(Path(out_dir), plans, f"{code_fingerprint()}|{fingerprint}", lines)
-    ledger = build_ledger(result.hashes, plans, rejected)
+    ledger = ledger_lines(result.hashes, plans, rejected)
     written = write_task(
         out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state
     )

@@ -35,7 +35,6 @@ from tasks.output.stamps import Stamps, load_stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tasks.read.discover import Discovery, WalkRules, find_input_files
-from tasks.records.ledger import LedgerEntry
 from tasks.records.records import Planned, plan_records
 from tasks.refs import DocumentRef
 
@@ -139,7 +138,7 @@ def write_task(
     out: str,
     articles: Iterable[bytes],
     rejected: list[Rejection],
-    ledger: Iterable[LedgerEntry],
+    ledger: Iterable[bytes],
     summary: RunSummary,
     state: str,
 ) -> RunSummary:

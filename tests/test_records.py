@@ -3,11 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tasks.match.duplicates import SourceGroups, group_duplicate_sources
 from tasks.models import ArticleRecord, InputFile, Match, ParsedDocument, Rejection, RejectReason
+from tasks.read.names import display_name
 from tasks.records.accounting import AccountingError, check_accounting
+from tasks.records.ledger import LedgerEntry, Outcome, ledger_line
 from tasks.records.records import build_record, plan_records
 from tasks.refs import DocumentRef, record_id
 from tests.helpers import match, parsed
@@ -107,3 +111,25 @@ def test_accounting_names_missing_and_repeated_files() -> None:
         "outputs do not account for the inputs: missing ['lost'] (1 in all), "
         "unexpected or repeated ['s'] (1 in all)"
     )
+
+
+@given(
+    path=st.text(min_size=1).map(display_name),
+    sha256=st.none() | st.text("0123456789abcdef", min_size=64, max_size=64),
+    outcome=st.sampled_from(["source", "variant", "duplicate", "rejected"]),
+    record=st.none() | st.text("0123456789abcdef", min_size=16, max_size=16),
+    reason=st.none() | st.sampled_from(RejectReason),
+)
+def test_a_ledger_line_is_the_entry_models_json(
+    path: str,
+    sha256: str | None,
+    outcome: Outcome,
+    record: str | None,
+    reason: RejectReason | None,
+) -> None:
+    """The ledger's lines are written without models: byte for byte what the model writes,
+    and read back as the same entry."""
+    entry = LedgerEntry(path=path, sha256=sha256, outcome=outcome, record=record, reason=reason)
+    line = ledger_line(path, sha256, outcome, record, reason)
+    assert line == (entry.model_dump_json() + "\n").encode()
+    assert LedgerEntry.model_validate_json(line) == entry

@@ -31,6 +31,7 @@ from tasks.output.write import write_atomic
 from tasks.records.records import DocumentOf, Planned, build_record
 
 Entry = tuple[int, int, str]  # offset, length, hash of the line
+READ_BUFFER = 1 << 20
 
 
 class LineMap(Model):
@@ -69,13 +70,15 @@ def record_lines(
         documents: DocumentOf | None = None
         for plan in plans:
             digest = plan_digest(plan, salt)
-            line = _copied(old, previous.get(digest)) if old else None
-            if line is None:
+            kept = _copied(old, previous.get(digest)) if old else None
+            if kept is None:
                 if documents is None:
                     cache = databases.opened(out / CACHE_FILE, "ro")
                     documents = CachedDocuments(stack.enter_context(cache))
                 line = (build_record(plan, documents).model_dump_json() + "\n").encode()
-            made[digest] = (offset, len(line), _line_hash(line))
+                kept = line, _line_hash(line)
+            line, line_hash = kept
+            made[digest] = (offset, len(line), line_hash)
             offset += len(line)
             yield line
 
@@ -94,19 +97,22 @@ def save_line_map(out: Path, lines: dict[str, Entry]) -> None:
     write_atomic(work_folder(out) / LINES_FILE.name, kept.model_dump_json().encode(), private=True)
 
 
-def _copied(old: BinaryIO, entry: Entry | None) -> bytes | None:
+def _copied(old: BinaryIO, entry: Entry | None) -> tuple[bytes, str] | None:
+    """The line `entry` maps, with its hash, if the bytes at its place still hash to it."""
     if entry is None:
         return None
     offset, length, expected = entry
     old.seek(offset)
     line = old.read(length)
-    return line if _line_hash(line) == expected else None
+    return (line, expected) if _line_hash(line) == expected else None
 
 
 def _opened(stack: contextlib.ExitStack, path: Path) -> BinaryIO | None:
     """`path` open for reading for the life of `stack`; None when it cannot be opened."""
     try:
-        return stack.enter_context(path.open("rb"))
+        # Lines are read in the file's order, mostly one after the other: a large buffer
+        # makes a read per megabyte, not per line.
+        return stack.enter_context(path.open("rb", buffering=READ_BUFFER))
     except OSError:
         return None
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
+from pydantic_core import to_json
+
 from tasks.models import Model, Rejection, RejectReason, Sha256
 from tasks.records.records import Planned
 
@@ -18,6 +20,8 @@ Outcome = Literal["source", "variant", "duplicate", "rejected"]
 
 
 class LedgerEntry(Model):
+    """A line of `ledger.jsonl`, for its readers (`ledger_line` writes it)."""
+
     path: str
     sha256: Sha256 | None = None  # None when the file could not be read
     outcome: Outcome
@@ -25,12 +29,12 @@ class LedgerEntry(Model):
     reason: RejectReason | None = None  # why it was rejected
 
 
-def build_ledger(
+def ledger_lines(
     hashes: Mapping[str, str], plans: Iterable[Planned], rejected: Iterable[Rejection]
-) -> Iterator[LedgerEntry]:
-    """One entry per input, in path order; `hashes` holds the SHA-256 of every file read.
-    The order is settled on plain tuples, and each entry made as it is written (a million
-    entries as models took most of a gigabyte)."""
+) -> Iterator[bytes]:
+    """One JSON line per input, in path order; `hashes` holds the SHA-256 of every file read.
+    The order is settled on plain tuples (a million entries as models took most of a
+    gigabyte), and each line is written as it is needed by `ledger_line`."""
     rows: list[tuple[str, Outcome, str | None, RejectReason | None]] = [
         (rejection.path, "rejected", None, rejection.reason) for rejection in rejected
     ]
@@ -41,6 +45,34 @@ def build_ledger(
                          plan.id, None))  # fmt: skip
     rows.sort(key=lambda row: row[0])
     for path, outcome, record, reason in rows:
-        yield LedgerEntry(
-            path=path, sha256=hashes.get(path), outcome=outcome, record=record, reason=reason
-        )
+        yield ledger_line(path, hashes.get(path), outcome, record, reason)
+
+
+def ledger_line(
+    path: str,
+    sha256: str | None,
+    outcome: Outcome,
+    record: str | None,
+    reason: RejectReason | None,
+) -> bytes:
+    r"""`LedgerEntry(...).model_dump_json()` and a newline, byte for byte, without making
+    and validating a model: the fields are this run's own checked values, and a million
+    models cost 6 s of a 1M-file run's write. The path is encoded by pydantic's own JSON
+    encoder; the other fields are hex digits, the outcome's and reason's fixed codes, or
+    null.
+
+    >>> ledger_line("a.txt", None, "rejected", None, RejectReason.EMPTY)
+    b'{"path":"a.txt","sha256":null,"outcome":"rejected","record":null,"reason":"empty"}\n'
+    """
+    return b'{"path":%b,"sha256":%b,"outcome":"%b","record":%b,"reason":%b}\n' % (
+        to_json(path),
+        _quoted(sha256),
+        outcome.encode(),
+        _quoted(record),
+        _quoted(reason and reason.value),
+    )
+
+
+def _quoted(text: str | None) -> bytes:
+    """A string of plain ASCII (no quote, backslash or control character) as JSON."""
+    return b"null" if text is None else b'"%b"' % text.encode()
