@@ -9,8 +9,9 @@ compared with the one OUT records, its data files checked against their checksum
 flow does first (flows/ingest.py). When anything differs, or a file must be read (changed,
 new, racy, or unreadable last time, which has no stamp), the flow runs as ever.
 
-The CLI makes the check while its private Prefect server boots (flows/cli.py), and hands its
-walk to the flow (`handing_over`), which would otherwise walk INPUT a second time (2-3 s on
+The CLI makes the check while its private Prefect server boots (flows/cli.py), and offers
+its walk to the flow (`current_or_offered`, taken by `handed_over`), which would otherwise
+walk INPUT a second time (2-3 s on
 118,145 files, about 20 s on a million). The flow then works on INPUT as it was when the
 walk began, seconds before the flow starts: a file landing in between waits for the next
 run, as one landing during a run does, and the stamps' time is the walk's (earlier, so
@@ -50,6 +51,7 @@ class Walk:
 
 
 def walk_input(input_dir: Path, out: Path, options: IngestOptions) -> Walk:
+    """INPUT's files, and which of them the last run's stamps vouch for (none read)."""
     taken_ns, start = time.time_ns(), time.perf_counter()
     rules = options.walk_rules(out)
     discovery = find_input_files(input_dir, rules)
