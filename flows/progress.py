@@ -114,13 +114,13 @@ class StageClock:
         finally:  # on failure too: a bar must not be left half drawn under the error line
             seconds = time.perf_counter() - start
             self.sink.finish(seconds)
-        self.timings.append(StageTiming(stage=name, seconds=round(seconds, 3)))
+        self.timings.append(StageTiming.of(name, seconds))
 
     def done(self, name: str, seconds: float) -> None:
         """A stage that ran before the clock started (the CLI's walk)."""
         self.sink.start(name, None)
         self.sink.finish(seconds)
-        self.timings.append(StageTiming(stage=name, seconds=round(seconds, 3)))
+        self.timings.append(StageTiming.of(name, seconds))
 
     def advance(self, done: int) -> None:
         self.sink.advance(done)

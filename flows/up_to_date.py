@@ -75,7 +75,7 @@ def current_output(walk: Walk, out: Path, options: IngestOptions) -> RunSummary 
     current = current_summary(out, state)
     if current is None:
         return None
-    timings = [StageTiming(stage="discover", seconds=round(walk.seconds, 3))]
+    timings = [StageTiming.of("discover", walk.seconds)]
     update = {"timings": timings, "unchanged": True, "not_read": len(walk.unchanged)}
     return current.model_copy(update=update)
 

@@ -259,6 +259,11 @@ class StageTiming(Model):
     stage: str
     seconds: float
 
+    @classmethod
+    def of(cls, stage: str, seconds: float) -> StageTiming:
+        """A stage's time as run.json keeps it (to the millisecond)."""
+        return cls(stage=stage, seconds=round(seconds, 3))
+
 
 class StepSummary(Model):
     """One per-file step over the whole run: its time summed over shards (worker time, in

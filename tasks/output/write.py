@@ -146,7 +146,7 @@ def write_outputs(
             staged[name] = stage(out / name, lines)
         outputs = {name: file.written for name, file in staged.items()}
         # The data files' writing (records built or copied, hashed) in the summary's stages.
-        wrote = StageTiming(stage="write", seconds=round(time.perf_counter() - started, 3))
+        wrote = StageTiming.of("write", time.perf_counter() - started)
         final = summary.model_copy(
             update={"outputs": outputs, "timings": [*summary.timings, wrote]}
         )
