@@ -99,7 +99,8 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         fingerprint = decisions_fingerprint(
             cache_fingerprint(options.max_bytes, rules.order), thresholds
         )
-        assignment = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
+        matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
+        assignment = matched.assignment
     with clock.stage("build_records"):  # planned here, each built as it is written
         plans = plan_records_task(
             opaque(groups), opaque(variants), opaque(assignment.matches)
@@ -126,7 +127,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     written = write_task(
         out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state
     )
-    keep_decisions(out_dir, fingerprint, groups.canonical, variants, assignment)
+    keep_decisions(out_dir, fingerprint, groups.canonical, variants, matched)
     save_line_map_task(out_dir, opaque(lines))
     return written
 

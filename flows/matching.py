@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,13 @@ from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
-from tasks.match.reuse import decisions_of, in_variant_order, kept_decisions, reused_assignment
+from tasks.match.reuse import (
+    Decided,
+    decisions_of,
+    in_variant_order,
+    kept_decisions,
+    reused_assignment,
+)
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
 from tasks.output.cache_read import cached_texts
@@ -40,13 +47,21 @@ from tasks.refs import DocumentRef
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
 
 
+@dataclass(frozen=True)
+class Matched:
+    """The run's decisions, and which of them are the last run's, kept as they were."""
+
+    assignment: Assignment
+    kept: dict[str, Decided]  # by variant path
+
+
 def match_changed(
     out: str,
     fingerprint: str,
     sources: list[DocumentRef],
     variants: list[DocumentRef],
     thresholds: Thresholds,
-) -> Assignment:
+) -> Matched:
     """`match_variants`, deciding again only the variants that what changed since the last
     run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
     `sources`."""
@@ -60,7 +75,8 @@ def match_changed(
     fresh = Assignment([], [], {})
     if todo:  # a file present under several paths is decided once
         fresh = for_copies(match_variants(out, sources, distinct(todo), thresholds), todo)
-    return in_variant_order(merge_assignments([reused_assignment(kept), fresh]), variants)
+    merged = merge_assignments([reused_assignment(kept), fresh])
+    return Matched(in_variant_order(merged, variants), {item.variant: item for item in kept})
 
 
 def keep_decisions(
@@ -68,12 +84,12 @@ def keep_decisions(
     fingerprint: str,
     sources: list[DocumentRef],
     variants: list[DocumentRef],
-    assignment: Assignment,
+    matched: Matched,
 ) -> None:
     """For the next run's `match_changed`; once the outputs are written (a failed run
     leaves the folder as it was)."""
     matched_against = {source.path: source.sha256 for source in sources}
-    decided = decisions_of(assignment, variants)
+    decided = decisions_of(matched.assignment, variants, matched.kept)
     save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided))
 
 

@@ -130,6 +130,9 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
 
     expected = assign_variants(after, variants)
     assert (combined.matches, combined.rejected) == (expected.matches, expected.rejected)
+    # What is saved for the next run: the kept decisions taken as they are, as if made again.
+    taken = decisions_of(combined, refs, {decided.variant: decided for decided in still})
+    assert taken == decisions_of(combined, refs)
 
 
 def _a_source_sharing_no_word() -> tuple[

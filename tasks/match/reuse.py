@@ -22,7 +22,7 @@ keeps the query weights these checks need (`Reach.weights`), so they read no tex
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from tasks.match.assign import Assignment, Reach
 from tasks.match.index_update import SourceChange
@@ -92,29 +92,36 @@ def still_decided(variant: DocumentRef, decided: Decided | None, change: SourceC
     return all(score < decided.floor for score in scores.values())
 
 
-def decisions_of(assignment: Assignment, variants: Iterable[DocumentRef]) -> list[Decided]:
-    """The decisions worth keeping for the next run: those with what they rested on."""
+def decisions_of(
+    assignment: Assignment,
+    variants: Iterable[DocumentRef],
+    kept: Mapping[str, Decided] | None = None,
+) -> list[Decided]:
+    """The decisions worth keeping for the next run: those with what they rested on, in the
+    order of `variants`. `kept` holds the last run's decisions that still hold, by variant:
+    taken as they are, not made again (a 1 % rerun keeps nearly all of them)."""
     matches = {match.variant: match for match in assignment.matches}
     rejections = {rejection.path: rejection for rejection in assignment.rejected}
-    kept = []
+    decided = []
     for variant in variants:
+        earlier = kept.get(variant.path) if kept else None
         reach = assignment.reaches.get(variant.path)
-        if reach is None:
-            continue
-        decided = Decided(
-            variant=variant.path,
-            sha256=variant.sha256,
-            looked_up=list(reach.looked_up),
-            cutoff=reach.cutoff,
-            fallback=reach.fallback,
-            candidates=list(reach.candidates),
-            floor=reach.floor,
-            weights=reach.weights,
-            match=matches.get(variant.path),
-            rejection=rejections.get(variant.path),
-        )
-        kept.append(decided)
-    return kept
+        if earlier is not None:
+            decided.append(earlier)
+        elif reach is not None:
+            decided.append(Decided(
+                variant=variant.path,
+                sha256=variant.sha256,
+                looked_up=list(reach.looked_up),
+                cutoff=reach.cutoff,
+                fallback=reach.fallback,
+                candidates=list(reach.candidates),
+                floor=reach.floor,
+                weights=reach.weights,
+                match=matches.get(variant.path),
+                rejection=rejections.get(variant.path),
+            ))  # fmt: skip
+    return decided
 
 
 def reused_assignment(decided: Iterable[Decided]) -> Assignment:
