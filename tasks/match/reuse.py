@@ -105,10 +105,9 @@ def decisions_of(
     decided = []
     for variant in variants:
         earlier = kept.get(variant.path) if kept else None
-        reach = assignment.reaches.get(variant.path)
         if earlier is not None:
             decided.append(earlier)
-        elif reach is not None:
+        elif (reach := assignment.reaches.get(variant.path)) is not None:
             decided.append(Decided(
                 variant=variant.path,
                 sha256=variant.sha256,
