@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -133,3 +134,20 @@ def test_a_ledger_line_is_the_entry_models_json(
     line = ledger_line(path, sha256, outcome, record, reason)
     assert line == (entry.model_dump_json() + "\n").encode()
     assert LedgerEntry.model_validate_json(line) == entry
+
+
+@given(
+    st.lists(st.sampled_from("abcdef"), max_size=8),
+    st.lists(st.sampled_from("abcdef"), max_size=8),
+)
+def test_accounting_fails_exactly_when_the_placed_paths_are_not_the_inputs(
+    inputs: list[str], placed: list[str]
+) -> None:
+    """Against counting both sides: the check by sets must pass and fail as counts do."""
+    rejected = [Rejection(path=path, reason=RejectReason.EMPTY, detail="x") for path in placed]
+    files = [_file(path) for path in inputs]
+    if Counter(inputs) == Counter(placed):
+        check_accounting(files, [], [], rejected)
+    else:
+        with pytest.raises(AccountingError):
+            check_accounting(files, [], [], rejected)

@@ -23,12 +23,19 @@ def check_accounting(
 
     The inputs are the files found plus the entries discovery refused (loops, unreadable
     folders); `rejected` must include the latter."""
-    seen = Counter(path for record in records for path in record.paths)
-    seen.update(rejection.path for rejection in rejected)
-    expected = Counter(file.path for file in files)
-    expected.update(rejection.path for rejection in discovered_rejections)
-    missing = sorted((expected - seen).keys())
-    extra = sorted((seen - expected).keys())
+    seen = [path for record in records for path in record.paths]
+    seen += [rejection.path for rejection in rejected]
+    expected = [file.path for file in files]
+    expected += [rejection.path for rejection in discovered_rejections]
+    # Sets first, counts only to name what is wrong: counting a million paths twice and
+    # subtracting the counts took 5 s of a run. Two lists without repeats hold the same
+    # paths exactly once each when their sets are equal.
+    seen_once, expected_once = set(seen), set(expected)
+    sizes = {len(seen), len(expected), len(seen_once), len(expected_once)}
+    if len(sizes) == 1 and seen_once == expected_once:
+        return
+    missing = sorted((Counter(expected) - Counter(seen)).keys())
+    extra = sorted((Counter(seen) - Counter(expected)).keys())
     if missing or extra:
         raise AccountingError(
             f"outputs do not account for the inputs: missing {missing[:5]} "
