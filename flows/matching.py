@@ -67,16 +67,16 @@ def match_changed(
     `sources`."""
     previous = load_decisions_task(out, fingerprint)
     change = update_index_task(out, opaque(sources), track=previous is not None)
-    kept = []
+    kept: dict[str, Decided] = {}
     if previous is not None:
-        kept = kept_decisions(previous.sources, previous.decided, change, variants)
-    done = {decided.variant for decided in kept}
-    todo = [variant for variant in variants if variant.path not in done]
+        still = kept_decisions(previous.sources, previous.decided, change, variants)
+        kept = {decided.variant: decided for decided in still}
+    todo = [variant for variant in variants if variant.path not in kept]
     fresh = Assignment([], [], {})
     if todo:  # a file present under several paths is decided once
         fresh = for_copies(match_variants(out, sources, distinct(todo), thresholds), todo)
-    merged = merge_assignments([reused_assignment(kept), fresh])
-    return Matched(in_variant_order(merged, variants), {item.variant: item for item in kept})
+    merged = merge_assignments([reused_assignment(kept.values()), fresh])
+    return Matched(in_variant_order(merged, variants), kept)
 
 
 def keep_decisions(

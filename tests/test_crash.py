@@ -80,7 +80,7 @@ from flows.cli import main
 sys.exit(main(sys.argv[2:]))
 """
 OUTSIDE_KILL_AFTER = "copydesk: files "  # the first stage reported: mid-run, output unwritten
-AT_ONCE = 1  # runs at a time: in CI, sixteen at once, then four, each stalled one run
+# One run at a time: in CI, sixteen at once, then four at once, each time stalled one run.
 RUN_SECONDS = 60  # for one run; they took 3-6 s here
 KILL_POINTS = [
     "before:stamps.json",
@@ -129,12 +129,28 @@ def log_end(out: Path, what: str) -> str:
     return "\n".join([f"the run killing at {out.name} {what}; its log ends:", *lines[-40:]])
 
 
+def killed(process: subprocess.Popen[bytes], out: Path) -> None:
+    """Wait for the run writing OUT to die at its kill point, reading OUT all along as a
+    user's reader would; the kill from outside is sent once it reported its first stage."""
+    deadline = time.monotonic() + RUN_SECONDS
+    while process.poll() is None:
+        whole(out)
+        if out.name == "from-outside-" and OUTSIDE_KILL_AFTER in log_of(out).read_text():
+            process.send_signal(signal.SIGKILL)
+        if time.monotonic() > deadline:
+            process.send_signal(signal.SIGUSR1)  # its threads' stacks, to its log
+            time.sleep(1)
+            pytest.fail(log_end(out, f"did not reach its kill point in {RUN_SECONDS} s"))
+        time.sleep(0.05)  # a reader's pace: renames are atomic, any moment shows whole files
+    whole(out)
+    assert process.returncode == -signal.SIGKILL, log_end(out, "ended by itself")
+
+
 def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
     tmp_path: Path,
 ) -> None:
     """Every kill point on a folder that holds the output of an earlier, smaller input,
-    plus one kill from outside once the run reported its first stage. One run goes at a
-    time, and the test reads the folders all along as a user's reader would."""
+    plus one kill from outside once the run reported its first stage, one run at a time."""
     files = corpus(120)
     write(tmp_path / "in", files)
     options = IngestOptions(today=dt.date.today())  # what the CLI uses
@@ -142,31 +158,14 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
     write(tmp_path / "half", dict(list(files.items())[: len(files) // 2]))
     ingest_flow(str(tmp_path / "half"), str(tmp_path / "earlier"), options)
     outs = {point: tmp_path / point.replace(":", "-") for point in [*KILL_POINTS, "from-outside:"]}
-    waiting = list(outs.items())
-    running: dict[Path, tuple[subprocess.Popen[bytes], float]] = {}
-    try:
-        while waiting or running:
-            while waiting and len(running) < AT_ONCE:
-                point, out = waiting.pop()
-                shutil.copytree(tmp_path / "earlier", out)
-                (out / LOCK_FILE).unlink()
-                process = start(point, tmp_path / "in", out, tmp_path / f"prefect-{out.name}")
-                running[out] = process, time.monotonic()
-            for out, (process, started) in list(running.items()):
-                whole(out)
-                if out.name == "from-outside-" and OUTSIDE_KILL_AFTER in log_of(out).read_text():
-                    process.send_signal(signal.SIGKILL)
-                if process.poll() is not None:
-                    assert process.returncode == -signal.SIGKILL, log_end(out, "ended by itself")
-                    del running[out]
-                elif time.monotonic() - started > RUN_SECONDS:
-                    process.send_signal(signal.SIGUSR1)  # its threads' stacks, to its log
-                    time.sleep(1)
-                    pytest.fail(log_end(out, f"did not reach its kill point in {RUN_SECONDS} s"))
-            time.sleep(0.05)  # a reader's pace: renames are atomic, any moment shows whole files
-    finally:
-        for process, _ in running.values():
-            process.kill()
+    for point, out in outs.items():
+        shutil.copytree(tmp_path / "earlier", out)
+        (out / LOCK_FILE).unlink()
+        process = start(point, tmp_path / "in", out, tmp_path / f"prefect-{out.name}")
+        try:
+            killed(process, out)
+        finally:
+            process.kill()  # a run that failed the test is not left running
 
     expected = snapshot(tmp_path / "expected")
     expected["run.json"]["input"] = str(tmp_path / "in")

@@ -34,8 +34,9 @@ def check_accounting(
     sizes = {len(seen), len(expected), len(seen_once), len(expected_once)}
     if len(sizes) == 1 and seen_once == expected_once:
         return
-    missing = sorted((Counter(expected) - Counter(seen)).keys())
-    extra = sorted((Counter(seen) - Counter(expected)).keys())
+    seen_count, expected_count = Counter(seen), Counter(expected)
+    missing = sorted((expected_count - seen_count).keys())
+    extra = sorted((seen_count - expected_count).keys())
     if missing or extra:
         raise AccountingError(
             f"outputs do not account for the inputs: missing {missing[:5]} "
