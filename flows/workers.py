@@ -6,7 +6,9 @@ whole flow and Prefect first: 7.7 s before the first of 8 trivial tasks finished
 0.2 s in threads (measured side by side). So the shard tasks stay Prefect task runs in this
 process, and each hands its shard to a plain process pool whose workers import the stage
 code alone (`tasks.pipeline`, no Prefect): they are forked from a server process started
-once ("forkserver": no thread of this process is copied), ready in about a second.
+once ("forkserver": no thread of this process is copied), ready in about a second. The
+fork server also makes the word weights' reference table once (tasks/match/preload.py),
+which every worker then inherits instead of making its own each run.
 
 Matching uses a pool of its own (`index_workers`): each of its workers opens the stored
 index and the parse cache once, when it starts, and then decides shards of variants
@@ -38,7 +40,7 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 MIN_FILES = 1500  # below this, worker start-up costs more than the second core saves
-PRELOAD = ["tasks.pipeline", "tasks.output.index_file", "flows.interrupts"]
+PRELOAD = ["tasks.pipeline", "tasks.output.index_file", "flows.interrupts", "tasks.match.preload"]
 
 _pool: list[Executor] = []
 

@@ -90,12 +90,19 @@ def warm_home(work: Path) -> Path:
 
 
 def ingest(
-    corpus: Path, out: Path, *extra: str, fresh: bool, wait: bool = True, home: Path | None = None
+    corpus: Path,
+    out: Path,
+    *extra: str,
+    fresh: bool,
+    wait: bool = True,
+    home: Path | None = None,
+    environment: Mapping[str, str | None] | None = None,
 ) -> Measured:
     """`copydesk ingest CORPUS --out OUT EXTRA...`; into an emptied OUT when `fresh`."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
-    return run_cli(["ingest", str(corpus), "--out", str(out), *extra], wait=wait, home=home)
+    command = ["ingest", str(corpus), "--out", str(out), *extra]
+    return run_cli(command, wait=wait, home=home, environment=environment)
 
 
 def run_cli(

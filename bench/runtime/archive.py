@@ -1,9 +1,11 @@
 """A growing archive: what a scheduled run costs when little or nothing is new.
 
 Usage: ``python -m bench.runtime.archive [--files 100000] [--corpus scale|FOLDER] [--keep]
-[--no-wait]``. Builds (or, with ``--keep``, reuses) ``bench/work/many/corpus`` as
+[--served] [--no-wait]``. Builds (or, with ``--keep``, reuses) ``bench/work/many/corpus`` as
 bench/runtime/many_files.py does, then runs `copydesk ingest` (a Prefect home kept warm, as
-a scheduled user's is) into one output folder: (a)
+a scheduled user's is; with ``--served``, against one Prefect server that stays up for all
+the runs, as `copydesk serve`'s does, instead of a private server started by each run,
+bench/common/server.py) into one output folder: (a)
 the first run; (b) again, nothing new; (c) after 1 % new files land (copies of every
 hundredth file, each with a line of its own added: new variants of stories the archive
 holds); (d) one fresh run over the same folder, whose data files (c) must equal byte for
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 import shutil
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from bench.common import paths
 from bench.common.cli import Measured, ingest, warm_home
 from bench.common.output import DATA_FILES
 from bench.common.report import publish, table
+from bench.common.server import prefect_server
 from bench.runtime import many_files
 
 WORK = paths.WORK / "archive"
@@ -39,21 +43,20 @@ def land_new(corpus: Path, files: list[Path]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = many_files.parse_args(__doc__, 100_000, argv)
+    parser = many_files.archive_parser(__doc__, 100_000)
+    parser.add_argument("--served", action="store_true", help="runs against one lasting server")
+    args = parser.parse_args(argv)
     corpus = many_files.CORPUS
     shutil.rmtree(corpus / "new", ignore_errors=True)  # an earlier run's landing
     files = many_files.prepared(args)
-    out, home = WORK / "out", warm_home(WORK)
-    steps: list[tuple[str, Measured]] = [
-        ("(a) first run", ingest(corpus, out, fresh=True, wait=args.wait, home=home)),
-        ("(b) nothing new", ingest(corpus, out, fresh=False, wait=args.wait, home=home)),
-    ]
-    new = land_new(corpus, files)
-    grown = ingest(corpus, out, fresh=False, wait=args.wait, home=home)
-    steps.append((f"(c) {new:,} new files (1 %)", grown))
-    fresh = ingest(corpus, WORK / "fresh", fresh=True, wait=args.wait, home=home)
-    steps.append(("(d) fresh run, same files", fresh))
-    same = all((out / n).read_bytes() == (WORK / "fresh" / n).read_bytes() for n in DATA_FILES)
+    home = warm_home(WORK)
+    served: AbstractContextManager[dict[str, str]] = (
+        prefect_server(home) if args.served else nullcontext({})
+    )
+    with served as environment:
+        steps = _steps(corpus, files, home, environment, args.wait)
+    out, fresh = WORK / "out", WORK / "fresh"
+    same = all((out / n).read_bytes() == (fresh / n).read_bytes() for n in DATA_FILES)
     first = steps[0][1].wall
     rows = [
         (
@@ -70,8 +73,26 @@ def main(argv: list[str] | None = None) -> int:
         if same
         else "(c) DIFFERS from a fresh run over the same files."
     )
-    report = [f"# An archive of {len(files):,} files", "", *table(header, rows), "", verdict]
+    how = "runs against one lasting server" if args.served else "each run starts its server"
+    report = [f"# An archive of {len(files):,} files ({how})", "", *table(header, rows), "",
+              verdict]  # fmt: skip
     return publish("\n".join(report), WORK / "report.md")
+
+
+def _steps(
+    corpus: Path, files: list[Path], home: Path, environment: dict[str, str], wait: bool
+) -> list[tuple[str, Measured]]:
+    """(a) the first run, (b) nothing new, (c) 1 % new, (d) a fresh run."""
+    out = WORK / "out"
+
+    def run(into: Path, fresh: bool) -> Measured:
+        return ingest(corpus, into, fresh=fresh, wait=wait, home=home, environment=environment)
+
+    steps = [("(a) first run", run(out, True)), ("(b) nothing new", run(out, False))]
+    new = land_new(corpus, files)
+    steps.append((f"(c) {new:,} new files (1 %)", run(out, False)))
+    steps.append(("(d) fresh run, same files", run(WORK / "fresh", True)))
+    return steps
 
 
 def _written(measured: Measured) -> str:

@@ -48,13 +48,13 @@ def build(source: Path, target: Path, files: int) -> list[Path]:
 CORPUS = WORK / "corpus"
 
 
-def parse_args(doc: str | None, files: int, argv: list[str] | None) -> argparse.Namespace:
+def archive_parser(doc: str | None, files: int) -> argparse.ArgumentParser:
     """The options of the archive-sized benchmarks (this one and archive.py)."""
     parser = arguments(doc)
     parser.add_argument("--files", type=int, default=files)
     parser.add_argument("--corpus", default="scale", help="scale, reuters or a folder")
     parser.add_argument("--keep", action="store_true", help="reuse a corpus built before")
-    return parser.parse_args(argv)
+    return parser
 
 
 def prepared(args: argparse.Namespace) -> list[Path]:
@@ -67,7 +67,7 @@ def prepared(args: argparse.Namespace) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(__doc__, 70_000, argv)
+    args = archive_parser(__doc__, 70_000).parse_args(argv)
     corpus, files = CORPUS, prepared(args)
     measured = ingest(corpus, WORK / "out", fresh=True, wait=args.wait)
     output = read_output(WORK / "out")

@@ -21,17 +21,27 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 
-import wordfreq
-
 LANGUAGE, WORDLIST = "en", "large"
 FLOOR = 1e-8  # the frequency of the list's rarest words: the weight of a word it lacks
 
 
 @cache
-def _reference() -> dict[str, float]:
-    """The list's weights (wordfreq keeps digits as 0s; `_number_weight` handles numbers)."""
-    frequencies = wordfreq.get_frequency_dict(LANGUAGE, wordlist=WORDLIST)
-    return {word: -math.log(max(frequency, FLOOR)) for word, frequency in frequencies.items()}
+def reference_weights() -> dict[str, float]:
+    """The list's weights (wordfreq keeps digits as 0s; `_number_weight` handles numbers).
+
+    Made once per process, bucket by bucket: wordfreq stores its words in buckets of one
+    frequency each (a centibel apart), so each bucket's weight is computed once, not each
+    word's (0.22 s against 0.41-0.47 s for `get_frequency_dict` and a weight per word).
+    wordfreq is imported here, not with this module: a run that matches nothing in this
+    process (its workers match) does not pay its 0.4 s import.
+    """
+    import wordfreq
+
+    weights: dict[str, float] = {}
+    for index, bucket in enumerate(wordfreq.get_frequency_list(LANGUAGE, WORDLIST)):
+        frequency = wordfreq.cB_to_freq(-index)  # as get_frequency_dict has it
+        weights.update(dict.fromkeys(bucket, -math.log(max(frequency, FLOOR))))
+    return weights
 
 
 @lru_cache(maxsize=1 << 18)  # every variant's every word, in matching and reuse: 1.7x faster
@@ -47,12 +57,14 @@ def word_weight(word: str) -> float:
     # (this runs for every word of every variant).
     if not word.isalpha() and any(character.isdigit() for character in word):
         return _number_weight(word)
-    weight = _reference().get(word)
+    weight = reference_weights().get(word)
     return -math.log(FLOOR) if weight is None else weight
 
 
 @lru_cache(maxsize=1 << 16)
 def _number_weight(word: str) -> float:
     """wordfreq's estimate for a token with digits (by digit count; years are common)."""
+    import wordfreq
+
     frequency = wordfreq.word_frequency(word, LANGUAGE, wordlist=WORDLIST, minimum=FLOOR)
     return -math.log(frequency)
