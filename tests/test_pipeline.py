@@ -5,7 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flows.workers import run_in_worker, warm_up, worker_processes
+from flows.workers import (
+    MIN_FILES_WARM,
+    run_in_worker,
+    warm_up,
+    worker_count,
+    worker_processes,
+)
 from tasks.models import InputFile
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -77,3 +83,8 @@ def test_worker_processes_give_what_this_process_gives(tmp_path: Path) -> None:
     with worker_processes(100_000) as workers:
         assert workers >= 1
         assert _outcome(run_in_worker(process_shard, work)) == here
+    # A scheduled run's few new files: with the fork server running, a pool is cheap.
+    with worker_processes(MIN_FILES_WARM) as workers:
+        assert workers == worker_count()
+    with worker_processes(MIN_FILES_WARM - 1) as workers:
+        assert workers == 1
