@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from flows.options import IngestOptions, RunnerChoice
+from tasks.extract.formats import InputFormat
 from tasks.output.paths import unwritable
 from tasks.parse.dates import DateOrder
 
@@ -43,6 +44,13 @@ def run_arguments() -> _Parser:
     )
     run.add_argument("--shard-size", type=int, default=None, help="documents per task run")
     run.add_argument(
+        "--format",
+        dest="input_format",
+        choices=[form.value for form in InputFormat],
+        default=None,
+        help="read every file as txt, md or html (default: by extension; other files: txt)",
+    )
+    run.add_argument(
         "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
     )
     run.add_argument(
@@ -71,6 +79,11 @@ def run_arguments() -> _Parser:
         "--verify",
         action="store_true",
         help="read and hash every file, even one whose size and times say it is unchanged",
+    )
+    run.add_argument(
+        "--parquet",
+        action="store_true",
+        help="also write the records as articles.parquet (typed, for DuckDB, pandas, polars)",
     )
     run.add_argument("--verbose", action="store_true", help="show Prefect's own logs")
     return run
@@ -139,6 +152,7 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
         "word_order_threshold": arguments.word_order_threshold,
         "ambiguous_dates": arguments.ambiguous_dates,
         "shard_size": arguments.shard_size,
+        "input_format": arguments.input_format,
         "max_bytes": arguments.max_bytes,
         "include": arguments.include,
         "exclude": arguments.exclude,
@@ -150,6 +164,7 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
             default_excludes=not arguments.no_default_excludes,
             follow_outside_links=arguments.follow_outside_links,
             verify=arguments.verify,
+            parquet=arguments.parquet,
         )
     except ValidationError as error:
         problems = [

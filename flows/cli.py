@@ -36,7 +36,7 @@ from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
 from tasks.models import ArticleRecord, RunSummary
 from tasks.output.lock import OutputBusyError, output_lock
-from tasks.output.paths import DATA_FILES, RUN
+from tasks.output.paths import RUN
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
@@ -100,7 +100,7 @@ def report(arguments: argparse.Namespace, summary: RunSummary) -> int:
     if summary.unchanged:
         print(f"{arguments.out} is up to date: nothing written")
     else:
-        written = ", ".join(str(arguments.out / name) for name in (*DATA_FILES, RUN))
+        written = ", ".join(str(arguments.out / name) for name in (*summary.outputs, RUN))
         print(f"wrote {written}")
     return EXIT_OK
 

@@ -102,7 +102,7 @@ def process_files(
     """Run every shard of `files` and collect the results. A file unchanged since the last
     run (tasks/output/stamps.py) whose parse the cache holds is not read at all."""
     work = reading.work
-    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
+    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order, work.input_format)
     with clock.stage("cache"):
         cached = load_cache_keys_task(out, fingerprint, work.rules.today).value
         recorded, vouched = reading.vouched(out, files)
@@ -116,7 +116,7 @@ def process_files(
         futures = []
         for part in shard(to_read, size):
             here = {file.path: cached[file.path] for file in part if file.path in cached}
-            shard_work = ShardWork(part, here, work.max_bytes, work.rules)
+            shard_work = ShardWork(part, here, work.max_bytes, work.rules, work.input_format)
             futures.append((len(part), files_task.submit(opaque(shard_work))))
         for count, future in futures:
             shard_result = future.result()
@@ -140,7 +140,7 @@ def documents_in_order(
     """The refs of every readable file's parse, in input order (those of the cached ones
     loaded now, when the output must be recomputed), and how many came from the cache. A
     cached parse that is no longer there is made again."""
-    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order)
+    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order, work.input_format)
     reused_keys = {
         path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
     }
@@ -151,7 +151,8 @@ def documents_in_order(
     missing = set(reused_keys) - {document.path for document in reused}
     if missing:
         again = [file for file in files if file.path in missing]
-        repaired = process_shard(ShardWork(again, {}, work.max_bytes, work.rules))
+        again_work = ShardWork(again, {}, work.max_bytes, work.rules, work.input_format)
+        repaired = process_shard(again_work)
         result.add(repaired, _save_parses(out, fingerprint, repaired))
     order = {file.path: number for number, file in enumerate(files)}
     documents = sorted([*reused, *result.fresh], key=lambda document: order[document.path])

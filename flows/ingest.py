@@ -78,7 +78,7 @@ def ingest_flow(
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
-    work = ShardWork([], {}, options.max_bytes, rules)
+    work = ShardWork([], {}, options.max_bytes, rules, options.input_format)
     discovery, reading = _discover(input_dir, out_dir, options, work, clock)
     files = discovery.files
     warm_up(len(files))
@@ -97,7 +97,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         groups = group_duplicate_sources(sources)
         thresholds = Thresholds(options.threshold, options.word_order_threshold)
         fingerprint = decisions_fingerprint(
-            cache_fingerprint(options.max_bytes, rules.order), thresholds
+            cache_fingerprint(options.max_bytes, rules.order, options.input_format), thresholds
         )
         matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
         assignment = matched.assignment
@@ -125,8 +125,9 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     articles = record_lines(Path(out_dir), plans, f"{code_fingerprint()}|{fingerprint}", lines)
     ledger = ledger_lines(result.hashes, plans, rejected)
     written = write_task(
-        out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state
-    )
+        out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state,
+        options.parquet,
+    )  # fmt: skip
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, matched)
     save_line_map_task(out_dir, opaque(lines))
     return written

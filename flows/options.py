@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tasks.extract.formats import InputFormat
 from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.parse.dates import DateOrder
 from tasks.parse.header import DateRules
@@ -51,6 +52,10 @@ class IngestOptions(BaseModel):
     )
     follow_outside_links: bool = Field(
         False, description="Read links that resolve outside the input folder."
+    )
+    parquet: bool = Field(False, description="Also write the records as articles.parquet.")
+    input_format: InputFormat | None = Field(
+        None, description="Read every file as txt, md or html (default: by its extension)."
     )
     # Not among the run's settings (excluded): it changes what is read, never the output.
     verify: bool = Field(

@@ -141,8 +141,9 @@ def write_task(
     ledger: Iterable[bytes],
     summary: RunSummary,
     state: str,
+    parquet: bool,
 ) -> RunSummary:
-    return write_outputs(Path(out), articles, rejected, ledger, summary, state)
+    return write_outputs(Path(out), articles, rejected, ledger, summary, state, parquet)
 
 
 @stage_task("save_line_map", io=True)

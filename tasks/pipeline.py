@@ -1,8 +1,8 @@
-"""The per-file stages as one pipeline: a shard of files goes read -> decode -> clean -> parse
-in one call, as datatrove runs a shard through its steps.
+"""The per-file stages as one pipeline: a shard of files goes read -> decode -> extract ->
+clean -> parse in one call, as datatrove runs a shard through its steps.
 
 One task run per shard, not one per shard and stage: each task run costs the orchestration
-server, and a shard handed from stage to stage is shipped four times when the work runs in
+server, and a shard handed from stage to stage is shipped once per stage when the work runs in
 another process. Each step's time, documents and rejections (by reason) are tallied, so the
 run still says where its time went. A file whose parse the cache holds is only read and
 hashed (its bytes decide whether the cache still applies). Pure Python, no Prefect: worker
@@ -21,12 +21,14 @@ from typing import Any
 from tasks.batch import attempt
 from tasks.clean.clean import clean_document
 from tasks.decode.decode import decode_document
+from tasks.extract.extract import extract_document
+from tasks.extract.formats import InputFormat
 from tasks.models import InputFile, ParsedDocument, RawDocument, Rejection
 from tasks.parse.header import DateRules
 from tasks.parse.parse import parse_document
 from tasks.read.read import read_with_retries
 
-STEPS = ("read", "decode", "clean", "parse")
+STEPS = ("read", "decode", "extract", "clean", "parse")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ShardWork:
     cached: dict[str, str]  # path -> SHA-256 of the files whose parse the cache holds
     max_bytes: int
     rules: DateRules
+    input_format: InputFormat | None = None  # --format: one reader for every file
 
 
 @dataclass
@@ -67,6 +70,7 @@ def process_shard(work: ShardWork) -> ShardResult:
     documents: list[Any] = [d for d in raw if work.cached.get(d.path) != d.sha256]
     steps: list[tuple[str, Callable[[Any], Any]]] = [
         ("decode", decode_document),
+        ("extract", partial(extract_document, chosen=work.input_format)),
         ("clean", clean_document),
         ("parse", partial(parse_document, rules=work.rules)),
     ]

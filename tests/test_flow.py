@@ -75,12 +75,14 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
         "threshold": 50.0, "word_order_threshold": 38.0, "shard_size": None,
         "ambiguous_dates": "dmy", "max_bytes": 10 * 1024 * 1024, "today": TODAY.isoformat(),
         "include": [], "exclude": [], "default_excludes": True, "follow_outside_links": False,
+        "parquet": False, "input_format": None,
     }  # fmt: skip
     assert [t["stage"] for t in run["timings"]] == [
         "discover", "cache", "files", "save_cache", "match", "build_records", "write",
     ]  # fmt: skip
     assert [(s["step"], s["passed"], s["rejected_by_reason"]) for s in run["steps"]] == [
-        ("read", 2, {}), ("decode", 2, {}), ("clean", 2, {}), ("parse", 2, {}),
+        ("read", 2, {}), ("decode", 2, {}), ("extract", 2, {}), ("clean", 2, {}),
+        ("parse", 2, {}),
     ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""One shard through read -> decode -> clean -> parse: tallies, the cache, worker processes."""
+"""One shard through read -> decode -> extract -> clean -> parse: tallies, the cache, worker
+processes."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ def test_each_step_is_tallied_with_its_rejections(tmp_path: Path) -> None:
     assert tallies == {
         "read": (4, {"too_large": 1}),
         "decode": (3, {"empty": 1}),
+        "extract": (3, {}),
         "clean": (3, {}),
         "parse": (2, {"invalid_date": 1}),
     }

@@ -173,7 +173,10 @@ def clean_text(text: str) -> tuple[str, list[Fix]]:
 
 
 def clean_document(document: DecodedDocument) -> CleanDocument:
+    """The document cleaned; its repair trail starts with its extraction from markup."""
     text, fixes = clean_text(document.text)
+    if document.markup is not None:
+        fixes = [Fix(action=_COPYDESK, parameter=f"{document.markup}_to_text"), *fixes]
     if not text:
         detail = "no text left after cleaning (only invisible or control characters)"
         raise RejectedError(RejectReason.EMPTY, detail)

@@ -30,6 +30,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from tasks.extract.formats import InputFormat
 from tasks.models import ParsedDocument
 from tasks.output import databases
 from tasks.output.fingerprint import parse_code_fingerprint
@@ -56,13 +57,19 @@ FORMER_CACHE = "parsed.jsonl"  # the JSON Lines cache of copydesk before the dat
 BATCH = 5_000  # rows per executemany: the run's documents are never copied whole
 
 
-def cache_fingerprint(max_bytes: int, ambiguous_dates: DateOrder) -> str:
+def cache_fingerprint(
+    max_bytes: int, ambiguous_dates: DateOrder, input_format: InputFormat | None = None
+) -> str:
     """What the cached results depend on besides each file's bytes.
 
     >>> cache_fingerprint(10, DateOrder.DMY) == cache_fingerprint(10, DateOrder.MDY)
     False
+    >>> cache_fingerprint(10, DateOrder.DMY) == cache_fingerprint(10, DateOrder.DMY, InputFormat.MD)
+    False
     """
-    parts = f"{CACHE_FORMAT}|{parse_code_fingerprint()}|{max_bytes}|{ambiguous_dates.value}"
+    chosen = "by extension" if input_format is None else input_format.value
+    parts = (f"{CACHE_FORMAT}|{parse_code_fingerprint()}|{max_bytes}|{ambiguous_dates.value}|"
+             f"{chosen}")  # fmt: skip
     return hashlib.sha256(parts.encode()).hexdigest()
 
 

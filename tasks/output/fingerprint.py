@@ -19,11 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 # Libraries whose version can change what a stage outputs (decoding, repairs, validation,
 # scores); Python's own version brings its Unicode database.
-OUTPUT_LIBRARIES = ("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy", "wordfreq")
+OUTPUT_LIBRARIES = (
+    *("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy", "wordfreq"),
+    *("markdown-it-py", "trafilatura", "htmldate", "lxml"),  # Markdown and HTML extraction
+)
 # The stages that make a file's parse from its bytes (each folder whole). Reading only
 # yields the bytes, whose SHA-256 keys each entry: a change to how files are found or read
 # must not throw every parse away.
-PARSE_STAGES = ("tasks.decode", "tasks.clean", "tasks.parse", "tasks.refs")
+PARSE_STAGES = ("tasks.decode", "tasks.extract", "tasks.clean", "tasks.parse", "tasks.refs")
 
 
 @cache

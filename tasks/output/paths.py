@@ -14,6 +14,7 @@ REJECTED = "rejected.jsonl"
 LEDGER = "ledger.jsonl"
 RUN = "run.json"
 DATA_FILES = (ARTICLES, REJECTED, LEDGER)  # written in this order, then RUN
+PARQUET = "articles.parquet"  # with --parquet, after them: ARTICLES as a typed table
 WORK_DIR = ".copydesk"  # the lock, the parse cache, the index, the run state, the decisions
 LOCK_FILE = Path(WORK_DIR, "lock")
 STATE_FILE = Path(WORK_DIR, "state.json")

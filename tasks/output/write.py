@@ -1,4 +1,5 @@
-"""Write: the run's four output files, each replaced atomically, `run.json` last.
+"""Write: the run's output files (four; five with `--parquet`), each replaced atomically,
+`run.json` last.
 
 Readers of the output folder see either the previous file or the new one, never a partial
 one: each file is written to a temporary name in the same folder, flushed to disk, then
@@ -6,8 +7,8 @@ renamed over the old one (a rename within a file system is atomic) and the folde
 The data files are streamed to their temporaries line by line, hashed as they go: no file
 is ever whole in memory (at a million records, articles.jsonl is gigabytes).
 Nothing is written until the whole run has succeeded, so a failed run leaves the previous
-output untouched. `run.json` goes last and records the SHA-256 and line count of the three
-data files: a reader can check that the files it sees belong together, and a process killed
+output untouched. `run.json` goes last and records the SHA-256 and line count of the data
+files: a reader can check that the files it sees belong together, and a process killed
 between renames leaves a mismatch that the next run repairs."""
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import BaseModel
 
 from tasks.memory import paused_garbage_collection
 from tasks.models import OutputFile, Rejection, RunSummary, StageTiming
+from tasks.output.parquet import write_parquet
 from tasks.output.paths import (
+    ARTICLES,
     DATA_FILES,
+    PARQUET,
     RUN,
     STATE_FILE,
     temporary_path,
@@ -57,21 +63,39 @@ class Staged:
 def stage(path: Path, chunks: Iterable[bytes], private: bool = False) -> Staged:
     """Write `chunks` to `path`'s temporary name, hashing and counting lines as they go."""
     temporary = temporary_path(path)
-    mode = 0o600 if private else 0o666
     digest, lines = hashlib.sha256(), 0
+    with _new_file(temporary, private) as handle:
+        for chunk in joined(chunks):
+            handle.write(chunk)
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+    return Staged(temporary, OutputFile(sha256=digest.hexdigest(), lines=lines))
+
+
+def stage_parquet(path: Path, articles: Path) -> Staged:
+    """`articles` (the staged articles.jsonl) as Parquet, at `path`'s temporary name; its
+    rows count as its lines."""
+    temporary = temporary_path(path)
+    with _new_file(temporary) as handle:
+        rows = write_parquet(articles, handle)
+    with temporary.open("rb") as written:
+        digest = hashlib.file_digest(written, "sha256").hexdigest()
+    return Staged(temporary, OutputFile(sha256=digest, lines=rows))
+
+
+@contextmanager
+def _new_file(temporary: Path, private: bool = False) -> Iterator[BinaryIO]:
+    """`temporary` created anew for writing, removed if the writing fails."""
+    mode = 0o600 if private else 0o666
     try:
         # A new file, never one found there (a link planted in OUT would redirect the write).
         temporary.unlink(missing_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
         with os.fdopen(descriptor, "wb") as handle:
-            for chunk in joined(chunks):
-                handle.write(chunk)
-                digest.update(chunk)
-                lines += chunk.count(b"\n")
+            yield handle
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return Staged(temporary, OutputFile(sha256=digest.hexdigest(), lines=lines))
 
 
 def joined(chunks: Iterable[bytes], size: int = JOINED_BYTES) -> Iterator[bytes]:
@@ -130,11 +154,13 @@ def write_outputs(
     ledger: Iterable[bytes],
     summary: RunSummary,
     state: str,
+    parquet: bool = False,
 ) -> RunSummary:
-    """Write the articles' lines, rejections (sorted by path) and the ledger, then the
-    summary naming them, then the run state. When the data is byte for byte what the folder
-    already holds, only the run state is recorded: a rerun without new input changes no
-    output file."""
+    """Write the articles' lines, rejections (sorted by path) and the ledger (and, when
+    `parquet`, the articles as Parquet), then the summary naming them, then the run state.
+    When the data is byte for byte what the folder already holds, only the run state is
+    recorded: a rerun without new input changes no output file. A Parquet file an earlier
+    run wrote goes when this one writes none: run.json would not name it."""
     out.mkdir(parents=True, exist_ok=True)
     work = work_folder(out)  # a link planted there is refused before anything is written
     in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
@@ -144,6 +170,8 @@ def write_outputs(
     try:
         for name, lines in zip(DATA_FILES, contents, strict=True):
             staged[name] = stage(out / name, lines)
+        if parquet:
+            staged[PARQUET] = stage_parquet(out / PARQUET, staged[ARTICLES].temporary)
         outputs = {name: file.written for name, file in staged.items()}
         # The data files' writing (records built or copied, hashed) in the summary's stages.
         wrote = StageTiming.of("write", time.perf_counter() - started)
@@ -159,6 +187,8 @@ def write_outputs(
         if not same_data:
             for name, file in staged.items():
                 put_in_place(file.temporary, out / name)
+            if not parquet:
+                (out / PARQUET).unlink(missing_ok=True)
     finally:
         for file in staged.values():
             file.temporary.unlink(missing_ok=True)

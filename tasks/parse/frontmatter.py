@@ -49,3 +49,21 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
                 fields[key.strip().lower()] = _unquote(value.strip())
             return fields, "\n".join(lines[end + 1 :]).strip("\n")
     return {}, text
+
+
+def render_front_matter(fields: dict[str, str]) -> str:
+    r"""`fields` as a front matter block that `split_front_matter` reads back as they are
+    (each value on one line, its spaces collapsed, quoted), or nothing when there are none.
+    Extraction from Markdown and HTML hands the title and date on this way.
+
+    >>> render_front_matter({"title": '"Hi":  there', "date": "2025-05-15"})
+    '---\ntitle: ""Hi": there"\ndate: "2025-05-15"\n---\n\n'
+    >>> split_front_matter(render_front_matter({"title": '"Hi":  there'}) + "Body.")
+    ({'title': '"Hi": there'}, 'Body.')
+    >>> render_front_matter({})
+    ''
+    """
+    if not fields:
+        return ""
+    lines = [f'{name}: "{" ".join(value.split())}"' for name, value in fields.items()]
+    return "\n".join([FENCE, *lines, FENCE]) + "\n\n"

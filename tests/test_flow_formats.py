@@ -1,0 +1,103 @@
+"""Formats through the whole flow: Markdown and HTML inputs matched with text ones, and
+`--parquet`'s articles.parquet, read back with pyarrow and DuckDB."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
+from tasks.models import ArticleRecord
+from tasks.output.parquet import record_schema
+from tests.conftest import REPO, TODAY
+from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.test_formats import page
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+OPTIONS = IngestOptions(today=TODAY)
+PARQUET = IngestOptions(today=TODAY, parquet=True)
+
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _folder(tmp_path: Path) -> Path:
+    """Three stories: one told in text with a Markdown and an HTML copy, one in Markdown
+    with a text copy, one an HTML page alone; and a page with no story."""
+    folder = tmp_path / "in"
+    write(
+        folder,
+        {
+            "wire-a.txt": source_text(paragraphs(11), "2025-03-02"),
+            "blog-a.md": "# Rains return\n\n" + "\n\n".join(f"*{p}*" for p in paragraphs(11)),
+            "web-a.html": page(paragraphs(11)[:3], date=None, title="Rains return"),
+            "blog-b.md": "---\ndate: 2025-04-01\n---\n# Prices fall\n\n"
+            + variant_text(paragraphs(12)),
+            "wire-b.txt": variant_text(paragraphs(12)[1:]),
+            "web-c.html": page(paragraphs(13), date="2025-05-06", title="Rates held"),
+            "web-gone.html": "<html><head><title>Gone</title></head><body></body></html>",
+        },
+    )
+    return folder
+
+
+def test_markdown_and_html_join_the_stories_text_tells(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = ingest_flow(str(_folder(tmp_path)), str(out), OPTIONS)
+    assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (7, 3, 3, 1)
+    records = {record["source"]["path"]: record for record in _lines(out / "articles.jsonl")}
+    assert sorted(records) == ["blog-b.md", "web-c.html", "wire-a.txt"]
+    attached = {path: sorted(v["path"] for v in r["variants"]) for path, r in records.items()}
+    assert attached == {
+        "blog-b.md": ["wire-b.txt"],
+        "web-c.html": [],
+        "wire-a.txt": ["blog-a.md", "web-a.html"],
+    }
+    assert (records["blog-b.md"]["title"], records["web-c.html"]["title"]) == (
+        "Prices fall",
+        "Rates held",
+    )
+    assert records["web-c.html"]["date"] == "2025-05-06"
+    assert [(r["path"], r["reason"]) for r in _lines(out / "rejected.jsonl")] == [
+        ("web-gone.html", "empty")
+    ]
+
+
+def test_parquet_holds_the_records_typed_and_goes_when_not_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, out = _folder(tmp_path), tmp_path / "out"
+    summary = ingest_flow(str(folder), str(out), PARQUET)
+    parquet = out / "articles.parquet"
+    assert (
+        summary.outputs["articles.parquet"].sha256
+        == hashlib.sha256(parquet.read_bytes()).hexdigest()
+    )
+    assert json.loads((out / "run.json").read_text())["outputs"]["articles.parquet"]["lines"] == 3
+    table = pq.read_table(parquet)
+    assert table.schema == record_schema()
+    assert str(table.schema.field("variants").type).startswith("list<element: struct<path: string")
+    rows = [ArticleRecord.model_validate(row).model_dump(mode="json") for row in table.to_pylist()]
+    assert rows == _lines(out / "articles.jsonl")  # the same records, in the same order
+    first = parquet.read_bytes()
+    again = ingest_flow(str(folder), str(tmp_path / "fresh"), PARQUET)
+    assert (tmp_path / "fresh" / "articles.parquet").read_bytes() == first
+    assert again.outputs == summary.outputs
+    duckdb = pytest.importorskip("duckdb")
+    monkeypatch.chdir(tmp_path)
+    query = re.search(r"```sql\n(.*?)```", (REPO / "README.md").read_text(), re.DOTALL)
+    assert query is not None, "the README shows a DuckDB query over articles.parquet"
+    assert duckdb.sql(query.group(1)).fetchall() == []  # no story with more than two variants
+    per_story = "SELECT source.path, len(variants) FROM 'out/articles.parquet' ORDER BY 1"
+    assert duckdb.sql(per_story).fetchall() == [("blog-b.md", 1), ("web-c.html", 0),
+                                                ("wire-a.txt", 2)]  # fmt: skip
+    without = ingest_flow(str(folder), str(out), OPTIONS)
+    assert not parquet.exists() and "articles.parquet" not in without.outputs

@@ -1,0 +1,128 @@
+"""Markdown and HTML inputs through one shard: the same story as `.txt`, `.md` and `.html`
+gives the same title, date and body; what the markup hides is found, what it adds goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.extract.formats import InputFormat
+from tasks.models import Fix, InputFile, ParsedDocument
+from tasks.parse.header import DateRules
+from tasks.pipeline import ShardResult, ShardWork, process_shard
+from tests.conftest import TODAY
+from tests.corpus import paragraphs, write
+
+RULES = DateRules(today=TODAY)
+TITLE = "Cocoa exports rise after the rains"
+BODY = paragraphs(3)
+
+
+def _shard(folder: Path, chosen: InputFormat | None = None) -> ShardResult:
+    files = [InputFile(path=path.name, location=str(path)) for path in sorted(folder.iterdir())]
+    return process_shard(ShardWork(files, {}, 1_000_000, RULES, chosen))
+
+
+def _parsed(result: ShardResult) -> dict[str, ParsedDocument]:
+    return {document.path: document for document in result.parsed}
+
+
+def page(body: list[str], date: str | None = "2025-05-15", title: str = TITLE) -> str:
+    """A news page: the story among a menu, a related-stories box and a footer."""
+    meta = f'<meta property="article:published_time" content="{date}T09:30:00Z">' if date else ""
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in body)
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} | The Daily</title>"
+        f"{meta}</head><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a> "
+        f"<a href='/sport'>Sport</a></nav></header><main><article><h1>{title}</h1>{story}"
+        "</article><aside><h2>Related stories</h2><ul><li><a href='/a'>Markets slide again"
+        "</a></li><li><a href='/b'>Rain hits harvest</a></li></ul></aside></main><footer>"
+        "<p>Copyright 2025 The Daily. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def test_one_story_as_text_markdown_and_html_gives_one_parse(tmp_path: Path) -> None:
+    paragraphs_md = [f"**{BODY[0]}**", BODY[1], f"[{BODY[2]}](https://example.com/x)", *BODY[3:]]
+    write(
+        tmp_path,
+        {
+            "story.txt": f"Date: 2025-05-15\n\n{TITLE}\n\n" + "\n\n".join(BODY) + "\n",
+            "story.md": f"---\ndate: 2025-05-15\n---\n\n# {TITLE}\n\n"
+            + "\n\n".join(paragraphs_md)
+            + "\n\n![a chart](chart.png)\n",
+            "story.html": page(BODY),
+        },
+    )
+    parsed = _parsed(_shard(tmp_path))
+    text, markdown, html = parsed["story.txt"], parsed["story.md"], parsed["story.html"]
+    for document in (markdown, html):
+        assert (document.title, document.body) == (text.title, text.body)
+        assert document.header is not None and text.header is not None
+        assert document.header.date == text.header.date
+    assert markdown.origin.fixes[0] == Fix(action="copydesk", parameter="md_to_text")
+    assert html.origin.fixes[0] == Fix(action="copydesk", parameter="html_to_text")
+    assert not any(fix.parameter.endswith("_to_text") for fix in text.origin.fixes)
+
+
+def test_markdown_markup_goes_and_its_words_stay(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "a.md": "---\ntitle: Rains return\n---\n# Rains return\n\nShowers *continued* in "
+            "[Bahia](/bahia),\nsaid `Smith`.\n\n- Arrivals rose.\n- Stocks fell.\n\n"
+            "> Prices held.\n\n## Outlook\n\n<div class='ad'>Buy now</div>\n\n---\n\nEnd.\n",
+        },
+    )
+    [document] = _shard(tmp_path).parsed
+    assert document.title == "Rains return"  # the heading repeating it is gone
+    assert document.body.split("\n\n") == [
+        "Showers continued in Bahia,\nsaid Smith.",
+        "Arrivals rose.",
+        "Stocks fell.",
+        "Prices held.",
+        "Outlook",
+        "End.",
+    ]
+
+
+def test_an_html_date_is_judged_as_a_header_is(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "future.html": page(BODY, date="2031-01-01"),
+            "undated.html": page(paragraphs(4), date=None, title="Another story"),
+            "old.html": page(paragraphs(5), date="1987-02-26", title="Cocoa review"),
+            "script-only.html": "<html><head><title>Gone</title></head><body><script>var a;"
+            "</script></body></html>",
+        },
+    )
+    result = _shard(tmp_path)
+    rejected = {rejection.path: rejection for rejection in result.rejected}
+    assert rejected["future.html"].reason == "invalid_date"
+    assert "after 2026-01-02, a day past today" in rejected["future.html"].detail
+    assert rejected["script-only.html"].reason == "empty"
+    assert rejected["script-only.html"].detail == "no article text found in the HTML page"
+    parsed = _parsed(result)
+    assert parsed["undated.html"].header is None  # a variant: no date guessed from the page
+    assert parsed["undated.html"].title == "Another story"
+    old = parsed["old.html"].header
+    assert old is not None and str(old.date) == "1987-02-26"  # htmldate's 1995 floor is off
+    assert result.tallies["extract"].rejected == {"empty": 1}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "extracted"),
+    [
+        (None, {"page.html"}),
+        (InputFormat.HTML, {"page.html", "saved.txt"}),
+        (InputFormat.TXT, set()),
+    ],
+)
+def test_format_names_one_reader_for_every_file(
+    tmp_path: Path, chosen: InputFormat | None, extracted: set[str]
+) -> None:
+    write(tmp_path, {"page.html": page(BODY), "saved.txt": page(BODY)})  # a page as .txt
+    parsed = _parsed(_shard(tmp_path, chosen))
+    assert {path for path, document in parsed.items() if "<p>" not in document.body} == extracted
+    assert {path for path, document in parsed.items() if document.title == TITLE} == extracted
