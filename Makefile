@@ -42,6 +42,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.runtime.startup
 	$(BIN)/python -m bench.runtime.throughput $(if $(DATATROVE_PYTHON),--datatrove $(DATATROVE_PYTHON))
 	$(BIN)/python -m bench.runtime.many_files
+	$(BIN)/python -m bench.runtime.archive
+	$(BIN)/python -m bench.runtime.archive --files 1000000
+	$(BIN)/python -m bench.formats.run
 
 clean:
 	rm -rf $(VENV) "$(OUT)" .pytest_cache .mypy_cache .ruff_cache

@@ -183,4 +183,5 @@ def test_decode_document_keeps_identity_and_reason() -> None:
         "encoding": "utf-8",
         "encoding_reason": "valid UTF-8",
         "text": "hello",
+        "markup": None,
     }
