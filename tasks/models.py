@@ -123,7 +123,7 @@ class DecodedDocument(Model):
     encoding: str
     encoding_reason: str
     text: str
-    markup: str | None = None  # "md" or "html" once extracted to plain text
+    markup: Literal["md", "html"] | None = None  # once extracted to plain text
 
 
 class Provenance(Model):

@@ -14,8 +14,9 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
+from tasks.extract.formats import InputFormat
 from tasks.models import ArticleRecord
-from tasks.output.parquet import record_schema
+from tasks.output.parquet import record_schema, write_parquet
 from tests.conftest import REPO, TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.test_formats import page
@@ -88,9 +89,13 @@ def test_parquet_holds_the_records_typed_and_goes_when_not_asked(
     rows = [ArticleRecord.model_validate(row).model_dump(mode="json") for row in table.to_pylist()]
     assert rows == _lines(out / "articles.jsonl")  # the same records, in the same order
     first = parquet.read_bytes()
-    again = ingest_flow(str(folder), str(tmp_path / "fresh"), PARQUET)
+    fresh = ingest_flow(str(folder), str(tmp_path / "fresh"), PARQUET)
     assert (tmp_path / "fresh" / "articles.parquet").read_bytes() == first
-    assert again.outputs == summary.outputs
+    assert fresh.outputs == summary.outputs
+    assert ingest_flow(str(folder), str(out), PARQUET).unchanged
+    with (tmp_path / "small-blocks.parquet").open("wb") as handle:  # records over a block
+        write_parquet(out / "articles.jsonl", handle, batch_bytes=64)
+    assert pq.read_table(tmp_path / "small-blocks.parquet") == table
     duckdb = pytest.importorskip("duckdb")
     monkeypatch.chdir(tmp_path)
     query = re.search(r"```sql\n(.*?)```", (REPO / "README.md").read_text(), re.DOTALL)
@@ -101,3 +106,15 @@ def test_parquet_holds_the_records_typed_and_goes_when_not_asked(
                                                 ("wire-a.txt", 2)]  # fmt: skip
     without = ingest_flow(str(folder), str(out), OPTIONS)
     assert not parquet.exists() and "articles.parquet" not in without.outputs
+
+
+def test_another_format_reads_the_cached_files_again(tmp_path: Path) -> None:
+    folder, out = _folder(tmp_path), tmp_path / "out"
+    ingest_flow(str(folder), str(out), OPTIONS)
+    as_text = ingest_flow(
+        str(folder), str(out), OPTIONS.model_copy(update={"input_format": InputFormat.TXT})
+    )
+    assert as_text.reused == 0
+    records = _lines(out / "articles.jsonl")
+    assert any(record["body"].startswith("# Prices fall") for record in records)  # as text
+    assert "web-c.html" not in [record["source"]["path"] for record in records]  # undated

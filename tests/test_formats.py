@@ -126,3 +126,37 @@ def test_format_names_one_reader_for_every_file(
     parsed = _parsed(_shard(tmp_path, chosen))
     assert {path for path, document in parsed.items() if "<p>" not in document.body} == extracted
     assert {path for path, document in parsed.items() if document.title == TITLE} == extracted
+
+
+def test_a_static_sites_front_matter_and_section_headings(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "post.md": "---\ntitle: Rains  return\ndate: 2025-05-01\ntags:\n  - news\n"
+            "  - farming\n# a comment\n---\n# Rains return\n\nShowers continued.\n",
+            "intro.md": "Showers continued.\n\n# Background\n\nThe drought began in May.\n",
+        },
+    )
+    parsed = _parsed(_shard(tmp_path))
+    post, intro = parsed["post.md"], parsed["intro.md"]
+    assert post.header is not None and str(post.header.date) == "2025-05-01"
+    assert (post.title, post.body) == ("Rains return", "Showers continued.")
+    assert (intro.title, intro.body.split("\n\n")) == (
+        None,
+        ["Showers continued.", "Background", "The drought began in May."],
+    )
+
+
+def test_an_html_date_never_comes_from_the_pages_address(tmp_path: Path) -> None:
+    canonical = "<link rel='canonical' href='https://example.com/2019/05/01/cocoa.html'>"
+    write(
+        tmp_path,
+        {
+            "dated.html": page(BODY).replace("<title>", canonical + "<title>"),
+            "undated.html": page(BODY, date=None).replace("<title>", canonical + "<title>"),
+        },
+    )
+    parsed = _parsed(_shard(tmp_path))
+    dated = parsed["dated.html"].header
+    assert dated is not None and str(dated.date) == "2025-05-15"
+    assert parsed["undated.html"].header is None

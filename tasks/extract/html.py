@@ -5,11 +5,13 @@ A saved web page holds navigation, footers and scripts around the story, and its
 in the markup (`<meta property="article:published_time">`, `<time>`, JSON-LD), not in a
 header line: read as text, the page would publish its menus and be rejected as undated.
 trafilatura finds the main text and the title (it led the main-text extraction benchmarks
-it was compared in, and is maintained; docs/formats.md gives our measurement); its
-htmldate finds the date, strictly:
+it was compared in, and is maintained; docs/benchmarks.md, "Formats", gives our
+measurement); htmldate, which trafilatura uses, finds the date, called here strictly:
 
-- from the markup only (`extensive_search` off: no date guessed from the prose, the URL or
-  a copyright line, and never today's date);
+- from the markup only (`extensive_search` off: no date guessed from the prose or a
+  copyright line, and never today's date), and never from the URL: trafilatura would hand
+  htmldate the page's canonical or `og:url` address, whose date (`/2019/05/01/...`) htmldate
+  prefers to the markup's, so htmldate is called here with none;
 - the original publication date, not the last modification;
 - no bounds of its own (htmldate drops dates before 1995 or after today by default): the
   date goes into the front matter, where the same rules as for every header accept or
@@ -25,10 +27,11 @@ from tasks.errors import RejectedError
 from tasks.models import RejectReason
 from tasks.parse.frontmatter import render_front_matter
 
-# Bounds wide enough that htmldate never judges a date itself (see above).
-DATE_SEARCH = {
+# No URL, and bounds wide enough that htmldate never judges a date itself (see above).
+DATE_SEARCH: dict[str, Any] = {
     "extensive_search": False,
     "original_date": True,
+    "url": "",
     "min_date": "1000-01-01",
     "max_date": "9999-12-31",
 }
@@ -51,11 +54,12 @@ def html_to_text(html: str) -> str:
     <BLANKLINE>
     Arrivals were 155,221 bags.
     """
-    import trafilatura  # 0.5 s of imports, for runs that read HTML only
+    import htmldate  # with trafilatura, 0.5 s of imports, for runs that read HTML only
+    import trafilatura
 
     found: Any = trafilatura.bare_extraction(
         html,
-        with_metadata=True,
+        with_metadata=True,  # the title
         favor_precision=True,  # a menu or a "related stories" line in the body misleads matching
         include_comments=False,
         include_tables=False,
@@ -68,6 +72,6 @@ def html_to_text(html: str) -> str:
     paragraphs = [line for line in lines if line]
     if not paragraphs:
         raise RejectedError(RejectReason.EMPTY, "no article text found in the HTML page")
-    fields = {"title": title, "date": found.date}
+    fields = {"title": title, "date": htmldate.find_date(html, **DATE_SEARCH)}
     header = render_front_matter({name: value for name, value in fields.items() if value})
     return header + "\n\n".join(paragraphs)

@@ -9,8 +9,10 @@ as plain paragraphs, so that the same story as `.md` and as `.txt` gives the sam
   paragraph's soft line breaks stay line breaks, as in a text file;
 - emphasis, links and inline code keep their text; images (their alt text describes a
   picture, not the story), HTML tags, HTML blocks and rules go;
-- the front matter stays the front matter; the first heading becomes its `title` when it
-  has none (a heading that repeats the front matter's title is dropped).
+- the front matter stays the front matter (its flat `key: value` lines; YAML's lists and
+  nested values are skipped); a heading that opens the document becomes its `title` when
+  it has none, and is dropped when it repeats that title. A heading after the text begins
+  is a section heading: a paragraph.
 """
 
 from __future__ import annotations
@@ -50,18 +52,18 @@ def markdown_to_text(text: str) -> str:
     <BLANKLINE>
     two
     """
-    fields, body = split_front_matter(text)
+    fields, body = split_front_matter(text, yaml=True)
     blocks = _blocks(_parser().parse(body))
     title = fields.get("title")
-    headings = [index for index, (heading, _) in enumerate(blocks) if heading]
-    if headings:
-        first = headings[0]
-        if title is None or blocks[first][1] == title:
-            title = blocks[first][1]
-            del blocks[first]
+    if blocks and blocks[0][0] and (title is None or _same(blocks[0][1], title)):
+        title = blocks.pop(0)[1]
     kept = {name: value for name, value in fields.items() if name != "title"}
     header = render_front_matter({"title": title, **kept} if title else kept)
     return header + "\n\n".join(paragraph for _, paragraph in blocks)
+
+
+def _same(heading: str, title: str) -> bool:
+    return heading.split() == title.split()
 
 
 def _blocks(tokens: list[Token]) -> list[tuple[bool, str]]:

@@ -3,6 +3,11 @@ every worker inherits the word weights' reference table made there once, instead
 its own each run (0.2-0.7 s of each matching worker's start, on the run's critical path:
 the fork server starts early, while the run walks and reads)."""
 
+import contextlib
+
 from tasks.match.weights import reference_weights
 
-reference_weights()
+# A table that cannot be made here (wordfreq's data unreadable) must not kill the fork
+# server, which would fail every pool obscurely: each worker then makes it, and says why.
+with contextlib.suppress(Exception):
+    reference_weights()

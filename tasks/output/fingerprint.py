@@ -21,7 +21,8 @@ ROOT = Path(__file__).parents[2]
 # scores); Python's own version brings its Unicode database.
 OUTPUT_LIBRARIES = (
     *("ftfy", "charset-normalizer", "rapidfuzz", "pydantic", "numpy", "wordfreq"),
-    *("markdown-it-py", "trafilatura", "htmldate", "lxml"),  # Markdown and HTML extraction
+    *("markdown-it-py", "trafilatura", "htmldate", "jusText", "lxml"),  # Markdown and HTML
+    "pyarrow",  # articles.parquet's bytes
 )
 # The stages that make a file's parse from its bytes (each folder whole). Reading only
 # yields the bytes, whose SHA-256 keys each entry: a change to how files are found or read

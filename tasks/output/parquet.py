@@ -88,8 +88,10 @@ def record_schema(dates: Any = None, loose: bool = False) -> Any:
     return pa.schema(_fields(ArticleRecord, dates, loose))
 
 
-def write_parquet(jsonl: Path, handle: BinaryIO) -> int:
-    """Write the records of `jsonl` to `handle` as Parquet (zstd-compressed); how many."""
+def write_parquet(jsonl: Path, handle: BinaryIO, batch_bytes: int = BATCH_BYTES) -> int:
+    """Write the records of `jsonl` to `handle` as Parquet (zstd-compressed); how many.
+    Arrow's reader takes whole lines only: a block is at least the longest record (a story
+    with thousands of copies can pass `batch_bytes`)."""
     import pyarrow as pa
     import pyarrow.json as pj
     import pyarrow.parquet as pq
@@ -101,8 +103,14 @@ def write_parquet(jsonl: Path, handle: BinaryIO) -> int:
     rows = 0
     with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
         if jsonl.stat().st_size:  # Arrow's reader refuses an empty file
-            batches = pj.open_json(jsonl, pj.ReadOptions(block_size=BATCH_BYTES), options)
+            block = max(batch_bytes, _longest_line(jsonl) + 1)
+            batches = pj.open_json(jsonl, pj.ReadOptions(block_size=block), options)
             for batch in batches:
                 writer.write_batch(batch.cast(schema), row_group_size=ROW_GROUP_ROWS)
                 rows += batch.num_rows
     return rows
+
+
+def _longest_line(path: Path) -> int:
+    with path.open("rb") as lines:
+        return max(map(len, lines))

@@ -187,11 +187,12 @@ def write_outputs(
         if not same_data:
             for name, file in staged.items():
                 put_in_place(file.temporary, out / name)
-            if not parquet:
-                (out / PARQUET).unlink(missing_ok=True)
     finally:
         for file in staged.values():
             file.temporary.unlink(missing_ok=True)
+    if not parquet and (out / PARQUET).exists():  # an earlier run's, or one a kill orphaned
+        (out / PARQUET).unlink()
+        _sync_folder(out)
     # run.json also when only what it says of the inputs changed (a new excluded entry).
     unchanged = same_data and previous is not None and _facts(previous) == _facts(final)
     if not unchanged:

@@ -22,8 +22,12 @@ def _unquote(value: str) -> str:
     return value
 
 
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+def split_front_matter(text: str, yaml: bool = False) -> tuple[dict[str, str], str]:
     r"""Return the front matter's fields (keys lower-cased) and the text after it.
+
+    `yaml`: the block may hold YAML's nested values (a Markdown file of a static site has
+    `tags:` and an indented list under it): indented lines, list items, comments and keys
+    without a value of their own are skipped, and the flat `key: value` lines are read.
 
     >>> split_front_matter('---\ntitle: "Hi: there"\nDate: 2025-05-15\n---\n\nBody.')
     ({'title': 'Hi: there', 'date': '2025-05-15'}, 'Body.')
@@ -33,6 +37,8 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     ({}, '---\nno closing fence')
     >>> split_front_matter("---\nA paragraph.\n---\nRest.")
     ({}, '---\nA paragraph.\n---\nRest.')
+    >>> split_front_matter("---\ndate: 2025-05-01\ntags:\n  - a\n- x\n# c\n---\nB.", yaml=True)
+    ({'date': '2025-05-01'}, 'B.')
     """
     lines = text.split("\n")
     if lines[0].strip() != FENCE:
@@ -42,7 +48,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
             fields: dict[str, str] = {}
             for line in lines[1:end]:
                 key, separator, value = line.partition(":")
-                if not line.strip():
+                if not line.strip() or (yaml and (line[0] in " \t-#" or not value.strip())):
                     continue
                 if not (separator and _KEY.fullmatch(key.strip())):
                     return {}, text  # prose between two rules, not front matter
