@@ -5,7 +5,7 @@ the parse cache as it is done; the run keeps their `DocumentRef`s."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flows.progress import StageClock
 from flows.runtime import opaque
@@ -102,7 +102,7 @@ def process_files(
     """Run every shard of `files` and collect the results. A file unchanged since the last
     run (tasks/output/stamps.py) whose parse the cache holds is not read at all."""
     work = reading.work
-    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order, work.input_format)
+    fingerprint = parse_fingerprint(work)
     with clock.stage("cache"):
         cached = load_cache_keys_task(out, fingerprint, work.rules.today).value
         recorded, vouched = reading.vouched(out, files)
@@ -116,7 +116,7 @@ def process_files(
         futures = []
         for part in shard(to_read, size):
             here = {file.path: cached[file.path] for file in part if file.path in cached}
-            shard_work = ShardWork(part, here, work.max_bytes, work.rules, work.input_format)
+            shard_work = replace(work, files=part, cached=here)
             futures.append((len(part), files_task.submit(opaque(shard_work))))
         for count, future in futures:
             shard_result = future.result()
@@ -124,6 +124,11 @@ def process_files(
             clock.advance(count)
     save_stamps_task(out, reading.taken_ns, opaque(files), opaque(result.hashes), opaque(recorded))
     return result
+
+
+def parse_fingerprint(work: ShardWork) -> str:
+    """The parse cache's key for parses made as `work` says (its options, not its files)."""
+    return cache_fingerprint(work.max_bytes, work.rules.order, work.input_format)
 
 
 def _save_parses(out: str, fingerprint: str, result: ShardResult) -> list[DocumentRef]:
@@ -140,7 +145,7 @@ def documents_in_order(
     """The refs of every readable file's parse, in input order (those of the cached ones
     loaded now, when the output must be recomputed), and how many came from the cache. A
     cached parse that is no longer there is made again."""
-    fingerprint = cache_fingerprint(work.max_bytes, work.rules.order, work.input_format)
+    fingerprint = parse_fingerprint(work)
     reused_keys = {
         path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
     }
@@ -151,8 +156,7 @@ def documents_in_order(
     missing = set(reused_keys) - {document.path for document in reused}
     if missing:
         again = [file for file in files if file.path in missing]
-        again_work = ShardWork(again, {}, work.max_bytes, work.rules, work.input_format)
-        repaired = process_shard(again_work)
+        repaired = process_shard(replace(work, files=again, cached={}))
         result.add(repaired, _save_parses(out, fingerprint, repaired))
     order = {file.path: number for number, file in enumerate(files)}
     documents = sorted([*reused, *result.fresh], key=lambda document: order[document.path])

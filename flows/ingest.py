@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.files import Reading, documents_in_order, process_files
+from flows.files import Reading, documents_in_order, parse_fingerprint, process_files
 from flows.interrupts import reclaim_signals
 from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
@@ -31,7 +31,6 @@ from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.models import RunSummary
-from tasks.output.cache import cache_fingerprint
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
 from tasks.output.lock import output_lock
@@ -96,9 +95,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         variants = [document for document in parsed if document.role == "variant"]
         groups = group_duplicate_sources(sources)
         thresholds = Thresholds(options.threshold, options.word_order_threshold)
-        fingerprint = decisions_fingerprint(
-            cache_fingerprint(options.max_bytes, rules.order, options.input_format), thresholds
-        )
+        fingerprint = decisions_fingerprint(parse_fingerprint(work), thresholds)
         matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
         assignment = matched.assignment
     with clock.stage("build_records"):  # planned here, each built as it is written

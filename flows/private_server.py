@@ -67,8 +67,7 @@ def launch() -> Launched:
     port = free_port()
     log_path = prefect_home() / SERVER_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
+    command = server_command(port)
     with log_path.open("ab") as log:
         if log.tell() > MAX_LOG_BYTES:
             log.truncate(0)
@@ -80,7 +79,17 @@ def launch() -> Launched:
             preexec_fn=_die_with_parent,
         )
     _running.append(server)
-    return Launched(server, f"http://127.0.0.1:{port}/api", log_path)
+    return Launched(server, api_url(port), log_path)
+
+
+def server_command(port: int) -> list[str]:
+    """`prefect server start` on `port` of this machine alone, without its web UI."""
+    return [sys.executable, "-m", "prefect", "server", "start", "--no-ui",
+            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+
+
+def api_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api"
 
 
 @contextmanager
@@ -91,7 +100,7 @@ def api_server(launched: Launched | None = None) -> Iterator[None]:
 
     if PREFECT_API_URL.value():
         if launched is not None:  # configured in a Prefect profile after all
-            _stop(launched.process, QUICK_STOP_SECONDS)
+            stop_server(launched.process, QUICK_STOP_SECONDS)
             _running.remove(launched.process)
         yield
         return
@@ -113,7 +122,7 @@ def api_server(launched: Launched | None = None) -> Iterator[None]:
     finally:
         STOPPING.set()
         os.environ.pop("PREFECT_API_URL", None)
-        _stop(server, STOP_SECONDS)
+        stop_server(server, STOP_SECONDS)
         _running.remove(server)
 
 
@@ -121,7 +130,7 @@ def stop_now() -> None:
     """Stop this process's private server within seconds (the process is about to exit)."""
     STOPPING.set()
     for server in list(_running):
-        _stop(server, QUICK_STOP_SECONDS)
+        stop_server(server, QUICK_STOP_SECONDS)
 
 
 def _die_with_parent() -> None:
@@ -156,7 +165,8 @@ def _report_stopped(log_path: Path) -> None:
     os._exit(EXIT_SERVER_STOPPED)
 
 
-def _stop(server: subprocess.Popen[bytes], seconds: float) -> None:
+def stop_server(server: subprocess.Popen[bytes], seconds: float) -> None:
+    """SIGTERM, then SIGKILL after `seconds`."""
     server.terminate()
     try:
         server.wait(timeout=seconds)

@@ -15,6 +15,7 @@ import pytest
 from flows.arguments import build_parser, read_options
 from flows.cli import main
 from flows.options import IngestOptions
+from tasks.extract.formats import InputFormat
 from tasks.models import ArticleRecord
 from tasks.parse.dates import DateOrder
 from tests.conftest import SEEDS
@@ -69,6 +70,10 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         (
             ["ingest", "seeds", "--out", "o", "--threshold", "high"],
             "argument --threshold: invalid float value: 'high'",
+        ),
+        (
+            ["ingest", "seeds", "--out", "o", "--format", "pdf"],
+            "argument --format: invalid choice: 'pdf' (choose from 'txt', 'md', 'html')",
         ),
     ],
 )
@@ -145,11 +150,12 @@ def test_options_reach_the_run() -> None:
         [
             "ingest", "in", "--out", "out", "--threshold", "60", "--word-order-threshold", "40",
             "--ambiguous-dates", "mdy", "--max-bytes", "1000", "--shard-size", "7", "--verify",
+            "--format", "html", "--parquet",
         ]
     )  # fmt: skip
     assert read_options(arguments) == IngestOptions(
         threshold=60, word_order_threshold=40, ambiguous_dates=DateOrder.MDY, max_bytes=1000,
-        shard_size=7, verify=True,
+        shard_size=7, verify=True, input_format=InputFormat.HTML, parquet=True,
     )  # fmt: skip
     # --verify changes what is read, never the output: it is not among the run's settings.
     assert "verify" not in read_options(arguments).model_dump()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import wordfreq
 
 from flows.workers import MIN_FILES, run_in_worker, worker_count, worker_processes
@@ -21,8 +22,8 @@ def _table_made_before_the_call(_: None) -> bool:
 
 
 def test_worker_processes_inherit_the_table_from_their_fork_server() -> None:
-    if worker_count() < 2:  # one core: no worker processes, the table is made here
-        return
+    if worker_count() < 2:
+        pytest.skip("one core: no worker processes, the table is made here")
     with worker_processes(MIN_FILES) as processes:
         assert processes == worker_count()
         assert run_in_worker(_table_made_before_the_call, None)

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from flows.prefect_env import QUIET_SETTINGS
-from flows.private_server import free_port, wait_until_healthy
-
-STOP_SECONDS = 30.0
+from flows.private_server import (
+    STOP_SECONDS,
+    api_url,
+    free_port,
+    server_command,
+    stop_server,
+    wait_until_healthy,
+)
 
 
 @contextmanager
@@ -28,19 +32,13 @@ def prefect_server(home: Path) -> Iterator[dict[str, str]]:
     as the block runs; yields the environment that points a run at it."""
     log_path = home / "bench-server.log"
     port = free_port()
-    command = [sys.executable, "-m", "prefect", "server", "start", "--no-ui"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
     env = os.environ | QUIET_SETTINGS | {"PREFECT_HOME": str(home)}
     with log_path.open("wb") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/api"
+        server = subprocess.Popen(
+            server_command(port), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
-        wait_until_healthy(url, server, log_path)
-        yield {"PREFECT_API_URL": url}
+        wait_until_healthy(api_url(port), server, log_path)
+        yield {"PREFECT_API_URL": api_url(port)}
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server, STOP_SECONDS)
