@@ -48,7 +48,15 @@ def run_arguments() -> _Parser:
         dest="input_format",
         choices=[form.value for form in InputFormat],
         default=None,
-        help="read every file as txt, md or html (default: by extension; other files: txt)",
+        help="read every file as txt, md, html, jsonl or json (default: by extension; "
+        "other files: txt)",
+    )
+    run.add_argument(
+        "--field",
+        action="append",
+        metavar="FIELD=NAME",
+        help="read a JSON article's text, title or date from the field NAME (repeatable; "
+        "a.b is field b of object a), e.g. text=article_body",
     )
     run.add_argument(
         "--max-bytes", type=int, default=None, help="reject larger files unread (default 10 MiB)"
@@ -165,13 +173,19 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
             follow_outside_links=arguments.follow_outside_links,
             verify=arguments.verify,
             parquet=arguments.parquet,
+            fields=dict(item.partition("=")[::2] for item in arguments.field or ()),
         )
     except ValidationError as error:
         problems = [
-            f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg'].removeprefix('Value error, ')}"
+            f"{_flag(str(e['loc'][0]))}: {e['msg'].removeprefix('Value error, ')}"
             for e in error.errors()
         ]
         raise UsageError("; ".join(problems)) from None
+
+
+def _flag(option: str) -> str:
+    """The command line's name for an option of `IngestOptions`."""
+    return {"fields": "--field"}.get(option, f"--{option.replace('_', '-')}")
 
 
 def read_runner(arguments: argparse.Namespace) -> RunnerChoice:

@@ -62,7 +62,11 @@ def ranges(numbers: list[int]) -> str:
 def stored_path(file: str, run: RunOutput) -> str:
     """The run's name for `file`: a path to a file of the run's input folder, relative to
     it (without resolving links, which the run read under the link's own path) and escaped
-    as the run wrote it; else `file` as given, i.e. as written in the output."""
+    as the run wrote it, an article of a feed named by the feed's path and `#N`; else
+    `file` as given, i.e. as written in the output."""
+    feed, mark, number = file.rpartition("#")
+    if not Path(file).exists() and mark and number.isdigit() and Path(feed).is_file():
+        return f"{stored_path(feed, run)}#{number}"
     given = Path(file)
     if given.exists() and run.summary.input:
         relative = os.path.relpath(given.absolute(), run.summary.input)

@@ -14,7 +14,6 @@ from flows.stages import (
     files_task,
     load_cache_keys_task,
     load_refs_task,
-    load_stamps_task,
     prune_cache_task,
     save_stamps_task,
 )
@@ -23,7 +22,6 @@ from flows.workers import tasks_run_here, worker_processes
 from tasks.batch import shard
 from tasks.models import InputFile, Rejection, StepSummary
 from tasks.output.cache import cache_fingerprint
-from tasks.output.stamps import Stamps, unchanged
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
 from tasks.refs import DocumentRef
 
@@ -78,22 +76,13 @@ class FilesResult:
 
 @dataclass(frozen=True)
 class Reading:
-    """How this run reads its files: `work` gives the options, `taken_ns` when discovery
-    began (the stamps' time), `verify` trusts no stamp, `chosen_size` is --shard-size,
-    `walk` the CLI's walk when it made one (with the stamps it loaded and compared)."""
+    """How this run reads its files: `work` gives the options, `chosen_size` is
+    --shard-size, `walk` the input as found (with the last run's stamps, none with
+    --verify, and the files they vouch for)."""
 
     work: ShardWork
-    taken_ns: int
-    verify: bool
     chosen_size: int | None
-    walk: Walk | None = None
-
-    def vouched(self, out: str, files: list[InputFile]) -> tuple[Stamps | None, dict[str, str]]:
-        """The last run's stamps, and the files they vouch for (path -> SHA-256)."""
-        if self.walk is not None:
-            return self.walk.recorded, self.walk.unchanged
-        recorded = None if self.verify else load_stamps_task(out)
-        return recorded, unchanged(files, recorded)
+    walk: Walk
 
 
 def process_files(
@@ -105,7 +94,7 @@ def process_files(
     fingerprint = parse_fingerprint(work)
     with clock.stage("cache"):
         cached = load_cache_keys_task(out, fingerprint, work.rules.today).value
-        recorded, vouched = reading.vouched(out, files)
+        recorded, vouched = reading.walk.recorded, reading.walk.unchanged
     known = {path: sha for path, sha in vouched.items() if cached.get(path) == sha}
     result = FilesResult(hashes=dict(known), cached=cached, not_read=len(known))
     to_read = [file for file in files if file.path not in known]
@@ -122,13 +111,14 @@ def process_files(
             shard_result = future.result()
             result.add(shard_result, _save_parses(out, fingerprint, shard_result))
             clock.advance(count)
-    save_stamps_task(out, reading.taken_ns, opaque(files), opaque(result.hashes), opaque(recorded))
+    taken_ns = reading.walk.taken_ns
+    save_stamps_task(out, taken_ns, opaque(files), opaque(result.hashes), opaque(recorded))
     return result
 
 
 def parse_fingerprint(work: ShardWork) -> str:
     """The parse cache's key for parses made as `work` says (its options, not its files)."""
-    return cache_fingerprint(work.max_bytes, work.rules.order, work.input_format)
+    return cache_fingerprint(work.max_bytes, work.rules.order, work.input_format, work.fields)
 
 
 def _save_parses(out: str, fingerprint: str, result: ShardResult) -> list[DocumentRef]:

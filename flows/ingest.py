@@ -8,7 +8,6 @@ in `flows/stages.py`) and keeps the books: the per-file stages run as one task p
 from __future__ import annotations
 
 import os
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, cast
@@ -77,7 +76,7 @@ def ingest_flow(
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
-    work = ShardWork([], {}, options.max_bytes, rules, options.input_format)
+    work = ShardWork([], {}, options.max_bytes, rules, options.input_format, options.field_choice)
     discovery, reading = _discover(input_dir, out_dir, options, work, clock)
     files = discovery.files
     warm_up(len(files))
@@ -136,15 +135,13 @@ def _discover(
     """INPUT's files, walked now or taken over from the CLI (flows/up_to_date.py), and how
     to read them."""
     rules = options.walk_rules(Path(out_dir))
-    walk = handed_over(Path(input_dir), rules, options.verify)
+    walk = handed_over(Path(input_dir), rules, options.verify, options.input_format)
     if walk is None:
-        taken_ns = time.time_ns()  # before discovery stats a file: see tasks/output/stamps.py
         with clock.stage("discover"):
-            discovery = discover_task(input_dir, rules)
+            walk = discover_task(input_dir, out_dir, options)
     else:
-        taken_ns, discovery = walk.taken_ns, walk.discovery
         clock.done("discover", walk.seconds)
-    return discovery, Reading(work, taken_ns, options.verify, options.shard_size, walk)
+    return walk.discovery, Reading(work, options.shard_size, walk)
 
 
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:

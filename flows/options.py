@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tasks.extract.formats import InputFormat
+from tasks.extract.json_article import FIELD_NAMES, FieldChoice
 from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
 from tasks.parse.dates import DateOrder
 from tasks.parse.header import DateRules
@@ -55,12 +56,30 @@ class IngestOptions(BaseModel):
     )
     parquet: bool = Field(False, description="Also write the records as articles.parquet.")
     input_format: InputFormat | None = Field(
-        None, description="Read every file as txt, md or html (default: by its extension)."
+        None,
+        description="Read every file as txt, md, html, jsonl or json (default: by extension).",
+    )
+    fields: dict[str, str] = Field(
+        {}, description="A JSON article's text, title or date read from the field named here."
     )
     # Not among the run's settings (excluded): it changes what is read, never the output.
     verify: bool = Field(
         False, exclude=True, description="Read every file, trusting no size or time."
     )
+
+    @field_validator("fields")
+    @classmethod
+    def _check_fields(cls, fields: dict[str, str]) -> dict[str, str]:
+        for field, name in fields.items():
+            if field not in FIELD_NAMES:
+                raise ValueError(f"'{field}' is not one of {', '.join(FIELD_NAMES)}")
+            if not name:
+                raise ValueError(f"no field name for {field} (FIELD=NAME)")
+        return dict(sorted(fields.items()))
+
+    @property
+    def field_choice(self) -> FieldChoice:
+        return tuple(self.fields.items())
 
     @field_validator("include", "exclude")
     @classmethod

@@ -11,7 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from flows.options import IngestOptions
 from flows.runtime import Sealed, stage_task
+from flows.up_to_date import Walk, walk_input
 from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
@@ -31,17 +33,16 @@ from tasks.output.cache_read import load_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import Entry, save_line_map
-from tasks.output.stamps import Stamps, load_stamps, save_stamps
+from tasks.output.stamps import Stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
-from tasks.read.discover import Discovery, WalkRules, find_input_files
 from tasks.records.records import Planned, plan_records
 from tasks.refs import DocumentRef
 
 
 @stage_task("discover")
-def discover_task(root: str, rules: WalkRules) -> Discovery:
-    return find_input_files(Path(root), rules)
+def discover_task(root: str, out: str, options: IngestOptions) -> Walk:
+    return walk_input(Path(root), Path(out), options)
 
 
 @stage_task("files")
@@ -53,11 +54,6 @@ def files_task(work: ShardWork) -> ShardResult:
 @stage_task("load_cache", io=True)
 def load_cache_keys_task(out: str, fingerprint: str, today: dt.date) -> Sealed[dict[str, str]]:
     return Sealed(load_cache_keys(Path(out), fingerprint, today))
-
-
-@stage_task("load_stamps", io=True)
-def load_stamps_task(out: str) -> Stamps | None:
-    return load_stamps(Path(out))
 
 
 @stage_task("save_stamps", io=True)

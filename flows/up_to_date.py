@@ -29,10 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.options import IngestOptions
+from tasks.extract.formats import InputFormat
 from tasks.models import RunSummary, StageTiming
 from tasks.output.stamps import Stamps, load_stamps, unchanged
 from tasks.output.state import current_summary, run_state
 from tasks.read.discover import Discovery, WalkRules, find_input_files
+from tasks.read.feeds import expand_feeds
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Walk:
     root: Path  # absolute
     rules: WalkRules
     verify: bool
+    input_format: InputFormat | None  # --format: which files are feeds
     taken_ns: int
     seconds: float  # what the walk took
     discovery: Discovery
@@ -51,15 +54,19 @@ class Walk:
 
 
 def walk_input(input_dir: Path, out: Path, options: IngestOptions) -> Walk:
-    """INPUT's files, and which of them the last run's stamps vouch for (none read)."""
+    """INPUT's inputs (a feed's articles each one, tasks/read/feeds.py), and which of them
+    the last run's stamps vouch for (none read; an unchanged feed is not split again)."""
     taken_ns, start = time.time_ns(), time.perf_counter()
     rules = options.walk_rules(out)
-    discovery = find_input_files(input_dir, rules)
-    seconds = time.perf_counter() - start
     recorded = None if options.verify else load_stamps(out)
+    discovery = expand_feeds(find_input_files(input_dir, rules), recorded, options.input_format)
+    seconds = time.perf_counter() - start
     known = unchanged(discovery.files, recorded)
     absolute = input_dir.absolute()
-    return Walk(absolute, rules, options.verify, taken_ns, seconds, discovery, recorded, known)
+    return Walk(
+        absolute, rules, options.verify, options.input_format, taken_ns, seconds, discovery,
+        recorded, known,
+    )  # fmt: skip
 
 
 def current_output(walk: Walk, out: Path, options: IngestOptions) -> RunSummary | None:
@@ -108,11 +115,13 @@ def withdrawn_after() -> Iterator[None]:
         _offered.clear()
 
 
-def handed_over(input_dir: Path, rules: WalkRules, verify: bool) -> Walk | None:
+def handed_over(
+    input_dir: Path, rules: WalkRules, verify: bool, input_format: InputFormat | None
+) -> Walk | None:
     """The walk offered, taken (a second flow run walks again), if it is one of this input
     with these rules; else None."""
     if not _offered:
         return None
     walk = _offered.pop()
-    same = (walk.root, walk.rules, walk.verify) == (input_dir.absolute(), rules, verify)
-    return walk if same else None
+    made = (walk.root, walk.rules, walk.verify, walk.input_format)
+    return walk if made == (input_dir.absolute(), rules, verify, input_format) else None

@@ -37,6 +37,7 @@ class RejectReason(StrEnum):
     EMPTY = "empty"
     BINARY = "binary"
     UNDECODABLE = "undecodable"
+    INVALID_JSON = "invalid_json"
     INVALID_DATE = "invalid_date"
     NO_MATCHING_SOURCE = "no_matching_source"
     INTERNAL_ERROR = "internal_error"
@@ -101,10 +102,21 @@ class FileStamp:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedPart:
+    """Where one article of a feed lies: its number (the line of a JSON Lines feed, the item
+    of a JSON array, from 1) and its bytes in the feed."""
+
+    number: int
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
-    path: str  # relative to the input folder, with '/' separators
-    location: str  # absolute path on the machine that ran the job
+    path: str  # relative to the input folder, with '/' separators; `feed.jsonl#3` for a part
+    location: str  # absolute path on the machine that ran the job (the feed's, for a part)
     stamp: FileStamp | None = None  # the file as discovery judged it; reading checks identity
+    part: FeedPart | None = None  # an article of a feed: read only its bytes
 
     @property
     def identity(self) -> tuple[int, int] | None:
@@ -123,7 +135,7 @@ class DecodedDocument(Model):
     encoding: str
     encoding_reason: str
     text: str
-    markup: Literal["md", "html"] | None = None  # once extracted to plain text
+    markup: Literal["md", "html", "json"] | None = None  # once extracted to plain text
 
 
 class Provenance(Model):
@@ -281,7 +293,7 @@ class OutputFile(Model):
     lines: int
 
 
-Setting = float | int | str | bool | list[str] | None
+Setting = float | int | str | bool | list[str] | dict[str, str] | None
 
 
 class RunSummary(Model):

@@ -23,6 +23,7 @@ from tasks.clean.clean import clean_document
 from tasks.decode.decode import decode_document
 from tasks.extract.extract import extract_document
 from tasks.extract.formats import InputFormat
+from tasks.extract.json_article import FieldChoice
 from tasks.models import InputFile, ParsedDocument, RawDocument, Rejection
 from tasks.parse.header import DateRules
 from tasks.parse.parse import parse_document
@@ -38,6 +39,7 @@ class ShardWork:
     max_bytes: int
     rules: DateRules
     input_format: InputFormat | None = None  # --format: one reader for every file
+    fields: FieldChoice = ()  # --field: a JSON article's fields by name
 
 
 @dataclass
@@ -70,7 +72,7 @@ def process_shard(work: ShardWork) -> ShardResult:
     documents: list[Any] = [d for d in raw if work.cached.get(d.path) != d.sha256]
     steps: list[tuple[str, Callable[[Any], Any]]] = [
         ("decode", decode_document),
-        ("extract", partial(extract_document, chosen=work.input_format)),
+        ("extract", partial(extract_document, chosen=work.input_format, fields=work.fields)),
         ("clean", clean_document),
         ("parse", partial(parse_document, rules=work.rules)),
     ]

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tasks.models import InputFile, RawDocument
+from tasks.read.read import read_document
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 # Property tests: no per-example deadline (speed is measured by bench/, not by tests), and in
@@ -49,3 +52,22 @@ def prefect_server() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch, prefect_test_harness():
         patch.setattr(websockets.asyncio.connection, "random", random.Random())
         yield
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths read, run after run."""
+    seen: list[str] = []
+
+    def counting(file: InputFile, max_bytes: int) -> RawDocument:
+        seen.append(file.path)
+        return read_document(file, max_bytes)
+
+    monkeypatch.setattr("tasks.read.read.read_document", counting)
+    return seen
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files the test just wrote count as settled (else they are racy for two seconds)."""
+    monkeypatch.setattr("tasks.output.stamps.RACY_NS", 0)

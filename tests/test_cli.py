@@ -73,7 +73,7 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         ),
         (
             ["ingest", "seeds", "--out", "o", "--format", "pdf"],
-            "argument --format: invalid choice: 'pdf' (choose from 'txt', 'md', 'html')",
+            "argument --format: invalid choice: 'pdf' (choose from 'txt', 'md', 'html', 'jsonl', 'json')",
         ),
     ],
 )

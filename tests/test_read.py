@@ -59,6 +59,12 @@ def test_size_limit_reads_no_more_than_the_limit(
         def __exit__(self, *exc: object) -> None:
             self.handle.close()
 
+        def fileno(self) -> int:
+            return self.handle.fileno()
+
+        def close(self) -> None:
+            self.handle.close()
+
         def read(self, size: int = -1) -> bytes:
             sizes.append(size)
             return self.handle.read(size)

@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.models import InputFile, RawDocument
 from tasks.output.paths import STAMPS_FILE
-from tasks.read.read import read_document
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
@@ -27,25 +25,6 @@ FILES = {
     "c.txt": source_text(paragraphs(2), "2025-03-02"),
     "d.txt": "Date: 2025-02-30\n\nA bad date is rejected, and read again every run.\n",
 }
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths read, run after run."""
-    seen: list[str] = []
-
-    def counting(file: InputFile, max_bytes: int) -> RawDocument:
-        seen.append(file.path)
-        return read_document(file, max_bytes)
-
-    monkeypatch.setattr("tasks.read.read.read_document", counting)
-    return seen
-
-
-@pytest.fixture
-def settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files the test just wrote count as settled (else they are racy for two seconds)."""
-    monkeypatch.setattr("tasks.output.stamps.RACY_NS", 0)
 
 
 def run(folder: Path, out: Path, options: IngestOptions = OPTIONS) -> int:

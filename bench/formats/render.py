@@ -1,5 +1,5 @@
 """One story rendered as a publisher would: a `.txt` wire file, a `.md` blog post, an
-`.html` news page with its menus, related links and footer.
+`.html` news page with its menus, related links and footer, a scraper's JSON Lines record.
 
 Each rendering must say exactly the story: its words, paragraphs, title and date, with the
 markup a real writer uses (emphasis, links, a page template), escaped where the format
@@ -13,6 +13,10 @@ import datetime as dt
 import html
 import re
 
+# How scrapers name the text and the date: a generic export, news-please, an RSS converter,
+# a CMS dump. Each is one of the names copydesk reads; the title is `title` in all of them.
+SCRAPER_FIELDS = (("text", "date"), ("maintext", "date_publish"), ("content", "published"),
+                  ("body", "published_at"))  # fmt: skip
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _MD_LINE_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)]\s))")
 
@@ -85,3 +89,26 @@ def as_html(
         "<p><a href='/privacy'>Privacy</a> | <a href='/terms'>Terms</a></p></footer>\n"
         "</body></html>\n"
     )
+
+
+def as_feed_record(
+    title: str, paragraphs: list[str], date: dt.date | None, url: str, style: int
+) -> dict[str, object]:
+    r"""A scraper's record of the page at `url`: the title, the text with its paragraphs
+    joined by blank lines, the date, and fields copydesk has no use for (address, site,
+    language, authors), named as `SCRAPER_FIELDS[style]` names them. An undated copy has no
+    date: news-please writes null for one it did not find, the others leave the field out.
+
+    >>> record = as_feed_record("Rain", ["One.", "Two."], None, "https://example.com/a", 1)
+    >>> record["title"], record["maintext"], record["date_publish"]
+    ('Rain', 'One.\n\nTwo.', None)
+    >>> sorted(as_feed_record("Rain", ["One."], None, "https://example.com/a", 2))
+    ['authors', 'content', 'language', 'source_domain', 'title', 'url']
+    """
+    text_field, date_field = SCRAPER_FIELDS[style % len(SCRAPER_FIELDS)]
+    record: dict[str, object] = {"url": url, "source_domain": url.split("/")[2], "title": title,
+                                 text_field: "\n\n".join(paragraphs), "language": "en",
+                                 "authors": []}  # fmt: skip
+    if date or text_field == "maintext":
+        record[date_field] = date.isoformat() if date else None
+    return record

@@ -1,68 +1,82 @@
-"""The same stories as text, Markdown and HTML: are dates, titles and bodies as exact as
-for text, and are variants matched across formats?
+"""The same stories as text, Markdown, HTML and JSON Lines: are dates, titles and bodies as
+exact as for text, and are variants matched across formats?
 
 Usage: ``python -m bench.formats.run [--stories 300] [--no-wait]``. From BBC News (stories
 with no copy in the corpus, so each has one right answer), each story gets a dated source
 in one format and an undated, shortened variant in another (txt -> md, md -> html,
-html -> txt, in turn), each rendered as its publisher would (bench/formats/render.py).
-`copydesk ingest` reads them all; the report gives, per format, the share of sources whose
-date and title are exact, the mean and minimum body similarity to the story (rapidfuzz's
-normalized Indel similarity, 1.0 = identical), the share at or above 0.995, and the share of
-variants attached to their own story. Then the HTML extractors side by side on the same
-pages: the body each finds against the story, and its time per page. Report: stdout and
+html -> jsonl, jsonl -> txt, in turn), each rendered as its publisher would
+(bench/formats/render.py); JSON Lines stories are lines of two scraper feeds,
+``feeds/sources.jsonl`` and ``feeds/variants.jsonl``, each line an input named
+``feeds/sources.jsonl#N`` (bench/formats/feeds.py). `copydesk ingest` reads them all; the
+report gives, per format, the share of sources whose date and title are exact, the mean and
+minimum body similarity to the story (rapidfuzz's normalized Indel similarity, 1.0 =
+identical), the share at or above 0.995, and the share of variants attached to their own
+story. Then the HTML extractors side by side on the same pages: the body each finds against
+the story, and its time per page (bench/formats/extractors.py). Report: stdout and
 ``bench/work/formats/report.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import statistics
 import sys
-import time
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz.distance import Indel
-
 from bench.common import paths
 from bench.common.cli import arguments, ingest
+from bench.common.output import read_output
 from bench.common.report import publish, table
-from bench.formats.render import as_html, as_markdown, as_text
+from bench.formats.extractors import EXACT, Page, extractor_rows, share, similarity
+from bench.formats.feeds import format_of, input_name, split_name, write_feed
+from bench.formats.render import as_feed_record, as_html, as_markdown, as_text
 from bench.matching.bbc import bbc_date
 from bench.matching.corpora import Article, load_bbc, load_near_duplicates
 
 WORK = paths.WORK / "formats"
 BBC = paths.CORPORA / "bbc"
-FORMATS = ("txt", "md", "html")
-EXACT = 0.995
+FORMATS = ("txt", "md", "html", "jsonl")
 
 
 @dataclass(frozen=True)
 class Story:
     article: Article
     date: dt.date
-    source: str  # the dated file's path
-    variant: str  # the undated copy's path
+    source: str  # the dated input's name: a file's path, or a feed's `path#line`
+    variant: str  # the undated copy's
     kept: int  # the variant's paragraphs: the story's first ones
+
+    @property
+    def url(self) -> str:
+        """Where a scraper found it: "https://example.com/news/business/001"."""
+        return f"https://example.com/news/{self.article.origin[4:].removesuffix('.txt')}"
 
 
 def stories(count: int) -> list[Story]:
     """`count` BBC stories with no copy in the corpus, spread over the topics, each with its
-    source's and variant's paths (format by turn)."""
+    source's and variant's input names (format by turn; a feed's lines numbered in order)."""
     bbc = load_bbc(BBC)
     copies = load_near_duplicates(BBC).components()
     alone = [key for key in bbc if key not in copies and len(bbc[key].paragraphs) >= 3]
     chosen = alone[:: max(1, len(alone) // count)][:count]
+    lines: Counter[str] = Counter()
+
+    def name(form: str, slug: str, role: str) -> str:
+        if form == "jsonl":
+            lines[role] += 1
+            return input_name(f"feeds/{role}s.jsonl", lines[role])
+        return f"{form}/{slug}{'-copy' if role == 'variant' else ''}.{form}"
+
     planned = []
     for number, key in enumerate(chosen):
         article = bbc[key]
-        source_format, variant_format = FORMATS[number % 3], FORMATS[(number + 1) % 3]
-        name = key.replace("/", "-").removesuffix(".txt")
-        planned.append(Story(article, bbc_date(article.origin), f"{source_format}/{name}."
-                             f"{source_format}", f"{variant_format}/{name}-copy.{variant_format}",
+        slug = key.replace("/", "-").removesuffix(".txt")
+        source_format, variant_format = (FORMATS[(number + step) % len(FORMATS)] for step in (0, 1))
+        planned.append(Story(article, bbc_date(article.origin), name(source_format, slug, "source"),
+                             name(variant_format, slug, "variant"),
                              max(2, len(article.paragraphs) - 1)))  # fmt: skip
     return planned
 
@@ -78,14 +92,27 @@ def render(story: Story, path: str, dated: bool, paragraphs: list[str], others: 
 
 
 def build(planned: list[Story], corpus: Path) -> None:
+    """Every story's two inputs: files written as they come, feed lines gathered and each
+    feed written once, its lines in the order their names were given."""
     shutil.rmtree(corpus, ignore_errors=True)
+    feeds: dict[str, list[dict[str, object]]] = {}
     for number, story in enumerate(planned):
         others = [planned[(number + step) % len(planned)].article.title for step in (1, 2, 3)]
         for path, dated in ((story.source, True), (story.variant, False)):
+            paragraphs = truth(story, path).split("\n\n")
+            feed, line = split_name(path)
+            if line is not None:
+                date = story.date if dated else None
+                feeds.setdefault(feed, []).append(
+                    as_feed_record(story.article.title, paragraphs, date, story.url, style=line)
+                )
+                assert len(feeds[feed]) == line, f"{path} written as line {len(feeds[feed])}"
+                continue
             target = corpus / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            text = render(story, path, dated, truth(story, path).split("\n\n"), others)
-            target.write_text(text, encoding="utf-8")
+            target.write_text(render(story, path, dated, paragraphs, others), encoding="utf-8")
+    for feed, records in feeds.items():
+        write_feed(corpus / feed, records)
 
 
 def truth(story: Story, path: str) -> str:
@@ -94,18 +121,15 @@ def truth(story: Story, path: str) -> str:
     return "\n\n".join(paragraphs if path == story.source else paragraphs[: story.kept])
 
 
-def similarity(found: str, expected: str) -> float:
-    return float(Indel.normalized_similarity(found, expected))
-
-
 def format_rows(planned: list[Story], out: Path) -> list[tuple[object, ...]]:
-    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    """One row per format; records are found by their input names, feed lines included."""
+    records = read_output(out).records
     by_source = {record["source"]["path"]: record for record in records}
     home = {v["path"]: record["source"]["path"] for record in records for v in record["variants"]}
     rows: list[tuple[object, ...]] = []
     for form in FORMATS:
-        sources = [s for s in planned if s.source.endswith(f".{form}")]
-        variants = [s for s in planned if s.variant.endswith(f".{form}")]
+        sources = [s for s in planned if format_of(s.source) == form]
+        variants = [s for s in planned if format_of(s.variant) == form]
         dates = titles = exact = 0
         scores = []
         for story in sources:
@@ -115,77 +139,25 @@ def format_rows(planned: list[Story], out: Path) -> list[tuple[object, ...]]:
             scores.append(similarity(record["body"], truth(story, story.source)))
             exact += scores[-1] >= EXACT
         attached = sum(home.get(s.variant) == s.source for s in variants)
+        mean, least = (
+            (f"{statistics.mean(scores):.4f}", f"{min(scores):.4f}") if scores else ("-", "-")
+        )
         rows.append((
-            form, len(sources), _share(dates, len(sources)), _share(titles, len(sources)),
-            f"{statistics.mean(scores):.4f}", f"{min(scores):.4f}", _share(exact, len(sources)),
-            f"{_share(attached, len(variants))} of {len(variants)}",
+            form, len(sources), share(dates, len(sources)), share(titles, len(sources)),
+            mean, least, share(exact, len(sources)),
+            f"{share(attached, len(variants))} of {len(variants)}",
         ))  # fmt: skip
     return rows
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f} %" if whole else "-"
-
-
-def extractor_rows(planned: list[Story], corpus: Path) -> list[tuple[object, ...]]:
-    """Each HTML extractor's body against the story, on every page (sources and variants)."""
-    pages = [
+def html_pages(planned: list[Story], corpus: Path) -> list[Page]:
+    """Every HTML page (sources and variants) with its story's title and body."""
+    return [
         ((corpus / path).read_text(encoding="utf-8"), story.article.title, truth(story, path))
         for story in planned
         for path in (story.source, story.variant)
-        if path.endswith(".html")
+        if format_of(path) == "html"
     ]
-    rows: list[tuple[object, ...]] = []
-    for name, extract in EXTRACTORS.items():
-        started = time.perf_counter()
-        scores = [similarity(extract(page, title), expected) for page, title, expected in pages]
-        seconds = time.perf_counter() - started  # the similarities are a small part of it
-        rows.append((name, len(pages), f"{statistics.mean(scores):.4f}", f"{min(scores):.4f}",
-                     _share(sum(s >= EXACT for s in scores), len(pages)),
-                     f"{1000 * seconds / len(pages):.1f}"))  # fmt: skip
-    return rows
-
-
-def _paragraphs(lines: list[str], title: str) -> str:
-    """Non-empty lines as paragraphs, a first line repeating the title dropped (as copydesk
-    does for every extractor's output, to compare extraction alone)."""
-    kept = [line.strip() for line in lines if line.strip()]
-    return "\n\n".join(kept[1:] if kept and kept[0] == title else kept)
-
-
-def _copydesk(page: str, title: str) -> str:
-    from tasks.extract.html import html_to_text
-    from tasks.parse.frontmatter import split_front_matter
-
-    return split_front_matter(html_to_text(page))[1]
-
-
-def _trafilatura_default(page: str, title: str) -> str:
-    import trafilatura
-
-    return _paragraphs((trafilatura.extract(page, include_comments=False) or "").split("\n"), title)
-
-
-def _justext(page: str, title: str) -> str:
-    import justext
-
-    found = justext.justext(page.encode(), justext.get_stoplist("English"))
-    return _paragraphs([p.text for p in found if not p.is_boilerplate], title)
-
-
-def _all_text(page: str, title: str) -> str:
-    import lxml.html
-
-    body = lxml.html.fromstring(page).find("body")
-    return _paragraphs((body.text_content() if body is not None else "").split("\n"), title)
-
-
-EXTRACTORS: dict[str, Callable[[str, str], str]] = {
-    "trafilatura, favor_precision (copydesk)": _copydesk,
-    "trafilatura, defaults": _trafilatura_default,
-    "jusText": _justext,
-    "all the page's text (lxml)": _all_text,
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,17 +168,18 @@ def main(argv: list[str] | None = None) -> int:
     planned = stories(args.stories)
     corpus, out = WORK / "corpus", WORK / "out"
     build(planned, corpus)
+    files = sum(path.is_file() for path in corpus.rglob("*"))
     measured = ingest(corpus, out, fresh=True, wait=args.wait)
     header = ["format", "sources", "date exact", "title exact", "body similarity, mean",
               "min", f">= {EXACT}", "variants attached to their story"]  # fmt: skip
     report = [
-        f"# The same {len(planned)} BBC stories as text, Markdown and HTML", "",
-        f"{measured.summary['inputs']:,} files, {measured.wall:.1f} s; "
+        f"# The same {len(planned)} BBC stories as text, Markdown, HTML and JSON Lines", "",
+        f"{measured.summary['inputs']:,} inputs in {files:,} files, {measured.wall:.1f} s; "
         f"{measured.summary['rejected']} rejected.", "",
         *table(header, format_rows(planned, out)), "",
         "## HTML extractors, on the same pages", "",
         *table(["extractor", "pages", "body similarity, mean", "min", f">= {EXACT}", "ms a page"],
-               extractor_rows(planned, corpus)),
+               extractor_rows(html_pages(planned, corpus))),
     ]  # fmt: skip
     return publish("\n".join(report), WORK / "report.md")
 

@@ -6,18 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tasks.extract.formats import in_input_order
 from tasks.refs import DocumentRef
 
 
 @dataclass(frozen=True)
 class SourceGroups:
-    canonical: list[DocumentRef]  # one per distinct body, in path order
+    canonical: list[DocumentRef]  # one per distinct body, in path order (`in_input_order`)
     duplicates: list[tuple[DocumentRef, str]]  # (copy, path of its canonical source)
 
 
 def _publication_order(source: DocumentRef) -> tuple[dt.date, str]:
     assert source.date is not None, "only dated documents are sources"
-    return source.date, source.path
+    return source.date, in_input_order(source.path)
 
 
 def group_duplicate_sources(sources: Sequence[DocumentRef]) -> SourceGroups:
@@ -42,5 +43,5 @@ def group_duplicate_sources(sources: Sequence[DocumentRef]) -> SourceGroups:
         first, *copies = sorted(group, key=_publication_order)
         canonical.append(first)
         duplicates.extend((copy, first.path) for copy in copies)
-    canonical.sort(key=lambda source: source.path)
+    canonical.sort(key=lambda source: in_input_order(source.path))
     return SourceGroups(canonical, duplicates)

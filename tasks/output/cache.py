@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tasks.extract.formats import InputFormat
+from tasks.extract.json_article import FieldChoice
 from tasks.models import ParsedDocument
 from tasks.output import databases
 from tasks.output.fingerprint import parse_code_fingerprint
@@ -58,7 +59,10 @@ BATCH = 5_000  # rows per executemany: the run's documents are never copied whol
 
 
 def cache_fingerprint(
-    max_bytes: int, ambiguous_dates: DateOrder, input_format: InputFormat | None = None
+    max_bytes: int,
+    ambiguous_dates: DateOrder,
+    input_format: InputFormat | None = None,
+    fields: FieldChoice = (),
 ) -> str:
     """What the cached results depend on besides each file's bytes.
 
@@ -66,10 +70,13 @@ def cache_fingerprint(
     False
     >>> cache_fingerprint(10, DateOrder.DMY) == cache_fingerprint(10, DateOrder.DMY, InputFormat.MD)
     False
+    >>> cache_fingerprint(10, DateOrder.DMY) == cache_fingerprint(
+    ...     10, DateOrder.DMY, None, (("text", "body"),))
+    False
     """
     chosen = "by extension" if input_format is None else input_format.value
     parts = (f"{CACHE_FORMAT}|{parse_code_fingerprint()}|{max_bytes}|{ambiguous_dates.value}|"
-             f"{chosen}")  # fmt: skip
+             f"{chosen}|{sorted(fields)}")  # fmt: skip
     return hashlib.sha256(parts.encode()).hexdigest()
 
 

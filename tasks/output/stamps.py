@@ -11,6 +11,9 @@ archive that did not change reads no file. Two rules keep that safe:
 - `--verify` trusts no stamp, for file systems whose times cannot be trusted (some network
   shares, clocks set back, tools that restore times and inodes).
 
+The same holds for a feed (tasks/read/feeds.py): its articles' stamps are the feed's, and
+the places of its articles are recorded with it, so an unchanged feed is not even split again.
+
 It is only a shortcut: a missing or damaged file means every file is read.
 """
 
@@ -19,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
-from tasks.models import FileStamp, InputFile, Model, Sha256
+from tasks.models import FeedPart, FileStamp, InputFile, Model, Sha256
 from tasks.output.paths import STAMPS_FILE, work_folder
 from tasks.output.write import write_atomic
 
@@ -34,13 +37,23 @@ RACY_NS = 2_000_000_000
 Entry = tuple[Sha256, int, int, int, int, int]
 
 
+# A feed's articles: (number, offset, length) each, as `FeedPart`.
+Parts = list[tuple[int, int, int]]
+
+
+class FeedStamps(Model):
+    stamp: tuple[int, int, int, int, int]  # the feed's, as an `Entry` without the SHA-256
+    parts: Parts
+
+
 class Stamps(Model):
     taken_ns: int  # wall clock when discovery began (the same clock as files' times)
     files: dict[str, Entry]
+    feeds: dict[str, FeedStamps] = Field(default_factory=dict)
 
 
 def entry(sha256: str, stamp: FileStamp) -> Entry:
-    return (sha256, stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
+    return (sha256, *_stamp_of(stamp))
 
 
 def load_stamps(out: Path) -> Stamps | None:
@@ -77,9 +90,27 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
     return found
 
 
+def recorded_parts(recorded: Stamps | None, feed: InputFile) -> list[FeedPart] | None:
+    """The articles of `feed` as the last run found them, if its stamp vouches for them."""
+    known = None if recorded is None else recorded.feeds.get(feed.path)
+    if known is None or feed.stamp is None or recorded is None:
+        return None
+    if known.stamp != _stamp_of(feed.stamp) or not _feed_settled(known, recorded.taken_ns):
+        return None
+    return [FeedPart(*part) for part in known.parts]
+
+
+def _stamp_of(stamp: FileStamp) -> tuple[int, int, int, int, int]:
+    return (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
+
+
 def _settled(known: Entry, taken_ns: int) -> bool:
     """Whether neither time is within `RACY_NS` of when the stamps were taken."""
     return max(known[2], known[3]) + RACY_NS <= taken_ns
+
+
+def _feed_settled(feed: FeedStamps, taken_ns: int) -> bool:
+    return max(feed.stamp[1], feed.stamp[2]) + RACY_NS <= taken_ns
 
 
 def save_stamps(
@@ -92,17 +123,28 @@ def save_stamps(
     """Record this run's stamps (those of the files hashed), unless the ones on disk say
     the same: the same stamps, all settled (a run that changed nothing writes nothing; one
     that read a racy file again records the later time, which may settle it)."""
-    entries = {
-        file.path: entry(hashes[file.path], file.stamp)
-        for file in files
-        if file.stamp is not None and file.path in hashes
-    }
-    if recorded is not None and recorded.files == entries and _all_settled(recorded):
+    entries: dict[str, Entry] = {}
+    feeds: dict[str, FeedStamps] = {}
+    for file in files:
+        if file.stamp is None:
+            continue
+        if file.path in hashes:
+            entries[file.path] = entry(hashes[file.path], file.stamp)
+        if file.part is not None:
+            feed = file.path.rpartition("#")[0]  # the part's name is `<feed>#<number>`
+            if feed not in feeds:
+                feeds[feed] = FeedStamps.model_construct(stamp=_stamp_of(file.stamp), parts=[])
+            feeds[feed].parts.append((file.part.number, file.part.offset, file.part.length))
+    same = recorded is not None and (recorded.files, recorded.feeds) == (entries, feeds)
+    if same and recorded is not None and _all_settled(recorded):
         return
     # Made here from checked values: validating 100,000 entries again would cost a second.
-    data = Stamps.model_construct(taken_ns=taken_ns, files=entries).model_dump_json().encode()
+    stamps = Stamps.model_construct(taken_ns=taken_ns, files=entries, feeds=feeds)
+    data = stamps.model_dump_json().encode()
     write_atomic(work_folder(out) / STAMPS_FILE.name, data, private=True)
 
 
 def _all_settled(stamps: Stamps) -> bool:
-    return all(_settled(known, stamps.taken_ns) for known in stamps.files.values())
+    return all(_settled(known, stamps.taken_ns) for known in stamps.files.values()) and all(
+        _feed_settled(feed, stamps.taken_ns) for feed in stamps.feeds.values()
+    )

@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from pydantic import BaseModel
 
+from tasks.extract.formats import in_input_order
 from tasks.memory import paused_garbage_collection
 from tasks.models import OutputFile, Rejection, RunSummary, StageTiming
 from tasks.output.parquet import write_parquet
@@ -163,7 +164,7 @@ def write_outputs(
     run wrote goes when this one writes none: run.json would not name it."""
     out.mkdir(parents=True, exist_ok=True)
     work = work_folder(out)  # a link planted there is refused before anything is written
-    in_path_order = sorted(rejected, key=lambda rejection: rejection.path)
+    in_path_order = sorted(rejected, key=lambda rejection: in_input_order(rejection.path))
     contents = (articles, jsonl_lines(in_path_order), ledger)
     staged: dict[str, Staged] = {}
     started = time.perf_counter()

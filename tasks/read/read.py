@@ -24,35 +24,54 @@ _KINDS[stat.S_IFBLK] = "a device"
 
 
 def read_document(file: InputFile, max_bytes: int) -> RawDocument:
-    """Read at most `max_bytes` + 1 bytes: an oversized file is never loaded whole.
+    """Read at most `max_bytes` + 1 bytes: an oversized file is never loaded whole. An
+    article of a feed (`file.part`) is its own bytes only, as large as any file may be."""
+    try:
+        with open_found(file) as handle:
+            if file.part is None:
+                size = os.fstat(handle.fileno()).st_size
+                data = read_at_most(handle, size + 1, max_bytes + 1)
+            else:
+                handle.seek(file.part.offset)
+                size = file.part.length
+                data = handle.read(min(size, max_bytes + 1))
+                if len(data) < min(size, max_bytes + 1):
+                    detail = "the feed was cut short since the input folder was listed"
+                    raise RejectedError(RejectReason.UNREADABLE, detail)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # a loop made after discovery looked
+            detail = "a chain of links that never reaches a file"
+            raise RejectedError(RejectReason.SYMLINK_LOOP, detail) from None
+        if error.errno in PERMANENT_ERRNOS:
+            raise RejectedError(RejectReason.UNREADABLE, describe(error)) from None
+        raise TransientError(f"{file.path}: {describe(error)}") from error
+    if len(data) > max_bytes:
+        size = max(size, len(data))
+        detail = f"{size:,} bytes, over the limit of {max_bytes:,} bytes (--max-bytes)"
+        raise RejectedError(RejectReason.TOO_LARGE, detail)
+    return RawDocument(path=file.path, sha256=hashlib.sha256(data).hexdigest(), data=data)
+
+
+def open_found(file: InputFile) -> BinaryIO:
+    """`file` opened for reading, if it is still the regular file discovery judged.
 
     Only the file discovery judged is read: the open file's device and inode must be the
     ones discovery saw. Between the two, a file or folder of the input can be replaced by a
     link to something outside it (a landing folder's writer racing a privileged reader);
     following the path again would then read and publish that."""
     path = Path(file.location)
+    _check_regular(path.stat())  # before opening: opening a device can act on it
+    handle = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
     try:
-        _check_regular(path.stat())  # before opening: opening a device can act on it
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(descriptor, "rb") as handle:
-            info = os.fstat(descriptor)
-            _check_regular(info)
-            if file.identity is not None and (info.st_dev, info.st_ino) != file.identity:
-                detail = "replaced since the input folder was listed (not the file found)"
-                raise RejectedError(RejectReason.UNREADABLE, detail)
-            data = read_at_most(handle, info.st_size + 1, max_bytes + 1)
-    except OSError as error:
-        if error.errno == errno.ELOOP:  # a loop made after discovery looked
-            detail = "a chain of links that never reaches a file"
-            raise RejectedError(RejectReason.SYMLINK_LOOP, detail) from None
-        if error.errno in PERMANENT_ERRNOS:
-            raise RejectedError(RejectReason.UNREADABLE, _describe(error)) from None
-        raise TransientError(f"{file.path}: {_describe(error)}") from error
-    if len(data) > max_bytes:
-        size = max(info.st_size, len(data))
-        detail = f"{size:,} bytes, over the limit of {max_bytes:,} bytes (--max-bytes)"
-        raise RejectedError(RejectReason.TOO_LARGE, detail)
-    return RawDocument(path=file.path, sha256=hashlib.sha256(data).hexdigest(), data=data)
+        info = os.fstat(handle.fileno())
+        _check_regular(info)
+        if file.identity is not None and (info.st_dev, info.st_ino) != file.identity:
+            detail = "replaced since the input folder was listed (not the file found)"
+            raise RejectedError(RejectReason.UNREADABLE, detail)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def _check_regular(info: os.stat_result) -> None:
@@ -81,7 +100,7 @@ def read_at_most(handle: BinaryIO, expected: int, limit: int) -> bytes:
     return data
 
 
-def _describe(error: OSError) -> str:
+def describe(error: OSError) -> str:
     reason = error.strerror or type(error).__name__
     return f"cannot read: {reason} (errno {error.errno})"
 

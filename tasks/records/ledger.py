@@ -1,6 +1,7 @@
 """The ledger: every input file of a run, its SHA-256 and what became of it.
 
-`ledger.jsonl` sits next to the articles, one line per input in path order, so a user (or
+`ledger.jsonl` sits next to the articles, one line per input in path order (a feed's
+articles in line order), so a user (or
 the next run) can tell which files a run saw, in which version, and where each one went,
 without reading the records (the run state, `tasks/output/state.py`, condenses the same
 facts into one hash).
@@ -13,6 +14,7 @@ from typing import Literal
 
 from pydantic_core import to_json
 
+from tasks.extract.formats import in_input_order
 from tasks.models import Model, Rejection, RejectReason, Sha256
 from tasks.records.records import Planned
 
@@ -32,9 +34,9 @@ class LedgerEntry(Model):
 def ledger_lines(
     hashes: Mapping[str, str], plans: Iterable[Planned], rejected: Iterable[Rejection]
 ) -> Iterator[bytes]:
-    """One JSON line per input, in path order; `hashes` holds the SHA-256 of every file read.
-    The order is settled on plain tuples (a million entries as models took most of a
-    gigabyte), and each line is written as it is needed by `ledger_line`."""
+    """One JSON line per input, in path order (`in_input_order`); `hashes` holds the
+    SHA-256 of every file read. The order is settled on plain tuples (a million entries as
+    models took most of a gigabyte), and each line is written as it is needed by `ledger_line`."""
     rows: list[tuple[str, Outcome, str | None, RejectReason | None]] = [
         (rejection.path, "rejected", None, rejection.reason) for rejection in rejected
     ]
@@ -43,7 +45,7 @@ def ledger_lines(
         for item in plan.attached:
             rows.append((item.document.path, "duplicate" if item.duplicate else "variant",
                          plan.id, None))  # fmt: skip
-    rows.sort(key=lambda row: row[0])
+    rows.sort(key=lambda row: in_input_order(row[0]))
     for path, outcome, record, reason in rows:
         yield ledger_line(path, hashes.get(path), outcome, record, reason)
 
