@@ -75,7 +75,7 @@ def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
         "threshold": 50.0, "word_order_threshold": 38.0, "shard_size": None,
         "ambiguous_dates": "dmy", "max_bytes": 10 * 1024 * 1024, "today": TODAY.isoformat(),
         "include": [], "exclude": [], "default_excludes": True, "follow_outside_links": False,
-        "parquet": False, "input_format": None,
+        "parquet": False, "input_format": None, "fields": {},
     }  # fmt: skip
     assert [t["stage"] for t in run["timings"]] == [
         "discover", "cache", "files", "save_cache", "match", "build_records", "write",
