@@ -34,6 +34,7 @@ SERVER_LOG = "copydesk-server.log"  # in PREFECT_HOME
 START_SECONDS = 120.0
 STOP_SECONDS = 30.0
 QUICK_STOP_SECONDS = 3.0  # when the process is interrupted and must exit within seconds
+LOG_DRAIN_SECONDS = 5.0  # the last log lines of a run, sent before the server stops
 MAX_LOG_BYTES = 1 << 20  # the log restarts when over this: each start appends a banner
 WATCH_SECONDS = 1.0
 PR_SET_PDEATHSIG = 1
@@ -121,9 +122,20 @@ def api_server(launched: Launched | None = None) -> Iterator[None]:
         raise
     finally:
         STOPPING.set()
+        _send_logs_left()
         os.environ.pop("PREFECT_API_URL", None)
         stop_server(server, STOP_SECONDS)
         _running.remove(server)
+
+
+def _send_logs_left() -> None:
+    """Hand the server the log lines Prefect still holds before it stops: a failed run's
+    (its exception, logged as it ends) were else sent at exit, to a server gone, and Prefect
+    printed "--- Error logging to API --- All connection attempts failed" under the run's
+    one-line error."""
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=LOG_DRAIN_SECONDS)
 
 
 def stop_now() -> None:

@@ -127,3 +127,20 @@ def test_small_messages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
             "",
             f"copydesk: error: {option}: Input should be a finite number\n",
         )
+
+
+def test_a_run_that_fails_in_its_flow_says_one_line(tmp_path: Path) -> None:
+    """A real flow run failing on its private server: Prefect logs the exception to the
+    server as the run ends, and sent it too late (after the server stopped), printing
+    "--- Error logging to API ---" under the one line."""
+    failing = (
+        "import sys, tasks.records.accounting as books\n"
+        "def fail(*args): raise RuntimeError('outputs do not account for the inputs')\n"
+        "books.check_accounting = fail\n"
+        "from flows.cli import main\n"
+        f"sys.exit(main(['ingest', {str(SEEDS)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet']))"
+    )
+    result = subprocess.run([sys.executable, "-c", failing], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", "copydesk: error: the run failed: RuntimeError: outputs do not account for the inputs\n"
+    )  # fmt: skip
