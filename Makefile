@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.runtime.archive
 	$(BIN)/python -m bench.runtime.archive --files 1000000
 	$(BIN)/python -m bench.formats.run
+	$(BIN)/python -m bench.formats.feed_cost
 
 clean:
 	rm -rf $(VENV) "$(OUT)" .pytest_cache .mypy_cache .ruff_cache

@@ -9,8 +9,8 @@ A JSON Lines feed holds many articles: each of its objects is an input of its ow
 
 from __future__ import annotations
 
+import posixpath
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 
 class InputFormat(StrEnum):
@@ -46,7 +46,7 @@ def format_of(path: str, chosen: InputFormat | None = None) -> InputFormat:
     """
     if chosen is not None:
         return chosen
-    return BY_EXTENSION.get(PurePosixPath(feed_of(path)).suffix.lower(), InputFormat.TXT)
+    return BY_EXTENSION.get(_suffix(feed_of(path)), InputFormat.TXT)
 
 
 def part_name(feed: str, number: int) -> str:
@@ -62,10 +62,19 @@ def feed_of(path: str) -> str:
     ('in/wire.jsonl', 'notes#2', 'a#b.json')
     """
     feed, mark, number = path.rpartition("#")
-    suffix = PurePosixPath(feed).suffix.lower()
-    if mark and number.isdigit() and BY_EXTENSION.get(suffix) in FEEDS:
+    if mark and number.isdigit() and BY_EXTENSION.get(_suffix(feed)) in FEEDS:
         return feed
     return path
+
+
+def _suffix(path: str) -> str:
+    """The extension, lower-cased, as `PurePosixPath.suffix` gives it (`.bashrc` has none),
+    without making a path object per input (a million of them sorting the ledger).
+
+    >>> [_suffix(p) for p in ["a/b.JSONL", "a.b/c", "a/.jsonl", "a/b.tar.gz"]]
+    ['.jsonl', '', '', '.gz']
+    """
+    return posixpath.splitext(path)[1].lower()
 
 
 def in_input_order(path: str) -> str:
