@@ -73,6 +73,7 @@ def test_feeds_become_their_articles_in_place(tmp_path: Path) -> None:
     (tmp_path / "e.ndjson").write_text("\n \n")
     (tmp_path / "f.json").write_text("[]")
     os.mkfifo(tmp_path / "g.jsonl")
+    (tmp_path / "b.jsonl#2").write_text("named as the feed's second article")
     assert _discover(tmp_path) == [
         ("a.txt", None),
         ("b.jsonl#1", 1),
@@ -80,6 +81,7 @@ def test_feeds_become_their_articles_in_place(tmp_path: Path) -> None:
         ("c.json#1", 1),
         ("c.json#2", 2),
         ("d.json", None),
+        ("b.jsonl#2", "unreadable", "named as an article of the feed 'b.jsonl' is; rename it"),
         ("e.ndjson", "empty", "the feed holds no article"),
         ("f.json", "empty", "the feed holds no article"),
         ("g.jsonl", "unreadable", "not a regular file: a FIFO"),

@@ -12,6 +12,8 @@ where each lies (its byte range); the read step reads only those bytes, so the a
 - A JSON file is split only when it parses whole as an array; any other JSON file is one
   input (one object: one article; broken JSON: one rejection saying where it breaks).
 - A feed that holds no article, or cannot be read, is one rejection under its own path.
+- A file named as a feed's article is (`wire.jsonl#3`, next to a feed `wire.jsonl`, or not)
+  is rejected: two inputs would share the name.
 - An unchanged feed (the same stamp as the last run's, not racy) is not read again: its
   articles' places come from the last run's stamps (tasks/output/stamps.py).
 """
@@ -24,7 +26,7 @@ from dataclasses import replace
 from typing import BinaryIO
 
 from tasks.errors import RejectedError
-from tasks.extract.formats import FEEDS, InputFormat, format_of, part_name
+from tasks.extract.formats import FEEDS, InputFormat, feed_of, format_of, part_name
 from tasks.models import FeedPart, InputFile, RejectReason
 from tasks.output.stamps import Stamps, recorded_parts
 from tasks.read.discover import Discovery
@@ -43,6 +45,10 @@ def expand_feeds(
     files: list[InputFile] = []
     for file in discovery.files:
         form = format_of(file.path, chosen)
+        if feed_of(file.path) != file.path:
+            detail = f"named as an article of the feed '{feed_of(file.path)}' is; rename it"
+            discovery.reject(file.path, RejectReason.UNREADABLE, detail)
+            continue
         if form not in FEEDS:
             files.append(file)
             continue
