@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
+from tasks.extract.formats import is_number
 from tasks.models import ArticleRecord, Rejection, RunSummary, Setting, VariantRef
 from tasks.output.paths import ARTICLES, REJECTED, RUN
 from tasks.output.state import mismatched
@@ -65,7 +66,7 @@ def stored_path(file: str, run: RunOutput) -> str:
     as the run wrote it, an article of a feed named by the feed's path and `#N`; else
     `file` as given, i.e. as written in the output."""
     feed, mark, number = file.rpartition("#")
-    if not Path(file).exists() and mark and number.isdigit() and Path(feed).is_file():
+    if not Path(file).exists() and mark and is_number(number) and Path(feed).is_file():
         return f"{stored_path(feed, run)}#{number}"
     given = Path(file)
     if given.exists() and run.summary.input:

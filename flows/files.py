@@ -111,8 +111,9 @@ def process_files(
             shard_result = future.result()
             result.add(shard_result, _save_parses(out, fingerprint, shard_result))
             clock.advance(count)
-    taken_ns = reading.walk.taken_ns
-    save_stamps_task(out, taken_ns, opaque(files), opaque(result.hashes), opaque(recorded))
+    walk = reading.walk
+    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes),
+                     opaque(recorded), opaque(walk.discovery.feeds))  # fmt: skip
     return result
 
 

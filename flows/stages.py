@@ -22,6 +22,7 @@ from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
 from tasks.models import (
+    FeedSplit,
     InputFile,
     Match,
     ParsedDocument,
@@ -63,8 +64,9 @@ def save_stamps_task(
     files: list[InputFile],
     hashes: dict[str, str],
     recorded: Stamps | None,
+    splits: dict[str, FeedSplit],
 ) -> None:
-    save_stamps(Path(out), taken_ns, files, hashes, recorded)
+    save_stamps(Path(out), taken_ns, files, hashes, recorded, splits)
 
 
 @stage_task("load_cached", io=True)

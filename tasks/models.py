@@ -38,6 +38,7 @@ class RejectReason(StrEnum):
     BINARY = "binary"
     UNDECODABLE = "undecodable"
     INVALID_JSON = "invalid_json"
+    NAME_CLASH = "name_clash"
     INVALID_DATE = "invalid_date"
     NO_MATCHING_SOURCE = "no_matching_source"
     INTERNAL_ERROR = "internal_error"
@@ -109,6 +110,16 @@ class FeedPart:
     number: int
     offset: int
     length: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSplit:
+    """How a feed was split into articles (tasks/read/feeds.py): by which reader, when its
+    stamp was `stamp`; `parts` None when it is one article (a JSON file that is no array)."""
+
+    form: str  # "jsonl" or "json"
+    stamp: FileStamp
+    parts: tuple[FeedPart, ...] | None
 
 
 @dataclass(frozen=True, slots=True)

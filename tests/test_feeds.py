@@ -7,6 +7,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from tasks.errors import RejectedError
 from tasks.extract.formats import InputFormat
 from tasks.extract.json_article import json_to_text
-from tasks.models import FileStamp, InputFile, RejectReason
+from tasks.models import FeedSplit, FileStamp, InputFile, RejectReason
 from tasks.output.stamps import load_stamps, save_stamps
 from tasks.read import feeds
 from tasks.read.discover import find_input_files
@@ -81,7 +82,7 @@ def test_feeds_become_their_articles_in_place(tmp_path: Path) -> None:
         ("c.json#1", 1),
         ("c.json#2", 2),
         ("d.json", None),
-        ("b.jsonl#2", "unreadable", "named as an article of the feed 'b.jsonl' is; rename it"),
+        ("b.jsonl#2", "name_clash", "the name of article 2 of the feed 'b.jsonl': rename the file"),
         ("e.ndjson", "empty", "the feed holds no article"),
         ("f.json", "empty", "the feed holds no article"),
         ("g.jsonl", "unreadable", "not a regular file: a FIFO"),
@@ -90,8 +91,21 @@ def test_feeds_become_their_articles_in_place(tmp_path: Path) -> None:
 
 def test_format_makes_any_file_a_feed(tmp_path: Path) -> None:
     (tmp_path / "wire.txt").write_text('{"text": "1"}\n{"text": "2"}\n')
+    (tmp_path / "wire.txt#2").write_text('{"text": "its name is taken"}')
+    (tmp_path / "wire.jsonl#2").write_text("a text file, read as JSON Lines")
     found = expand_feeds(find_input_files(tmp_path), None, InputFormat.JSONL)
-    assert [file.path for file in found.files] == ["wire.txt#1", "wire.txt#2"]
+    paths = ["wire.jsonl#2#1", "wire.txt#1", "wire.txt#2", "wire.txt#2#1"]
+    assert ([file.path for file in found.files], found.rejected) == (paths, [])
+    (tmp_path / "wire.txt").write_text('[{"text": "1"}, {"text": "2"}]')
+    found = expand_feeds(find_input_files(tmp_path), None, InputFormat.JSON)
+    assert [file.path for file in found.files] == ["wire.jsonl#2", "wire.txt#1", "wire.txt#2"]
+    assert [(r.path, r.reason.value) for r in found.rejected] == [("wire.txt#2", "name_clash")]
+    found = expand_feeds(find_input_files(tmp_path), None, InputFormat.TXT)
+    assert len(found.files) == 3 and not found.rejected
+
+
+def _refuse(*_: object) -> None:
+    raise OSError(5, "split again")
 
 
 def test_an_unchanged_feed_is_not_split_again(
@@ -101,14 +115,60 @@ def test_an_unchanged_feed_is_not_split_again(
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     (folder / "b.jsonl").write_text('{"text": "1"}\n{"text": "2"}\n')
-    files = expand_feeds(find_input_files(folder), None, None).files
-    save_stamps(out, 2**62, files, {file.path: "0" * 64 for file in files}, None)
-    monkeypatch.setattr(feeds, "_split", lambda *_: pytest.fail("split again"))
-    assert _discover(folder, out) == [("b.jsonl#1", 1), ("b.jsonl#2", 2)]
+    (folder / "one.json").write_text('{"text": "one article"}')
+    (folder / "none.json").write_text("[]")
+    found = expand_feeds(find_input_files(folder), None, None)
+    hashes = {file.path: "0" * 64 for file in found.files}
+    save_stamps(out, 2**62, found.files, hashes, None, found.feeds)
+    monkeypatch.setattr(feeds, "_split", _refuse)
+    assert _discover(folder, out) == [
+        ("b.jsonl#1", 1),
+        ("b.jsonl#2", 2),
+        ("one.json", None),
+        ("none.json", "empty", "the feed holds no article"),
+    ]
+    again = expand_feeds(find_input_files(folder), load_stamps(out), InputFormat.JSON)
+    assert [file.path for file in again.files] == ["one.json"]  # read as JSON again
+    refused = ("b.jsonl", "unreadable", "cannot read: split again (errno 5)")  # split again
+    assert next((r.path, r.reason.value, r.detail) for r in again.rejected) == refused
     with (folder / "b.jsonl").open("a") as feed:
         feed.write('{"text": "3"}\n')
     monkeypatch.undo()
-    assert _discover(folder, out)[-1] == ("b.jsonl#3", 3)
+    assert _discover(folder, out)[2] == ("b.jsonl#3", 3)
+
+
+class _Counted:
+    """A file handle that notes the sizes asked for."""
+
+    def __init__(self, handle: Any, asked: list[int]) -> None:
+        self.handle, self.asked = handle, asked
+
+    def __enter__(self) -> _Counted:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def read(self, size: int = -1) -> bytes:
+        self.asked.append(size)
+        return bytes(self.handle.read(size))
+
+
+def test_a_json_file_that_is_no_array_is_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "big.json").write_text('{"text": "' + "x" * 3 * feeds.SCAN_BYTES + '"}')
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    asked: list[int] = []
+    real = read_document.__globals__["open_found"]
+
+    def counting(file: InputFile) -> tuple[Any, Any]:
+        handle, info = real(file)
+        return _Counted(handle, asked), info
+
+    monkeypatch.setattr(feeds, "open_found", counting)
+    assert _discover(tmp_path) == [("big.json", None), ("deep.json", None)]
+    assert asked == [feeds.SCAN_BYTES, feeds.SCAN_BYTES, -1]  # big.json: its first MiB only
 
 
 def _part(folder: Path, path: str) -> InputFile:
@@ -133,10 +193,15 @@ def test_stamps_keep_the_places_of_a_feeds_articles(tmp_path: Path) -> None:
     stamp = FileStamp(size=9, mtime_ns=1, ctime_ns=1, device=1, inode=2)
     (tmp_path / "b.jsonl").write_text('{"t":1}\n')
     part = _part(tmp_path, "b.jsonl#1")
-    save_stamps(tmp_path, 10**10, [InputFile(part.path, "/x", stamp, part.part)], {}, None)
+    assert part.part is not None
+    split = FeedSplit("jsonl", stamp, (part.part,))
+    save_stamps(tmp_path, 10**10, [part], {}, None, {"b.jsonl": split})
     recorded = load_stamps(tmp_path)
     assert recorded is not None
-    assert recorded.feeds["b.jsonl"].parts == [(1, 0, 7)]
+    assert (recorded.feeds["b.jsonl"].form, recorded.feeds["b.jsonl"].parts) == (
+        "jsonl",
+        [(1, 0, 7)],
+    )
     assert recorded.files == {}  # not read: no SHA-256 to vouch for
 
 
@@ -151,14 +216,20 @@ def test_stamps_keep_the_places_of_a_feeds_articles(tmp_path: Path) -> None:
             '{"title": "t"}',
             (),
             "empty",
-            "no article text: no string in text, body, content, "
+            "no article text: none of text, body, content, "
             "maintext (--field text=NAME reads another)",
         ),
         (
             '{"text": 5}',
             (("text", "body"),),
             "empty",
-            "no article text: no string in body (--field text=NAME reads another)",
+            "no article text: none of body (--field text=NAME reads another)",
+        ),
+        (
+            '{"text": ["a", 5], "body": "b"}',
+            (),
+            "invalid_json",
+            'the text is a JSON array (["a", 5]), not text',
         ),
         (
             '{"text": "a", "date": 1556712000}',

@@ -109,7 +109,21 @@ def test_fields_are_read_by_the_names_chosen(tmp_path: Path) -> None:
     assert summary.settings["fields"] == {"date": "pubDate", "text": "story.body"}
 
 
-# A batch: the feed's lines, each an index into ARTICLES (None: a blank line).
+def test_a_feeds_articles_are_in_line_order(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    lines = [_article(seed, f"2025-03-{seed:02d}") if seed % 4 else "{" for seed in range(1, 12)]
+    write(folder, {"wire.jsonl": "\n".join(lines)})
+    ingest_flow(str(folder), str(out), OPTIONS)
+    numbers = [int(entry["path"].rpartition("#")[2]) for entry in _lines(out / "ledger.jsonl")]
+    assert numbers == list(range(1, 12))
+    rejected = [r["path"] for r in _lines(out / "rejected.jsonl")]
+    assert rejected == ["wire.jsonl#4", "wire.jsonl#8"]
+    sources = [r["source"]["path"] for r in _lines(out / "articles.jsonl")]
+    assert sources == [f"wire.jsonl#{n}" for n in (1, 2, 3, 5, 6, 7, 9, 10, 11)]
+
+
+# A batch: the feed's lines, each an index into ARTICLES (None: a blank line), or None: the
+# feed left as it is; and whether the run reads every file as JSON Lines (--format jsonl).
 ARTICLES = [
     _article(1, "2025-03-01"),
     _article(2, "2025-03-02"),
@@ -117,28 +131,32 @@ ARTICLES = [
     _article(2, keep=slice(1, None)),
     "not json",
 ]
-BATCHES = st.lists(
-    st.lists(st.none() | st.integers(0, len(ARTICLES) - 1), max_size=5), min_size=1, max_size=3
-)
+LINES = st.lists(st.none() | st.integers(0, len(ARTICLES) - 1), max_size=5)
+BATCHES = st.lists(st.tuples(st.none() | LINES, st.booleans()), min_size=1, max_size=3)
 
 
+@pytest.mark.usefixtures("settled")
 @settings(
     max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(batches=BATCHES)
-@example(batches=[[0, 2, 3], [1, None, 0, 2, 3], [3, 2]])
+@example(batches=[([0, 2, 3], True), (None, False), ([1, None, 0, 2, 3], True), (None, True)])
 def test_any_sequence_of_feed_edits_ends_as_one_fresh_run(
-    tmp_path_factory: pytest.TempPathFactory, batches: list[list[int | None]]
+    tmp_path_factory: pytest.TempPathFactory, batches: list[tuple[list[int | None] | None, bool]]
 ) -> None:
-    """Lines added, removed, moved (their numbers change): the output after each batch is
-    what a fresh run over the feed gives."""
+    """Lines added, removed, moved (their numbers change), the feed left alone, the files
+    read another way: the output after each batch is what a fresh run gives."""
     tmp_path = tmp_path_factory.mktemp("feeds")
     folder, out = tmp_path / "in", tmp_path / "out"
-    write(folder, {"b.txt": variant_text(paragraphs(1)[1:])})
-    for number, batch in enumerate(batches):
-        lines = ["" if index is None else ARTICLES[index] for index in batch]
-        write(folder, {"wire.jsonl": "\n".join(lines)})
-        ingest_flow(str(folder), str(out), OPTIONS)
+    array = json.dumps([json.loads(ARTICLES[0]), json.loads(ARTICLES[3])], indent=1)
+    write(folder, {"b.txt": variant_text(paragraphs(1)[1:]), "wire.jsonl": ARTICLES[1]})
+    write(folder, {"c.json": array})  # an array by its name, lines with --format jsonl
+    for number, (batch, as_jsonl) in enumerate(batches):
+        if batch is not None:
+            lines = ["" if index is None else ARTICLES[index] for index in batch]
+            write(folder, {"wire.jsonl": "\n".join(lines)})
+        options = IngestOptions(today=TODAY, input_format="jsonl" if as_jsonl else None)
+        ingest_flow(str(folder), str(out), options)
         fresh = tmp_path / f"fresh{number}"
-        ingest_flow(str(folder), str(fresh), OPTIONS)
+        ingest_flow(str(folder), str(fresh), options)
         assert snapshot(out) == snapshot(fresh)

@@ -62,9 +62,18 @@ def feed_of(path: str) -> str:
     ('in/wire.jsonl', 'notes#2', 'a#b.json')
     """
     feed, mark, number = path.rpartition("#")
-    if mark and number.isdigit() and BY_EXTENSION.get(_suffix(feed)) in FEEDS:
+    if mark and is_number(number) and BY_EXTENSION.get(_suffix(feed)) in FEEDS:
         return feed
     return path
+
+
+def is_number(text: str) -> bool:
+    """Whether `text` is an article's number: ASCII digits (`str.isdigit` also takes "²").
+
+    >>> is_number("12"), is_number("²"), is_number("")
+    (True, False, False)
+    """
+    return text.isascii() and text.isdigit()
 
 
 def _suffix(path: str) -> str:

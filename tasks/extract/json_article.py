@@ -58,18 +58,20 @@ def json_to_text(source: str, chosen: FieldChoice = ()) -> str:
     if not isinstance(found, dict):
         raise RejectedError(RejectReason.INVALID_JSON, f"a JSON {_kind(found)}, not an object")
     names = {**FIELD_NAMES, **{field: (name,) for field, name in chosen}}
-    text = _field(found, "text", names["text"])
+    text = _field(found, names["text"])
+    if text is None:
+        tried = ", ".join(names["text"])
+        detail = f"no article text: none of {tried} (--field text=NAME reads another)"
+        raise RejectedError(RejectReason.EMPTY, detail)
     paragraphs = text if isinstance(text, list) else [text]
     if not all(isinstance(paragraph, str) for paragraph in paragraphs):
-        tried = ", ".join(names["text"])
-        detail = f"no article text: no string in {tried} (--field text=NAME reads another)"
-        raise RejectedError(RejectReason.EMPTY, detail)
+        raise RejectedError(RejectReason.INVALID_JSON, _not_text("text", text))
     header = {field: _text_field(found, field, names[field]) for field in ("title", "date")}
     body = "\n\n".join(paragraph.strip("\n") for paragraph in paragraphs)
     return render_front_matter({key: value for key, value in header.items() if value}) + body
 
 
-def _field(found: Mapping[str, Any], field: str, names: tuple[str, ...]) -> Any:
+def _field(found: Mapping[str, Any], names: tuple[str, ...]) -> Any:
     """The value of the first of `names` present and not null (a dotted name: nested)."""
     for name in names:
         value: Any = found
@@ -81,12 +83,15 @@ def _field(found: Mapping[str, Any], field: str, names: tuple[str, ...]) -> Any:
 
 
 def _text_field(found: Mapping[str, Any], field: str, names: tuple[str, ...]) -> str | None:
-    value = _field(found, field, names)
+    value = _field(found, names)
     if value is None or isinstance(value, str):
         return value
     reason = RejectReason.INVALID_DATE if field == "date" else RejectReason.INVALID_JSON
-    shown = json.dumps(value)[:80]
-    raise RejectedError(reason, f"the {field} is a JSON {_kind(value)} ({shown}), not text")
+    raise RejectedError(reason, _not_text(field, value))
+
+
+def _not_text(field: str, value: Any) -> str:
+    return f"the {field} is a JSON {_kind(value)} ({json.dumps(value)[:80]}), not text"
 
 
 def _kind(value: Any) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from tasks.batch import attempt
+from tasks.extract.formats import in_input_order
 from tasks.match.candidates import CandidateIndex, Lookup, PostingLists
 from tasks.match.explain import describe_alignment
 from tasks.match.index_store import IndexStore
@@ -186,7 +187,7 @@ def _decide(
             not thresholds.accepts(item),
             -thresholds.excess(item),
             -item.similarity,
-            index.path(item.source),
+            in_input_order(index.path(item.source)),
         ),
     )
     evidence = [CandidateScore(source=index.path(item.source), score=item.score) for item in scored]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+from tasks.extract.formats import in_input_order
 from tasks.match.units import words
 from tasks.match.weights import word_weight
 
@@ -162,14 +163,14 @@ class CandidateIndex:
         return Lookup(found, looked_up, None if fallback else cutoff, fallback, query)
 
     def _best(self, scores: dict[int, float], k: int) -> list[tuple[int, float]]:
-        """The `k` best of `scores`, equal scores ordered by the sources' paths (read only for
+        """The `k` best of `scores`, equal scores in the sources' path order (read only for
         those that reach the `k`th score: a fresh index numbers sources in another order)."""
         ranked = list(scores.items())
         if len(ranked) > k:
             kth = heapq.nlargest(k, scores.values())[-1]
             ranked = [item for item in ranked if item[1] >= kth]
         paths = self._lists.sources(source for source, _ in ranked)
-        ranked.sort(key=lambda item: (-item[1], paths[item[0]][0]))
+        ranked.sort(key=lambda item: (-item[1], in_input_order(paths[item[0]][0])))
         return ranked[:k]
 
     def _accumulate(

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
-from tasks.models import FeedPart, FileStamp, InputFile, Model, Sha256
+from tasks.models import FeedPart, FeedSplit, FileStamp, InputFile, Model, Sha256
 from tasks.output.paths import STAMPS_FILE, work_folder
 from tasks.output.write import write_atomic
 
@@ -42,8 +42,9 @@ Parts = list[tuple[int, int, int]]
 
 
 class FeedStamps(Model):
+    form: str  # the reader that split it
     stamp: tuple[int, int, int, int, int]  # the feed's, as an `Entry` without the SHA-256
-    parts: Parts
+    parts: Parts | None  # None: one article (a JSON file that is no array)
 
 
 class Stamps(Model):
@@ -90,14 +91,15 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
     return found
 
 
-def recorded_parts(recorded: Stamps | None, feed: InputFile) -> list[FeedPart] | None:
-    """The articles of `feed` as the last run found them, if its stamp vouches for them."""
+def recorded_split(recorded: Stamps | None, feed: InputFile, form: str) -> FeedSplit | None:
+    """How the last run split `feed`, if it read it as `form` and its stamp vouches for it."""
     known = None if recorded is None else recorded.feeds.get(feed.path)
-    if known is None or feed.stamp is None or recorded is None:
+    if known is None or feed.stamp is None or recorded is None or known.form != form:
         return None
     if known.stamp != _stamp_of(feed.stamp) or not _feed_settled(known, recorded.taken_ns):
         return None
-    return [FeedPart(*part) for part in known.parts]
+    parts = None if known.parts is None else tuple(FeedPart(*part) for part in known.parts)
+    return FeedSplit(form, feed.stamp, parts)
 
 
 def _stamp_of(stamp: FileStamp) -> tuple[int, int, int, int, int]:
@@ -119,22 +121,18 @@ def save_stamps(
     files: Iterable[InputFile],
     hashes: Mapping[str, str],
     recorded: Stamps | None,
+    splits: Mapping[str, FeedSplit],
 ) -> None:
-    """Record this run's stamps (those of the files hashed), unless the ones on disk say
-    the same: the same stamps, all settled (a run that changed nothing writes nothing; one
-    that read a racy file again records the later time, which may settle it)."""
-    entries: dict[str, Entry] = {}
-    feeds: dict[str, FeedStamps] = {}
-    for file in files:
-        if file.stamp is None:
-            continue
-        if file.path in hashes:
-            entries[file.path] = entry(hashes[file.path], file.stamp)
-        if file.part is not None:
-            feed = file.path.rpartition("#")[0]  # the part's name is `<feed>#<number>`
-            if feed not in feeds:
-                feeds[feed] = FeedStamps.model_construct(stamp=_stamp_of(file.stamp), parts=[])
-            feeds[feed].parts.append((file.part.number, file.part.offset, file.part.length))
+    """Record this run's stamps (those of the files hashed) and how its feeds were split,
+    unless the ones on disk say the same: the same stamps, all settled (a run that changed
+    nothing writes nothing; one that read a racy file again records the later time, which
+    may settle it)."""
+    entries = {
+        file.path: entry(hashes[file.path], file.stamp)
+        for file in files
+        if file.stamp is not None and file.path in hashes
+    }
+    feeds = {path: _feed_stamps(split) for path, split in splits.items()}
     same = recorded is not None and (recorded.files, recorded.feeds) == (entries, feeds)
     if same and recorded is not None and _all_settled(recorded):
         return
@@ -142,6 +140,11 @@ def save_stamps(
     stamps = Stamps.model_construct(taken_ns=taken_ns, files=entries, feeds=feeds)
     data = stamps.model_dump_json().encode()
     write_atomic(work_folder(out) / STAMPS_FILE.name, data, private=True)
+
+
+def _feed_stamps(split: FeedSplit) -> FeedStamps:
+    parts = None if split.parts is None else [(p.number, p.offset, p.length) for p in split.parts]
+    return FeedStamps.model_construct(form=split.form, stamp=_stamp_of(split.stamp), parts=parts)
 
 
 def _all_settled(stamps: Stamps) -> bool:

@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.models import FileStamp, InputFile, Rejection, RejectReason
+from tasks.models import FeedSplit, FileStamp, InputFile, Rejection, RejectReason
 from tasks.read.names import display_name
 from tasks.read.selection import Selection
 
@@ -44,6 +44,7 @@ class Discovery:
     files: list[InputFile] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     excluded: int = 0
+    feeds: dict[str, FeedSplit] = field(default_factory=dict)  # path -> how it was split
 
     def reject(self, path: str, reason: RejectReason, detail: str) -> None:
         self.rejected.append(Rejection(path=path, reason=reason, detail=detail))

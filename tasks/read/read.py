@@ -27,9 +27,10 @@ def read_document(file: InputFile, max_bytes: int) -> RawDocument:
     """Read at most `max_bytes` + 1 bytes: an oversized file is never loaded whole. An
     article of a feed (`file.part`) is its own bytes only, as large as any file may be."""
     try:
-        with open_found(file) as handle:
+        handle, info = open_found(file)
+        with handle:
             if file.part is None:
-                size = os.fstat(handle.fileno()).st_size
+                size = info.st_size
                 data = read_at_most(handle, size + 1, max_bytes + 1)
             else:
                 handle.seek(file.part.offset)
@@ -52,8 +53,9 @@ def read_document(file: InputFile, max_bytes: int) -> RawDocument:
     return RawDocument(path=file.path, sha256=hashlib.sha256(data).hexdigest(), data=data)
 
 
-def open_found(file: InputFile) -> BinaryIO:
-    """`file` opened for reading, if it is still the regular file discovery judged.
+def open_found(file: InputFile) -> tuple[BinaryIO, os.stat_result]:
+    """`file` opened for reading, if it is still the regular file discovery judged, and
+    what the open file's `fstat` says.
 
     Only the file discovery judged is read: the open file's device and inode must be the
     ones discovery saw. Between the two, a file or folder of the input can be replaced by a
@@ -71,7 +73,7 @@ def open_found(file: InputFile) -> BinaryIO:
     except BaseException:
         handle.close()
         raise
-    return handle
+    return handle, info
 
 
 def _check_regular(info: os.stat_result) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from tasks.extract.formats import in_input_order
 from tasks.match.duplicates import SourceGroups
 from tasks.memory import paused_garbage_collection
 from tasks.models import ArticleRecord, FieldOrigin, Match, ParsedDocument, VariantRef
@@ -93,7 +94,7 @@ def plan_records(
             Attached(document, match, document.body_key == source.body_key)
             for document, match in found.pop(source.path, [])
         ]
-        attached.sort(key=lambda item: (-item.score, item.document.path))
+        attached.sort(key=lambda item: (-item.score, in_input_order(item.document.path)))
         plans.append(Planned(source, attached))
     return plans
 
