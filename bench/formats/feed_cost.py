@@ -11,7 +11,8 @@ even ones, so neither always runs on a warmer machine), in a Prefect home kept w
 scheduled user's is. The report gives each run's load and per-article milliseconds, their
 min and median per format, the ratio jsonl/txt, and checks that both give the same numbers
 of records, variants and rejections, and every article the same outcome (the names differ:
-``copy-1/00007.txt`` against ``feed.jsonl#8``). Report: stdout and
+``copy-1/00007.txt`` against ``feed.jsonl#8``); then each output is run again with nothing
+new (an unchanged feed must be read no more than unchanged files are). Report: stdout and
 ``bench/work/feed_cost/report.md``.
 """
 
@@ -74,7 +75,17 @@ def measure(number: int, form: str, wait: bool) -> Run:
     return Run(number, form, load, measured)
 
 
-def render(runs: list[Run], articles: int, differing: list[str]) -> str:
+def rerun(form: str, wait: bool) -> Run:
+    """Run again over the last run's output, nothing new: an unchanged feed, as unchanged
+    files, must be read no more (its articles' places come from the stamps)."""
+    if wait:
+        wait_quiet()
+    load, folder = os.getloadavg()[0], TXT if form == "txt" else FEED.parent
+    measured = ingest(folder, WORK / f"out-{form}", fresh=False, wait=False, home=warm_home(WORK))
+    return Run(0, form, load, measured)
+
+
+def render(runs: list[Run], articles: int, differing: list[str], reruns: list[Run]) -> str:
     header = ["round", "format", "load", "wall s", "ms an article", "in stages, ms an article",
               "records", "variants", "rejected", "peak MB"]  # fmt: skip
     rows = [
@@ -105,6 +116,12 @@ def render(runs: list[Run], articles: int, differing: list[str]) -> str:
         "Records, variants and rejections: " + ("the same in every run." if same_counts
                                                 else "DIFFER between runs."),
         *_outcome_lines(differing), "",
+        "## A rerun with nothing new", "",
+        *table(["format", "load", "wall s", "not read", "in stages, s"], [
+            (r.form, f"{r.load:.2f}", f"{r.measured.wall:.2f}",
+             f"{r.measured.summary.get('not_read', 0):,}", f"{_staged(r.measured):.2f}")
+            for r in reruns
+        ]), "",
         "## Stage seconds, the fastest run of each format", "",
         *table(["stage", "txt", "jsonl"], _stage_rows(runs)),
     ]  # fmt: skip
@@ -152,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     feed_names = [input_name(FEED.name, line) for line in range(1, len(names) + 1)]
     txt, jsonl = outcomes(WORK / "out-txt", names), outcomes(WORK / "out-jsonl", feed_names)
     differing = differences(txt, jsonl, (names, feed_names))
-    return publish(render(runs, len(names), differing), WORK / "report.md")
+    reruns = [rerun(form, args.wait) for form in ("txt", "jsonl")]
+    return publish(render(runs, len(names), differing, reruns), WORK / "report.md")
 
 
 if __name__ == "__main__":
