@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from tasks.extract.formats import InputFormat
+
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Score = Annotated[float, Field(ge=0.0, le=100.0)]
 
@@ -117,7 +119,7 @@ class FeedSplit:
     """How a feed was split into articles (tasks/read/feeds.py): by which reader, when its
     stamp was `stamp`; `parts` None when it is one article (a JSON file that is no array)."""
 
-    form: str  # "jsonl" or "json"
+    form: InputFormat  # the reader that split it: JSONL or JSON
     stamp: FileStamp
     parts: tuple[FeedPart, ...] | None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tasks.match.assign import MatchIndex, index_in_memory
 from tasks.match.score import SourceText
@@ -69,3 +69,31 @@ def snapshot(out: Path) -> dict[str, Any]:
     described = ("timings", "steps", "reused", "not_read")
     files[RUN] = {k: v for k, v in run_json.items() if k not in described}
     return files
+
+
+def output_lines(path: Path) -> list[dict[str, Any]]:
+    """A JSON Lines output file's objects."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+class SpyingHandle:
+    """A binary file handle that notes the size of every read asked of it."""
+
+    def __init__(self, handle: BinaryIO, asked: list[int]) -> None:
+        self.handle, self.asked = handle, asked
+
+    def __enter__(self) -> SpyingHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def read(self, size: int = -1) -> bytes:
+        self.asked.append(size)
+        return self.handle.read(size)

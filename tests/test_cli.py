@@ -103,6 +103,8 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], mess
             ["--runner", "threads", "--dask-address", "tcp://h:8786"],
             "--dask-address needs --runner dask",
         ),
+        (["--field", "body=content"], "--field: 'body' is not one of text, title, date"),
+        (["--field", "text"], "--field: no field name for text (FIELD=NAME)"),
     ],
 )
 def test_out_of_range_options(

@@ -129,6 +129,7 @@ def test_small_messages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         )
 
 
+@pytest.mark.flow
 def test_a_run_that_fails_in_its_flow_says_one_line(tmp_path: Path) -> None:
     """A real flow run failing on its private server: Prefect logs the exception to the
     server as the run ends, and sent it too late (after the server stopped), printing
@@ -140,7 +141,12 @@ def test_a_run_that_fails_in_its_flow_says_one_line(tmp_path: Path) -> None:
         "from flows.cli import main\n"
         f"sys.exit(main(['ingest', {str(SEEDS)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet']))"
     )
-    result = subprocess.run([sys.executable, "-c", failing], capture_output=True, text=True)
+    environment = {
+        **{name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"},
+        "PREFECT_HOME": str(tmp_path / "prefect"),  # its private server's, not the user's
+    }
+    command = [sys.executable, "-c", failing]
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
     assert (result.returncode, result.stdout, result.stderr) == (
         1, "", "copydesk: error: the run failed: RuntimeError: outputs do not account for the inputs\n"
     )  # fmt: skip

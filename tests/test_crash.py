@@ -17,7 +17,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from tasks.output.paths import DATA_FILES, LOCK_FILE, RUN, WORK_DIR
+from tasks.output.paths import DATA_FILES, LOCK_FILE, PARQUET, RUN, WORK_DIR
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
 
@@ -101,7 +101,9 @@ KILL_POINTS = [
 ]
 
 
-def start(kill_point: str, folder: Path, out: Path, home: Path) -> subprocess.Popen[bytes]:
+def start(
+    kill_point: str, folder: Path, out: Path, home: Path, *extra: str
+) -> subprocess.Popen[bytes]:
     """The CLI against the session's server (a private server per run would cost each 6 s
     of start-up). Their logs stay out of the server's database: runs sending them at once
     kept it locked, and in CI one run in sixteen started together waited minutes for it."""
@@ -113,7 +115,7 @@ def start(kill_point: str, folder: Path, out: Path, home: Path) -> subprocess.Po
         "PREFECT_API_URL": PREFECT_API_URL.value(),
         "PREFECT_LOGGING_TO_API_ENABLED": "false",
     }
-    arguments = ["ingest", str(folder), "--out", str(out)]
+    arguments = ["ingest", str(folder), "--out", str(out), *extra]
     command = [sys.executable, "-c", KILLING_CLI, kill_point, *arguments]
     with log_of(out).open("wb") as log:
         return subprocess.Popen(command, env=environment, stdout=log, stderr=log)
@@ -174,3 +176,29 @@ def test_a_killed_run_leaves_whole_files_and_the_next_run_finishes_the_job(
         ingest_flow(str(tmp_path / "in"), str(out), options)
         assert snapshot(out) == expected, out.name
         assert not [*out.glob(".*.tmp"), *(out / WORK_DIR).glob(".*.tmp")], out.name
+
+
+def test_a_run_killed_writing_parquet_leaves_no_half_file(tmp_path: Path) -> None:
+    """--parquet: killed with articles.parquet half written, or just after it was put in
+    place (run.json not yet naming it), the next run finishes the job; one without
+    --parquet removes a file that run.json does not name."""
+    write(tmp_path / "in", corpus(20))
+    parquet = IngestOptions(today=dt.date.today(), parquet=True)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "expected"), parquet)
+    expected = (tmp_path / "expected" / PARQUET).read_bytes()
+    for point in ("before:articles.parquet", "after:articles.parquet"):
+        out = tmp_path / point.replace(":", "-")
+        process = start(point, tmp_path / "in", out, tmp_path / f"prefect-{out.name}", "--parquet")
+        try:
+            killed(process, out)
+        finally:
+            process.kill()
+        assert not (out / PARQUET).exists() or (out / PARQUET).read_bytes() == expected
+        (out / LOCK_FILE).unlink(missing_ok=True)
+        if point.startswith("after"):  # orphaned: no run.json names it
+            assert (out / PARQUET).exists() and not (out / RUN).exists()
+            ingest_flow(str(tmp_path / "in"), str(out), IngestOptions(today=dt.date.today()))
+            assert not (out / PARQUET).exists()
+        ingest_flow(str(tmp_path / "in"), str(out), parquet)
+        assert (out / PARQUET).read_bytes() == expected, out.name
+        assert not [*out.glob(".*.tmp")], out.name

@@ -18,10 +18,15 @@ from tasks.extract.formats import InputFormat
 from tasks.extract.json_article import json_to_text
 from tasks.models import FeedSplit, FileStamp, InputFile, RejectReason
 from tasks.output.stamps import load_stamps, save_stamps
+from tasks.parse.frontmatter import split_front_matter
+from tasks.parse.header import DateRules
+from tasks.pipeline import ShardWork, process_shard
 from tasks.read import feeds
 from tasks.read.discover import find_input_files
 from tasks.read.feeds import expand_feeds, split_array, split_lines
-from tasks.read.read import read_document
+from tasks.read.read import open_found, read_document
+from tests.conftest import TODAY
+from tests.helpers import SpyingHandle
 
 LINES = st.lists(st.sampled_from(["", " ", "\r", '{"a": 1}', '{"b": "x y"}\r', "[", "é"]))
 
@@ -111,7 +116,6 @@ def _refuse(*_: object) -> None:
 def test_an_unchanged_feed_is_not_split_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tasks.output.stamps.RACY_NS", 0)
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     (folder / "b.jsonl").write_text('{"text": "1"}\n{"text": "2"}\n')
@@ -119,7 +123,7 @@ def test_an_unchanged_feed_is_not_split_again(
     (folder / "none.json").write_text("[]")
     found = expand_feeds(find_input_files(folder), None, None)
     hashes = {file.path: "0" * 64 for file in found.files}
-    save_stamps(out, 2**62, found.files, hashes, None, found.feeds)
+    save_stamps(out, 2**62, found.files, hashes, None, found.feeds)  # taken long after: settled
     monkeypatch.setattr(feeds, "_split", _refuse)
     assert _discover(folder, out) == [
         ("b.jsonl#1", 1),
@@ -137,34 +141,16 @@ def test_an_unchanged_feed_is_not_split_again(
     assert _discover(folder, out)[2] == ("b.jsonl#3", 3)
 
 
-class _Counted:
-    """A file handle that notes the sizes asked for."""
-
-    def __init__(self, handle: Any, asked: list[int]) -> None:
-        self.handle, self.asked = handle, asked
-
-    def __enter__(self) -> _Counted:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.handle.close()
-
-    def read(self, size: int = -1) -> bytes:
-        self.asked.append(size)
-        return bytes(self.handle.read(size))
-
-
 def test_a_json_file_that_is_no_array_is_not_read_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "big.json").write_text('{"text": "' + "x" * 3 * feeds.SCAN_BYTES + '"}')
     (tmp_path / "deep.json").write_text("[" * 100_000)
     asked: list[int] = []
-    real = read_document.__globals__["open_found"]
 
     def counting(file: InputFile) -> tuple[Any, Any]:
-        handle, info = real(file)
-        return _Counted(handle, asked), info
+        handle, info = open_found(file)
+        return SpyingHandle(handle, asked), info
 
     monkeypatch.setattr(feeds, "open_found", counting)
     assert _discover(tmp_path) == [("big.json", None), ("deep.json", None)]
@@ -194,7 +180,7 @@ def test_stamps_keep_the_places_of_a_feeds_articles(tmp_path: Path) -> None:
     (tmp_path / "b.jsonl").write_text('{"t":1}\n')
     part = _part(tmp_path, "b.jsonl#1")
     assert part.part is not None
-    split = FeedSplit("jsonl", stamp, (part.part,))
+    split = FeedSplit(InputFormat.JSONL, stamp, (part.part,))
     save_stamps(tmp_path, 10**10, [part], {}, None, {"b.jsonl": split})
     recorded = load_stamps(tmp_path)
     assert recorded is not None
@@ -259,3 +245,25 @@ def test_fields_by_name_nested_and_first_present() -> None:
     assert json_to_text("\ufeff" + json.dumps(article), chosen) == (
         '---\ntitle: "T"\ndate: "2025-05-15"\n---\n\nTwo.'
     )
+
+
+@pytest.mark.parametrize(
+    ("article", "date"),
+    [
+        ({"maintext": "A.", "date_publish": "2025-05-15 10:00:00"}, "2025-05-15 10:00:00"),
+        ({"content": "A.", "date": None, "published_at": "2025-05-15"}, "2025-05-15"),
+        ({"body": "A.", "date_publish": None}, None),  # news-please's undated article
+    ],
+)
+def test_every_documented_name_is_read(article: dict[str, object], date: str | None) -> None:
+    fields, body = split_front_matter(json_to_text(json.dumps(article)))
+    assert (fields.get("date"), body) == (date, "A.")
+
+
+def test_a_feed_line_is_decoded_as_a_file_is(tmp_path: Path) -> None:
+    line = '{"text": "Café owners in Zürich said prices rose again, à la française."}\n'
+    (tmp_path / "wire.jsonl").write_bytes(line.encode("cp1252"))
+    files = expand_feeds(find_input_files(tmp_path), None, None).files
+    [document] = process_shard(ShardWork(files, {}, 10_000, DateRules(today=TODAY))).parsed
+    assert document.body == json.loads(line)["text"]
+    assert document.origin.encoding == "cp1252"

@@ -10,7 +10,6 @@ import sys
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,7 +25,7 @@ from tasks.read.read import IO_RETRIES, read_document
 from tasks.records.accounting import AccountingError
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import paragraphs, source_text, variant_text, write
-from tests.helpers import snapshot
+from tests.helpers import output_lines, snapshot
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 OPTIONS = IngestOptions(today=TODAY)
@@ -34,10 +33,6 @@ OPTIONS = IngestOptions(today=TODAY)
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_seeds_give_one_golden_record(tmp_path: Path) -> None:
@@ -120,7 +115,7 @@ def test_every_input_is_accounted_for(tmp_path: Path) -> None:
     options = IngestOptions(today=TODAY, max_bytes=6000)
     summary = ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), options)
     assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (13, 2, 2, 9)
-    rejected = _lines(tmp_path / "out" / "rejected.jsonl")
+    rejected = output_lines(tmp_path / "out" / "rejected.jsonl")
     assert [(r["path"], r["reason"]) for r in rejected] == [
         ("alias", "duplicate_link"),
         ("empty.txt", "empty"),
@@ -133,7 +128,7 @@ def test_every_input_is_accounted_for(tmp_path: Path) -> None:
         ("utf16-broken.txt", "undecodable"),
     ]
     assert rejected[4]["detail"] == "unrecognized date 'someday soon'"
-    records = _lines(tmp_path / "out" / "articles.jsonl")
+    records = output_lines(tmp_path / "out" / "articles.jsonl")
     assert [r["source"]["path"] for r in records] == [SOURCE_SEED, "legacy.txt"]
     assert [(v["path"], v["duplicate"]) for v in records[0]["variants"]] == [
         ("copy.txt", True),
@@ -162,7 +157,7 @@ def test_read_retries_then_rejects_only_the_failing_files(
     # Each file is retried on its own: 1 + 3 attempts for the failing one, the other once.
     assert sorted(attempts) == sorted([SOURCE_SEED] + [VARIANT_SEED] * (1 + IO_RETRIES))
     assert (summary.records, summary.rejected_by_reason) == (1, {"unreadable": 1})
-    (rejection,) = _lines(tmp_path / "rejected.jsonl")
+    (rejection,) = output_lines(tmp_path / "rejected.jsonl")
     assert rejection["detail"] == (
         f"read failed after 3 retries: {VARIANT_SEED}: Input/output error"
     )
@@ -204,7 +199,7 @@ def test_explain_tells_each_outcome(tmp_path: Path, capsys: pytest.CaptureFixtur
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 
-    record_id = _lines(out / "articles.jsonl")[0]["id"]
+    record_id = output_lines(out / "articles.jsonl")[0]["id"]
     assert explained(VARIANT_SEED) == (0, (
         f"{VARIANT_SEED} was matched to {SOURCE_SEED} (record {record_id})\n"
         "  score 71.8 by sentence alignment (threshold 50.0); margin 71.8 over the next candidate, none\n"

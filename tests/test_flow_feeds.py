@@ -16,7 +16,7 @@ from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
-from tests.helpers import snapshot
+from tests.helpers import output_lines, snapshot
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 OPTIONS = IngestOptions(today=TODAY)
@@ -36,10 +36,6 @@ FEED = [
 ]
 
 
-def _lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
 def test_each_article_of_a_feed_is_an_input(tmp_path: Path) -> None:
     folder, out = tmp_path / "in", tmp_path / "out"
     write(
@@ -49,7 +45,7 @@ def test_each_article_of_a_feed_is_an_input(tmp_path: Path) -> None:
     write(folder, {"copies.json": json.dumps([json.loads(_article(3, keep=slice(2)))])})
     summary = ingest_flow(str(folder), str(out), OPTIONS)
     assert (summary.inputs, summary.records, summary.variants, summary.rejected) == (6, 3, 2, 1)
-    records = {r["source"]["path"]: r for r in _lines(out / "articles.jsonl")}
+    records = {r["source"]["path"]: r for r in output_lines(out / "articles.jsonl")}
     assert {path: [v["path"] for v in r["variants"]] for path, r in records.items()} == {
         "b.txt": ["wire.jsonl#3"],
         "wire.jsonl#1": [],
@@ -60,10 +56,10 @@ def test_each_article_of_a_feed_is_an_input(tmp_path: Path) -> None:
         "2025-03-01",
     )
     assert records["wire.jsonl#5"]["source"]["fixes"][0]["parameter"] == "json_to_text"
-    assert [(r["path"], r["reason"]) for r in _lines(out / "rejected.jsonl")] == [
+    assert [(r["path"], r["reason"]) for r in output_lines(out / "rejected.jsonl")] == [
         ("wire.jsonl#4", "invalid_json")
     ]
-    ledger = [(entry["path"], entry["outcome"]) for entry in _lines(out / "ledger.jsonl")]
+    ledger = [(entry["path"], entry["outcome"]) for entry in output_lines(out / "ledger.jsonl")]
     assert ledger == [
         ("b.txt", "source"),
         ("copies.json#1", "variant"),
@@ -104,7 +100,7 @@ def test_fields_are_read_by_the_names_chosen(tmp_path: Path) -> None:
     write(folder, {"wire.jsonl": json.dumps(article)})
     options = IngestOptions(today=TODAY, fields={"text": "story.body", "date": "pubDate"})
     summary = ingest_flow(str(folder), str(out), options)
-    [record] = _lines(out / "articles.jsonl")
+    [record] = output_lines(out / "articles.jsonl")
     assert (record["date"], record["body"]) == ("2025-03-04", "\n\n".join(paragraphs(4)))
     assert summary.settings["fields"] == {"date": "pubDate", "text": "story.body"}
 
@@ -114,11 +110,13 @@ def test_a_feeds_articles_are_in_line_order(tmp_path: Path) -> None:
     lines = [_article(seed, f"2025-03-{seed:02d}") if seed % 4 else "{" for seed in range(1, 12)]
     write(folder, {"wire.jsonl": "\n".join(lines)})
     ingest_flow(str(folder), str(out), OPTIONS)
-    numbers = [int(entry["path"].rpartition("#")[2]) for entry in _lines(out / "ledger.jsonl")]
+    numbers = [
+        int(entry["path"].rpartition("#")[2]) for entry in output_lines(out / "ledger.jsonl")
+    ]
     assert numbers == list(range(1, 12))
-    rejected = [r["path"] for r in _lines(out / "rejected.jsonl")]
+    rejected = [r["path"] for r in output_lines(out / "rejected.jsonl")]
     assert rejected == ["wire.jsonl#4", "wire.jsonl#8"]
-    sources = [r["source"]["path"] for r in _lines(out / "articles.jsonl")]
+    sources = [r["source"]["path"] for r in output_lines(out / "articles.jsonl")]
     assert sources == [f"wire.jsonl#{n}" for n in (1, 2, 3, 5, 6, 7, 9, 10, 11)]
 
 

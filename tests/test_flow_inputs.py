@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,13 +14,10 @@ from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY
 from tests.corpus import paragraphs, source_text, write
+from tests.helpers import output_lines
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 OPTIONS = IngestOptions(today=TODAY)
-
-
-def _lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_a_link_out_of_the_input_publishes_nothing(tmp_path: Path) -> None:
@@ -37,7 +32,7 @@ def test_a_link_out_of_the_input_publishes_nothing(tmp_path: Path) -> None:
     (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     summary = ingest_flow(str(folder), str(out), OPTIONS)
     assert (summary.inputs, summary.records, summary.rejected, summary.excluded) == (3, 1, 1, 1)
-    assert _lines(out / "rejected.jsonl") == [
+    assert output_lines(out / "rejected.jsonl") == [
         {
             "path": "private",
             "reason": "outside_input",
@@ -77,7 +72,7 @@ def test_a_huge_rejection_detail_is_cut(tmp_path: Path) -> None:
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, {"a.txt": "Date: " + "x" * 100_000 + "\n\nText.\n"})
     ingest_flow(str(folder), str(out), OPTIONS)
-    [rejection] = _lines(out / "rejected.jsonl")
+    [rejection] = output_lines(out / "rejected.jsonl")
     assert rejection["reason"] == "invalid_date"
     assert rejection["detail"].endswith("… [cut: 100,020 characters]")
     assert len(rejection["detail"]) < 600

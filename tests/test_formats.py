@@ -12,10 +12,9 @@ from tasks.models import Fix, InputFile, ParsedDocument
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tests.conftest import TODAY
-from tests.corpus import paragraphs, write
+from tests.corpus import TITLE, page, paragraphs, write
 
 RULES = DateRules(today=TODAY)
-TITLE = "Cocoa exports rise after the rains"
 BODY = paragraphs(3)
 
 
@@ -28,22 +27,8 @@ def _parsed(result: ShardResult) -> dict[str, ParsedDocument]:
     return {document.path: document for document in result.parsed}
 
 
-def page(body: list[str], date: str | None = "2025-05-15", title: str = TITLE) -> str:
-    """A news page: the story among a menu, a related-stories box and a footer."""
-    meta = f'<meta property="article:published_time" content="{date}T09:30:00Z">' if date else ""
-    story = "".join(f"<p>{paragraph}</p>" for paragraph in body)
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} | The Daily</title>"
-        f"{meta}</head><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a> "
-        f"<a href='/sport'>Sport</a></nav></header><main><article><h1>{title}</h1>{story}"
-        "</article><aside><h2>Related stories</h2><ul><li><a href='/a'>Markets slide again"
-        "</a></li><li><a href='/b'>Rain hits harvest</a></li></ul></aside></main><footer>"
-        "<p>Copyright 2025 The Daily. All rights reserved.</p></footer></body></html>"
-    )
-
-
 def test_one_story_as_text_markdown_and_html_gives_one_parse(tmp_path: Path) -> None:
-    paragraphs_md = [f"**{BODY[0]}**", BODY[1], f"[{BODY[2]}](https://example.com/x)", *BODY[3:]]
+    paragraphs_md = [f"**{BODY[0]}**", BODY[1], f"[{BODY[2]}](https://example.com/x)"]
     write(
         tmp_path,
         {
@@ -160,3 +145,30 @@ def test_an_html_date_never_comes_from_the_pages_address(tmp_path: Path) -> None
     dated = parsed["dated.html"].header
     assert dated is not None and str(dated.date) == "2025-05-15"
     assert parsed["undated.html"].header is None
+
+
+def test_an_html_date_from_its_markup_and_never_from_its_prose(tmp_path: Path) -> None:
+    undated = page(BODY, date=None)
+    write(
+        tmp_path,
+        {
+            "time.html": undated.replace("<h1>", "<time datetime='2025-05-14'>14 May</time><h1>"),
+            "json-ld.html": undated.replace(
+                "</head>",
+                '<script type="application/ld+json">{"@type": "NewsArticle", '
+                '"datePublished": "2025-05-13T08:00:00Z"}</script></head>',
+            ),
+            "prose.html": undated.replace("<p>", "<p>Published on 12 May 2025. ", 1),
+            "header.html": undated.replace("<h1>", "<p>date 2025-05-11</p><h1>"),
+        },
+    )
+    parsed = _parsed(_shard(tmp_path))
+    dates = {
+        path: document.header and str(document.header.date) for path, document in parsed.items()
+    }
+    assert dates == {
+        "time.html": "2025-05-14",
+        "json-ld.html": "2025-05-13",
+        "prose.html": None,  # never guessed from the story's own words
+        "header.html": "2025-05-11",  # a date header opening the main text, as in a text file
+    }

@@ -14,6 +14,7 @@ from tasks.errors import RejectedError, TransientError
 from tasks.models import InputFile, RejectReason
 from tasks.read.discover import find_input_files
 from tasks.read.read import read_at_most, read_document
+from tests.helpers import SpyingHandle
 
 
 def _tree(root: Path, *names: str) -> None:
@@ -49,28 +50,8 @@ def test_size_limit_reads_no_more_than_the_limit(
     sizes: list[int] = []
     real_fdopen = os.fdopen
 
-    class SpyingHandle:
-        def __init__(self, descriptor: int) -> None:
-            self.handle = real_fdopen(descriptor, "rb")
-
-        def __enter__(self) -> SpyingHandle:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def fileno(self) -> int:
-            return self.handle.fileno()
-
-        def close(self) -> None:
-            self.handle.close()
-
-        def read(self, size: int = -1) -> bytes:
-            sizes.append(size)
-            return self.handle.read(size)
-
     def spying_fdopen(descriptor: int, mode: str = "r") -> SpyingHandle:
-        return SpyingHandle(descriptor)
+        return SpyingHandle(real_fdopen(descriptor, "rb"), sizes)
 
     monkeypatch.setattr("tasks.read.read.os.fdopen", spying_fdopen)
     assert _rejected(tmp_path, "big.txt") == (

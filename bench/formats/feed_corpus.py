@@ -14,11 +14,11 @@ from pathlib import Path
 
 from bench.common.output import check_accounting, read_output
 from bench.formats.feeds import write_feed
+from bench.matching.build import DATE_HEADER
 from bench.runtime import many_files
 from bench.runtime.corpora import resolve_corpus
 from tasks.parse.layout import split_paragraphs, split_title
 
-DATE_HEADER = "date: "  # how bench/matching/build.py dates a source
 MAX_SHOWN = 3
 
 

@@ -29,8 +29,8 @@ from bench.common.cli import Measured, arguments, ingest, warm_home
 from bench.common.processes import wait_quiet
 from bench.common.report import publish, table
 from bench.formats.feed_corpus import build, differences, outcomes
-from bench.formats.feeds import input_name
 from bench.runtime.many_files import corpus_files
+from tasks.extract.formats import part_name
 
 WORK = paths.WORK / "feed_cost"
 TXT, FEED = WORK / "txt", WORK / "jsonl" / "feed.jsonl"
@@ -64,25 +64,17 @@ def prepared(articles: int, keep: bool) -> list[str]:
     return [path.relative_to(TXT).as_posix() for path in corpus_files(TXT)]
 
 
-def measure(number: int, form: str, wait: bool) -> Run:
-    """One fresh run on one format's folder; the load is read after waiting for a quiet
-    machine, just before the run, so it says what the run competed with."""
+def measure(number: int, form: str, wait: bool, fresh: bool = True) -> Run:
+    """One run on one format's folder: into an emptied OUT when `fresh`, else over the
+    last run's output with nothing new (an unchanged feed, as unchanged files, must be read
+    no more: its articles' places come from the stamps). The load is read after waiting for
+    a quiet machine, just before the run, so it says what the run competed with."""
     folder = TXT if form == "txt" else FEED.parent
     if wait:
         wait_quiet()
     load = os.getloadavg()[0]
-    measured = ingest(folder, WORK / f"out-{form}", fresh=True, wait=False, home=warm_home(WORK))
+    measured = ingest(folder, WORK / f"out-{form}", fresh=fresh, wait=False, home=warm_home(WORK))
     return Run(number, form, load, measured)
-
-
-def rerun(form: str, wait: bool) -> Run:
-    """Run again over the last run's output, nothing new: an unchanged feed, as unchanged
-    files, must be read no more (its articles' places come from the stamps)."""
-    if wait:
-        wait_quiet()
-    load, folder = os.getloadavg()[0], TXT if form == "txt" else FEED.parent
-    measured = ingest(folder, WORK / f"out-{form}", fresh=False, wait=False, home=warm_home(WORK))
-    return Run(0, form, load, measured)
 
 
 def render(runs: list[Run], articles: int, differing: list[str], reruns: list[Run]) -> str:
@@ -166,10 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     for number in range(1, args.rounds + 1):
         order = ("txt", "jsonl") if number % 2 else ("jsonl", "txt")
         runs += [measure(number, form, args.wait) for form in order]
-    feed_names = [input_name(FEED.name, line) for line in range(1, len(names) + 1)]
+    feed_names = [part_name(FEED.name, line) for line in range(1, len(names) + 1)]
     txt, jsonl = outcomes(WORK / "out-txt", names), outcomes(WORK / "out-jsonl", feed_names)
     differing = differences(txt, jsonl, (names, feed_names))
-    reruns = [rerun(form, args.wait) for form in ("txt", "jsonl")]
+    reruns = [measure(0, form, args.wait, fresh=False) for form in ("txt", "jsonl")]
     return publish(render(runs, len(names), differing, reruns), WORK / "report.md")
 
 

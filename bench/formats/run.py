@@ -31,10 +31,11 @@ from bench.common.cli import arguments, ingest
 from bench.common.output import read_output
 from bench.common.report import publish, table
 from bench.formats.extractors import EXACT, Page, extractor_rows, share, similarity
-from bench.formats.feeds import format_of, input_name, split_name, write_feed
+from bench.formats.feeds import write_feed
 from bench.formats.render import as_feed_record, as_html, as_markdown, as_text
 from bench.matching.bbc import bbc_date
 from bench.matching.corpora import Article, load_bbc, load_near_duplicates
+from tasks.extract.formats import InputFormat, feed_of, format_of, part_name
 
 WORK = paths.WORK / "formats"
 BBC = paths.CORPORA / "bbc"
@@ -67,7 +68,7 @@ def stories(count: int) -> list[Story]:
     def name(form: str, slug: str, role: str) -> str:
         if form == "jsonl":
             lines[role] += 1
-            return input_name(f"feeds/{role}s.jsonl", lines[role])
+            return part_name(f"feeds/{role}s.jsonl", lines[role])
         return f"{form}/{slug}{'-copy' if role == 'variant' else ''}.{form}"
 
     planned = []
@@ -100,8 +101,9 @@ def build(planned: list[Story], corpus: Path) -> None:
         others = [planned[(number + step) % len(planned)].article.title for step in (1, 2, 3)]
         for path, dated in ((story.source, True), (story.variant, False)):
             paragraphs = truth(story, path).split("\n\n")
-            feed, line = split_name(path)
-            if line is not None:
+            feed = feed_of(path)
+            if feed != path:
+                line = int(path.rpartition("#")[2])
                 date = story.date if dated else None
                 feeds.setdefault(feed, []).append(
                     as_feed_record(story.article.title, paragraphs, date, story.url, style=line)
@@ -123,9 +125,9 @@ def truth(story: Story, path: str) -> str:
 
 def format_rows(planned: list[Story], out: Path) -> list[tuple[object, ...]]:
     """One row per format; records are found by their input names, feed lines included."""
-    records = read_output(out).records
-    by_source = {record["source"]["path"]: record for record in records}
-    home = {v["path"]: record["source"]["path"] for record in records for v in record["variants"]}
+    output = read_output(out)
+    by_source = {record["source"]["path"]: record for record in output.records}
+    home = output.home_of()[1]
     rows: list[tuple[object, ...]] = []
     for form in FORMATS:
         sources = [s for s in planned if format_of(s.source) == form]
@@ -156,7 +158,7 @@ def html_pages(planned: list[Story], corpus: Path) -> list[Page]:
         ((corpus / path).read_text(encoding="utf-8"), story.article.title, truth(story, path))
         for story in planned
         for path in (story.source, story.variant)
-        if format_of(path) == "html"
+        if format_of(path) is InputFormat.HTML
     ]
 
 

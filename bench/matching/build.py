@@ -21,6 +21,7 @@ from bench.matching.variants import GENERATORS
 
 SEED = 4  # the number: any fixed value keeps the corpus byte-identical across runs
 OCR_DISTRACTORS = 50
+DATE_HEADER = "date: "  # how a source is dated
 SEED_SOURCE, SEED_VARIANT = "001_", "000_"
 
 
@@ -51,7 +52,7 @@ class Planned:
 
 
 def dated(article: Article, date: dt.date) -> bytes:
-    return f"date: {date.isoformat()}\n\n{article.text}\n".encode()
+    return f"{DATE_HEADER}{date.isoformat()}\n\n{article.text}\n".encode()
 
 
 def source(article: Article, date: dt.date, note: str) -> Planned:

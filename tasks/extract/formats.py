@@ -97,4 +97,4 @@ def in_input_order(path: str) -> str:
     if "#" not in path:
         return path
     feed = feed_of(path)
-    return path if feed is path else f"{feed}#{int(path[len(feed) + 1 :]):020d}"
+    return path if feed == path else f"{feed}#{int(path[len(feed) + 1 :]):020d}"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
+from tasks.extract.formats import InputFormat
 from tasks.models import FeedPart, FeedSplit, FileStamp, InputFile, Model, Sha256
 from tasks.output.paths import STAMPS_FILE, work_folder
 from tasks.output.write import write_atomic
@@ -42,7 +43,7 @@ Parts = list[tuple[int, int, int]]
 
 
 class FeedStamps(Model):
-    form: str  # the reader that split it
+    form: InputFormat  # the reader that split it
     stamp: tuple[int, int, int, int, int]  # the feed's, as an `Entry` without the SHA-256
     parts: Parts | None  # None: one article (a JSON file that is no array)
 
@@ -86,17 +87,19 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
         known = recorded.files.get(file.path)
         if known is None or file.stamp is None:
             continue
-        if known == entry(known[0], file.stamp) and _settled(known, recorded.taken_ns):
+        if known == entry(known[0], file.stamp) and _settled(*known[2:4], recorded.taken_ns):
             found[file.path] = known[0]
     return found
 
 
-def recorded_split(recorded: Stamps | None, feed: InputFile, form: str) -> FeedSplit | None:
+def recorded_split(recorded: Stamps | None, feed: InputFile, form: InputFormat) -> FeedSplit | None:
     """How the last run split `feed`, if it read it as `form` and its stamp vouches for it."""
-    known = None if recorded is None else recorded.feeds.get(feed.path)
-    if known is None or feed.stamp is None or recorded is None or known.form != form:
+    if recorded is None or feed.stamp is None or (known := recorded.feeds.get(feed.path)) is None:
         return None
-    if known.stamp != _stamp_of(feed.stamp) or not _feed_settled(known, recorded.taken_ns):
+    stamp = known.stamp
+    if (known.form, stamp) != (form, _stamp_of(feed.stamp)):
+        return None
+    if not _settled(*stamp[1:3], recorded.taken_ns):
         return None
     parts = None if known.parts is None else tuple(FeedPart(*part) for part in known.parts)
     return FeedSplit(form, feed.stamp, parts)
@@ -106,13 +109,9 @@ def _stamp_of(stamp: FileStamp) -> tuple[int, int, int, int, int]:
     return (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
 
 
-def _settled(known: Entry, taken_ns: int) -> bool:
+def _settled(mtime_ns: int, ctime_ns: int, taken_ns: int) -> bool:
     """Whether neither time is within `RACY_NS` of when the stamps were taken."""
-    return max(known[2], known[3]) + RACY_NS <= taken_ns
-
-
-def _feed_settled(feed: FeedStamps, taken_ns: int) -> bool:
-    return max(feed.stamp[1], feed.stamp[2]) + RACY_NS <= taken_ns
+    return max(mtime_ns, ctime_ns) + RACY_NS <= taken_ns
 
 
 def save_stamps(
@@ -133,8 +132,11 @@ def save_stamps(
         if file.stamp is not None and file.path in hashes
     }
     feeds = {path: _feed_stamps(split) for path, split in splits.items()}
-    same = recorded is not None and (recorded.files, recorded.feeds) == (entries, feeds)
-    if same and recorded is not None and _all_settled(recorded):
+    if (
+        recorded is not None
+        and (recorded.files, recorded.feeds) == (entries, feeds)
+        and _all_settled(recorded)
+    ):
         return
     # Made here from checked values: validating 100,000 entries again would cost a second.
     stamps = Stamps.model_construct(taken_ns=taken_ns, files=entries, feeds=feeds)
@@ -148,6 +150,7 @@ def _feed_stamps(split: FeedSplit) -> FeedStamps:
 
 
 def _all_settled(stamps: Stamps) -> bool:
-    return all(_settled(known, stamps.taken_ns) for known in stamps.files.values()) and all(
-        _feed_settled(feed, stamps.taken_ns) for feed in stamps.feeds.values()
+    taken = stamps.taken_ns
+    return all(_settled(*known[2:4], taken) for known in stamps.files.values()) and all(
+        _settled(*feed.stamp[1:3], taken) for feed in stamps.feeds.values()
     )

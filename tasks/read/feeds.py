@@ -23,6 +23,7 @@ where each lies (its byte range); the read step reads only those bytes, so the a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -36,6 +37,7 @@ from tasks.read.read import describe, open_found
 SCAN_BYTES = 1 << 20
 JSON_SPACE = b" \t\r\n"
 UTF8_BOM = b"\xef\xbb\xbf"
+_JSON_SPACES = re.compile(r"[ \t\r\n]*")
 
 
 def expand_feeds(
@@ -53,7 +55,7 @@ def expand_feeds(
         if form not in FEEDS:
             files.append(file)
             continue
-        split = recorded_split(recorded, file, form.value)
+        split = recorded_split(recorded, file, form)
         try:
             parts = _split(file, form) if split is None else split.parts
         except RejectedError as error:
@@ -63,7 +65,7 @@ def expand_feeds(
             discovery.reject(file.path, RejectReason.UNREADABLE, describe(error))
             continue
         if file.stamp is not None:
-            discovery.feeds[file.path] = FeedSplit(form.value, file.stamp, parts)
+            discovery.feeds[file.path] = FeedSplit(form, file.stamp, parts)
         if parts is None:  # a JSON file that is not an array: one article
             files.append(file)
         elif not parts:
@@ -73,9 +75,10 @@ def expand_feeds(
             files += [InputFile(part_name(file.path, p.number), location, stamp, p) for p in parts]
     if chosen is not None and discovery.feeds:  # --format: any name can be a feed's
         taken = {file.path for file in files if file.part is not None}
-        for clash in [file for file in files if file.part is None and file.path in taken]:
-            _reject_clash(discovery, clash.path)
-            files.remove(clash)
+        clashes = {file.path for file in files if file.part is None and file.path in taken}
+        for path in clashes:
+            _reject_clash(discovery, path)
+        files = [file for file in files if file.part is not None or file.path not in clashes]
     discovery.files = files
     discovery.rejected.sort(key=lambda rejection: rejection.path)
     return discovery
@@ -159,6 +162,4 @@ def split_array(data: bytes) -> tuple[FeedPart, ...] | None:
 
 
 def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
+    return _JSON_SPACES.match(text, position).end()  # type: ignore[union-attr]  # matches ""

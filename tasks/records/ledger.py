@@ -1,10 +1,9 @@
 """The ledger: every input file of a run, its SHA-256 and what became of it.
 
 `ledger.jsonl` sits next to the articles, one line per input in path order (a feed's
-articles in line order), so a user (or
-the next run) can tell which files a run saw, in which version, and where each one went,
-without reading the records (the run state, `tasks/output/state.py`, condenses the same
-facts into one hash).
+articles in line order), so a user (or the next run) can tell which files a run saw, in
+which version, and where each one went, without reading the records (the run state,
+`tasks/output/state.py`, condenses the same facts into one hash).
 """
 
 from __future__ import annotations
