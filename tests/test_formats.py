@@ -28,7 +28,7 @@ def _parsed(result: ShardResult) -> dict[str, ParsedDocument]:
 
 
 def test_one_story_as_text_markdown_and_html_gives_one_parse(tmp_path: Path) -> None:
-    paragraphs_md = [f"**{BODY[0]}**", BODY[1], f"[{BODY[2]}](https://example.com/x)"]
+    paragraphs_md = [f"**{BODY[0]}**", BODY[1], f"[{BODY[2]}](https://example.com/x)", *BODY[3:]]
     write(
         tmp_path,
         {
