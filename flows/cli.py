@@ -64,8 +64,9 @@ def _ingest(arguments: argparse.Namespace) -> int:
     # flow takes the same lock again, which within one process just passes).
     with output_lock(arguments.out):
         start_prefect(arguments)
+        from flows.checked_meanwhile import checked_meanwhile
         from flows.private_server import api_server, launch, stop_now
-        from flows.up_to_date import current_or_offered, withdrawn_after
+        from flows.up_to_date import current_offered, current_or_offered, withdrawn_after
 
         # Without a configured server, start ours first: it comes up while this process
         # walks INPUT (flows/up_to_date.py) and imports Prefect. If OUT is current already,
@@ -77,11 +78,24 @@ def _ingest(arguments: argparse.Namespace) -> int:
         if summary is not None:
             stop_now()
             return report(arguments, summary)
-        from flows.ingest import ingest_flow
-        from flows.runners import task_runner
+        # A configured server records every run: OUT is checked meanwhile, on the other core
+        # (flows/checked_meanwhile.py).
+        meanwhile = (
+            contextlib.nullcontext()
+            if launched
+            else checked_meanwhile(arguments.input, arguments.out, options)
+        )
+        with meanwhile:
+            from flows.ingest import ingest_flow
+            from flows.runners import task_runner
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
-        quiet = without_heartbeats() if launched else contextlib.nullcontext()
+        # Heartbeats tell a lasting server that a long run is alive (a run that misses them
+        # for minutes has crashed); Prefect waits up to 1 s for their thread at the run's
+        # end. A private server has no one to tell, and a run that only returns the summary
+        # found meanwhile ends within a second.
+        short = launched or current_offered()
+        quiet = without_heartbeats() if short else contextlib.nullcontext()
         with api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             with withdrawn_after():

@@ -25,7 +25,7 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import discover_task, plan_records_task, save_line_map_task, write_task
 from flows.summary import summary_rows, to_markdown
-from flows.up_to_date import handed_over
+from flows.up_to_date import Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
@@ -36,7 +36,6 @@ from tasks.output.lock import output_lock
 from tasks.output.record_lines import Entry, record_lines
 from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
-from tasks.read.discover import Discovery
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import ledger_lines
 
@@ -76,8 +75,12 @@ def ingest_flow(
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
+    walk = _walk(input_dir, out_dir, options, clock)
+    if isinstance(walk, RunSummary):  # OUT current: no worker started, no stamp rewritten
+        return walk
     work = ShardWork([], {}, options.max_bytes, rules, options.input_format, options.field_choice)
-    discovery, reading = _discover(input_dir, out_dir, options, work, clock)
+    discovery, reading = walk.discovery, Reading(work, options.shard_size, walk)
+    del walk
     files = discovery.files
     warm_up(len(files))
     result = process_files(files, out_dir, reading, clock)
@@ -129,19 +132,22 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     return written
 
 
-def _discover(
-    input_dir: str, out_dir: str, options: IngestOptions, work: ShardWork, clock: StageClock
-) -> tuple[Discovery, Reading]:
-    """INPUT's files, walked now or taken over from the CLI (flows/up_to_date.py), and how
-    to read them."""
-    rules = options.walk_rules(Path(out_dir))
-    walk = handed_over(Path(input_dir), rules, options.verify, options.input_format)
-    if walk is None:
+def _walk(
+    input_dir: str, out_dir: str, options: IngestOptions, clock: StageClock
+) -> Walk | RunSummary:
+    """INPUT walked now or taken over from the CLI (flows/up_to_date.py); or OUT's summary
+    when that walk finds OUT current, as a run with nothing to read would (the CLI may have
+    found that meanwhile, flows/checked_meanwhile.py)."""
+    found = handed_over(Path(input_dir), Path(out_dir), options)
+    if isinstance(found, RunSummary):
+        return found
+    if found is None:
         with clock.stage("discover"):
-            walk = discover_task(input_dir, out_dir, options)
+            found = discover_task(input_dir, out_dir, options)
     else:
-        clock.done("discover", walk.seconds)
-    return walk.discovery, Reading(work, options.shard_size, walk)
+        clock.done("discover", found.seconds)
+    current = current_output(found, Path(out_dir), options)
+    return found if current is None else current.model_copy(update={"timings": clock.timings})
 
 
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:

@@ -68,7 +68,7 @@ def test_the_flow_takes_the_walk_over(tmp_path: Path) -> None:
     waits for the next run), and the run after it gives what a fresh run gives."""
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, FILES)
-    offer(walk_input(folder, out, OPTIONS))
+    offer(walk_input(folder, out, OPTIONS), folder, out, OPTIONS)
     write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
     with withdrawn_after():
         taken = ingest_flow(str(folder), str(out), OPTIONS)
@@ -87,11 +87,11 @@ def test_a_walk_is_taken_only_by_its_run(tmp_path: Path) -> None:
     write(folder, FILES)
     stale = walk_input(folder, out, OPTIONS)
     write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
-    offer(stale)
+    offer(stale, folder, out, OPTIONS)
     with withdrawn_after():
         pass
     assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 3
     other = OPTIONS.model_copy(update={"exclude": ("d*",)})
     with withdrawn_after():
-        offer(stale)
+        offer(stale, folder, out, OPTIONS)
         assert ingest_flow(str(folder), str(out), other).inputs == 3

@@ -1,0 +1,122 @@
+"""With a configured server, the CLI checks OUT in a child process while it imports Prefect
+(flows/checked_meanwhile.py): the flow run then returns the summary the child found, and a
+child that finds OUT stale, fails or is cut short changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows.checked_meanwhile import checked_meanwhile
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
+from flows.up_to_date import current_offered, withdrawn_after
+from tests.conftest import SEEDS, TODAY
+from tests.corpus import paragraphs, source_text, variant_text, write
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server", "settled")]
+OPTIONS = IngestOptions(today=TODAY)
+FILES = {
+    "a.txt": source_text(paragraphs(1), "2025-03-01"),
+    "b.txt": variant_text(paragraphs(1)[:2]),
+}
+
+
+@pytest.fixture(autouse=True)
+def withdrawn() -> Iterator[None]:
+    with withdrawn_after():
+        yield
+
+
+def test_the_flow_returns_what_the_child_found(tmp_path: Path, reads: list[str]) -> None:
+    """The flow run takes the child's finding over, as of the check: a file landing after
+    it waits for the next run, as one landing after a walk does."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    first = ingest_flow(str(folder), str(out), OPTIONS)
+    with checked_meanwhile(folder, out, OPTIONS):
+        pass
+    assert current_offered()
+    write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
+    reads.clear()
+    found = ingest_flow(str(folder), str(out), OPTIONS)
+    assert (found.unchanged, found.inputs, found.records, reads) == (True, 2, first.records, [])
+    assert not current_offered()  # taken once: the next run walks
+    assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 3
+
+
+def test_nothing_is_offered_when_out_is_stale_or_the_child_fails(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    with checked_meanwhile(folder, out, OPTIONS):  # no output yet
+        pass
+    assert not current_offered()
+    ingest_flow(str(folder), str(out), OPTIONS)
+    with checked_meanwhile(folder, out, OPTIONS.model_copy(update={"threshold": 60})):
+        pass
+    assert not current_offered()
+    with checked_meanwhile(tmp_path / "missing", out, OPTIONS):  # the walk fails: silently
+        pass
+    assert not current_offered()
+
+
+def test_the_child_ends_with_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted while Prefect imports, the CLI kills the child (here walking for a
+    minute) and reaps it."""
+    children: list[int] = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded_fork)
+    monkeypatch.setattr("flows.checked_meanwhile.walk_input", lambda *_: time.sleep(60))
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), checked_meanwhile(tmp_path, tmp_path, OPTIONS):
+        raise KeyboardInterrupt
+    assert time.monotonic() - start < 10
+    assert len(children) == 1 and not Path(f"/proc/{children[0]}").exists()
+    assert not current_offered()
+
+
+def test_a_nothing_new_run_against_a_configured_server(tmp_path: Path) -> None:
+    """The CLI as a scheduled user runs it against their server: each run is recorded there
+    as a flow run, the second finds OUT current (in the child) and prints what a run with
+    nothing new prints, and nothing else."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL
+
+    out = tmp_path / "out"
+    environment = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    }
+    copydesk = Path(sys.executable).with_name("copydesk")
+    runs = [
+        subprocess.run(
+            [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
+            capture_output=True, text=True, env=environment, check=False, timeout=120,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    unchanged = "inputs     2\nrecords    1\nvariants   1\nrejected   0\nunchanged  2\n"
+    assert [(run.returncode, run.stderr) for run in runs[1:]] == [(0, "")]
+    assert runs[1].stdout == (
+        f"copydesk ingest {SEEDS} -> {out}\n{unchanged}{out} is up to date: nothing written\n"
+    )
+    with get_client(sync_client=True) as client:
+        latest = client.read_flow_runs(sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=10)
+    recorded = [run for run in latest if run.parameters.get("out_dir") == str(out)]
+    assert [run.state_name for run in recorded] == ["Completed", "Completed"]
