@@ -107,8 +107,12 @@ def test_a_nothing_new_run_against_a_configured_server(tmp_path: Path) -> None:
     runs = [
         subprocess.run(
             [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
-            capture_output=True, text=True, env=environment, check=False, timeout=120,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+            timeout=120,
+        )
         for _ in range(2)
     ]
     unchanged = "inputs     2\nrecords    1\nvariants   1\nrejected   0\nunchanged  2\n"
