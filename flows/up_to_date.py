@@ -15,9 +15,14 @@ walk INPUT a second time (2-3 s on
 118,145 files, about 20 s on a million). The flow then works on INPUT as it was when the
 walk began, seconds before the flow starts: a file landing in between waits for the next
 run, as one landing during a run does, and the stamps' time is the walk's (earlier, so
-never less careful about racy files). The check is skipped when a Prefect server is
-configured (PREFECT_API_URL): that server keeps a record of every run, also of one that had
-nothing to do; the private server's record went with it.
+never less careful about racy files).
+
+A configured Prefect server (PREFECT_API_URL) keeps a record of every run, also of one that
+has nothing to do (the private server's record went with it), so there the flow always runs:
+the CLI makes the check in a child process while it imports Prefect, and the flow returns
+the summary that found (flows/checked_meanwhile.py); a deployment's run (`copydesk serve`)
+makes the check itself, first, before starting workers or loading anything else
+(flows/ingest.py).
 """
 
 from __future__ import annotations
