@@ -1,24 +1,24 @@
-"""Whether OUT is current, found by a child process while the CLI imports Prefect.
+"""INPUT walked and OUT checked by a child process while the CLI imports Prefect.
 
 With a configured Prefect server (PREFECT_API_URL) every run is recorded there, also one
 that has nothing to do (flows/up_to_date.py), so the CLI imports Prefect and the flow
-(about 2 s) and starts a flow run even when OUT is current. The walk that tells (2-3 s on
-118,145 files) needs no Prefect: a forked child walks and checks on the other core while
-this process imports, and says only what it found, OUT's summary or nothing. The flow run
-then returns that summary without walking again (`handed_over`).
+(about 2 s) and starts a flow run even when OUT is current. The walk (2-3 s on 118,145
+files) and the check need no Prefect: a forked child makes them on the other core while
+this process imports, and sends what it found: OUT's summary when OUT is current (the flow
+run then only returns it), else the walk, which the flow takes over instead of walking
+again (`handed_over`), as it takes the walk of a CLI run on a private server.
 
 Not a thread: the walk's `stat` calls let go of the GIL and the import takes it back each
 time, and walk and import together took longer than one after the other (6.2 s against
-5.3 s, measured). Nor is the walk shipped back when OUT is not current: pickling 118,145
-files took 2 s, more than it saves; the flow walks again, as it did before, and a child
-that failed (its error is the flow's walk's to report) changes nothing either. The child
-ignores the signals the CLI handles and ends as soon as the CLI ends
-(flows/interrupts.py), however it ends.
+5.3 s, measured). A child that fails sends nothing and changes nothing: the flow walks, and
+its walk reports the error. The child ignores the signals the CLI handles and ends as soon
+as the CLI ends (flows/interrupts.py), however it ends.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -26,14 +26,17 @@ from pathlib import Path
 
 from flows.interrupts import start_worker
 from flows.options import IngestOptions
-from flows.up_to_date import current_output, offer, walk_input
+from flows.up_to_date import Walk, current_output, offer, walk_input
+from tasks.memory import paused_garbage_collection
 from tasks.models import RunSummary
+
+CURRENT, WALKED = b"S", b"W"  # what the child's message holds: a summary, or a pickled walk
 
 
 @contextmanager
 def checked_meanwhile(input_dir: Path, out: Path, options: IngestOptions) -> Iterator[None]:
-    """Check OUT in a child process while the block runs; once it is done, offer the
-    summary it found (if OUT is current) to the flow run that follows."""
+    """Walk INPUT and check OUT in a child process while the block runs; once it is done,
+    offer what the child found to the flow run that follows."""
     parent = os.getpid()
     reader, writer = os.pipe()
     child = os.fork()
@@ -49,23 +52,36 @@ def checked_meanwhile(input_dir: Path, out: Path, options: IngestOptions) -> Ite
         raise
     finally:
         with os.fdopen(reader, "rb") as pipe:
-            found = pipe.read()
+            message = pipe.read()
         _, status = os.waitpid(child, 0)
-    if status == 0 and found:  # a summary of OUT current (`unchanged` is not serialized)
-        current = RunSummary.model_validate_json(found).model_copy(update={"unchanged": True})
-        offer(current, input_dir, out, options)
+    if status == 0 and message:
+        offer(_found(message), input_dir, out, options)
+
+
+@paused_garbage_collection()  # two objects a file, no cycles
+def _found(message: bytes) -> Walk | RunSummary:
+    """The child's walk, or OUT's summary (`unchanged` is not serialized: it is set here)."""
+    kind, body = message[:1], message[1:]
+    if kind == WALKED:
+        walk: Walk = pickle.loads(body)
+        return walk
+    return RunSummary.model_validate_json(body).model_copy(update={"unchanged": True})
 
 
 def _check(parent: int, writer: int, input_dir: Path, out: Path, options: IngestOptions) -> None:
-    """The child: OUT's summary into `writer` if OUT is current, nothing if not; exit 0
-    either way, 1 on any error."""
+    """The child: into `writer`, OUT's summary if OUT is current, else the walk; exit 0, or
+    1 on any error (the parent then ignores what it wrote)."""
     code = 1
     try:
         start_worker(parent, None, ())
         walk = walk_input(input_dir, out, options)
         current = current_output(walk, out, options)
+        if current is None:
+            message = WALKED + pickle.dumps(walk, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            message = CURRENT + current.model_dump_json().encode()
         with os.fdopen(writer, "wb") as pipe:
-            pipe.write(b"" if current is None else current.model_dump_json().encode())
+            pipe.write(message)
         code = 0
     finally:
         os._exit(code)  # no atexit handler, no flush of the CLI's buffers: they are its own

@@ -83,9 +83,12 @@ class Fix(Model):
     parameter: str
 
 
-# The two below are plain slotted dataclasses, not models: discovery makes one per input
+# The ones below are plain slotted dataclasses, not models: discovery makes one per input
 # file and a run holds them all (a validated model pair took 1.8 KB a file, 1.8 GB at a
 # million files; these take about 0.3 KB). They come from the file system, never from JSON.
+# They pickle as their fields (`__reduce__`): a walk crosses from a child process
+# (flows/checked_meanwhile.py), and a slotted dataclass's own pickling, a state dict per
+# object, took 2.0 s for the 236,290 objects of 118,145 files, against 0.65 s.
 @dataclass(frozen=True, slots=True)
 class FileStamp:
     """What the file system says of a file without reading it. Equal stamps, on a file
@@ -103,6 +106,9 @@ class FileStamp:
     def of(cls, info: os.stat_result) -> FileStamp:
         return cls(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino)
 
+    def __reduce__(self) -> tuple[type[FileStamp], tuple[int, int, int, int, int]]:
+        return FileStamp, (self.size, self.mtime_ns, self.ctime_ns, self.device, self.inode)
+
 
 @dataclass(frozen=True, slots=True)
 class FeedPart:
@@ -112,6 +118,9 @@ class FeedPart:
     number: int
     offset: int
     length: int
+
+    def __reduce__(self) -> tuple[type[FeedPart], tuple[int, int, int]]:
+        return FeedPart, (self.number, self.offset, self.length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +143,11 @@ class InputFile:
     @property
     def identity(self) -> tuple[int, int] | None:
         return None if self.stamp is None else (self.stamp.device, self.stamp.inode)
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[InputFile], tuple[str, str, FileStamp | None, FeedPart | None]]:
+        return InputFile, (self.path, self.location, self.stamp, self.part)
 
 
 class RawDocument(Model):

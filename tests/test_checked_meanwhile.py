@@ -1,6 +1,6 @@
-"""With a configured server, the CLI checks OUT in a child process while it imports Prefect
-(flows/checked_meanwhile.py): the flow run then returns the summary the child found, and a
-child that finds OUT stale, fails or is cut short changes nothing."""
+"""With a configured server, the CLI walks INPUT and checks OUT in a child process while it
+imports Prefect (flows/checked_meanwhile.py): the flow run then returns the summary the
+child found, or takes its walk over; a child that fails or is cut short changes nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from flows.checked_meanwhile import checked_meanwhile
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.up_to_date import current_offered, withdrawn_after
+from flows.up_to_date import current_offered, handed_over, withdrawn_after
 from tests.conftest import SEEDS, TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
 
@@ -51,19 +51,36 @@ def test_the_flow_returns_what_the_child_found(tmp_path: Path, reads: list[str])
     assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 3
 
 
-def test_nothing_is_offered_when_out_is_stale_or_the_child_fails(tmp_path: Path) -> None:
+def test_the_flow_takes_the_childs_walk_over_when_out_is_stale(tmp_path: Path) -> None:
+    """The child's walk is not made again: the flow works on INPUT as the child found it
+    (the walk that found OUT stale), and ends as a fresh run over those files."""
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, FILES)
     with checked_meanwhile(folder, out, OPTIONS):  # no output yet
         pass
     assert not current_offered()
-    ingest_flow(str(folder), str(out), OPTIONS)
+    write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
+    assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 2
     with checked_meanwhile(folder, out, OPTIONS.model_copy(update={"threshold": 60})):
         pass
     assert not current_offered()
-    with checked_meanwhile(tmp_path / "missing", out, OPTIONS):  # the walk fails: silently
+    taken = ingest_flow(str(folder), str(out), OPTIONS.model_copy(update={"threshold": 60}))
+    assert (taken.inputs, taken.not_read) == (3, 2)  # c.txt is read: it is new
+
+
+def test_a_child_that_fails_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Silently: the flow walks again, and its walk reports the error."""
+
+    def failing(*_: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("flows.checked_meanwhile.walk_input", failing)
+    with checked_meanwhile(tmp_path, tmp_path / "out", OPTIONS):
         pass
-    assert not current_offered()
+    assert handed_over(tmp_path, tmp_path / "out", OPTIONS) is None
+    assert capfd.readouterr() == ("", "")
 
 
 def test_the_child_ends_with_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

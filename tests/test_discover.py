@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tasks.models import FeedPart, FileStamp, InputFile
 from tasks.read.discover import Discovery, WalkRules, find_input_files
 from tasks.read.selection import Selection
 
@@ -220,3 +224,15 @@ def test_a_link_is_no_way_into_what_the_run_leaves_out(tmp_path: Path) -> None:
     rules = WalkRules(Selection(exclude=(".*", "*~", "drafts/")), skip=tmp_path / "out")
     found = find_input_files(tmp_path, rules)
     assert (_seen(found), found.excluded) == ((["a.txt"], []), 9)
+
+
+NUMBERS = st.integers(min_value=0, max_value=2**64)
+STAMPS = st.builds(FileStamp, NUMBERS, NUMBERS, NUMBERS, NUMBERS, NUMBERS)
+PARTS = st.builds(FeedPart, NUMBERS, NUMBERS, NUMBERS)
+
+
+@given(st.builds(InputFile, st.text(), st.text(), st.none() | STAMPS, st.none() | PARTS))
+def test_a_found_file_pickles_as_it_was(found: InputFile) -> None:
+    """As their fields (a walk crosses from a child process, flows/checked_meanwhile.py)."""
+    again = pickle.loads(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == found and type(again.stamp) is type(found.stamp)
