@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -11,6 +13,8 @@ from tasks.match.assign import MatchIndex, index_in_memory
 from tasks.match.score import SourceText
 from tasks.models import DateHeader, Match, ParagraphAlignment, ParsedDocument, Provenance
 from tasks.output.paths import DATA_FILES, RUN
+
+CompletedRun = subprocess.CompletedProcess[str]
 
 
 def origin(path: str = "a.txt") -> Provenance:
@@ -97,3 +101,20 @@ class SpyingHandle:
     def read(self, size: int = -1) -> bytes:
         self.asked.append(size)
         return self.handle.read(size)
+
+
+def ingest_twice(folder: Path, out: Path, environment: dict[str, str]) -> list[CompletedRun]:
+    """`copydesk ingest FOLDER --out OUT` twice: the installed console script, as a user
+    runs it."""
+    copydesk = Path(sys.executable).with_name("copydesk")
+    return [
+        subprocess.run(
+            [str(copydesk), "ingest", str(folder), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=False,
+            timeout=120,
+        )
+        for _ in range(2)
+    ]

@@ -5,8 +5,6 @@ child found, or takes its walk over; a child that fails or is cut short changes 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +17,7 @@ from flows.options import IngestOptions
 from flows.up_to_date import current_offered, handed_over, withdrawn_after
 from tests.conftest import SEEDS, TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.helpers import ingest_twice
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server", "settled")]
 OPTIONS = IngestOptions(today=TODAY)
@@ -120,18 +119,7 @@ def test_a_nothing_new_run_against_a_configured_server(tmp_path: Path) -> None:
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_LOGGING_TO_API_ENABLED": "false",
     }
-    copydesk = Path(sys.executable).with_name("copydesk")
-    runs = [
-        subprocess.run(
-            [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
-            capture_output=True,
-            text=True,
-            env=environment,
-            check=False,
-            timeout=120,
-        )
-        for _ in range(2)
-    ]
+    runs = ingest_twice(SEEDS, out, environment)
     unchanged = "inputs     2\nrecords    1\nvariants   1\nrejected   0\nunchanged  2\n"
     assert [(run.returncode, run.stderr) for run in runs[1:]] == [(0, "")]
     assert runs[1].stdout == (

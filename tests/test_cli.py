@@ -19,6 +19,7 @@ from tasks.extract.formats import InputFormat
 from tasks.models import ArticleRecord
 from tasks.parse.dates import DateOrder
 from tests.conftest import SEEDS
+from tests.helpers import ingest_twice
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -230,19 +231,8 @@ def test_ingest_end_to_end_is_clean(tmp_path: Path) -> None:
     terminal here) one progress line per stage and nothing else. The second run finds
     nothing new and says so."""
     out = tmp_path / "out"
-    copydesk = Path(sys.executable).with_name("copydesk")
     environment = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
-    runs = [
-        subprocess.run(
-            [str(copydesk), "ingest", str(SEEDS), "--out", str(out)],
-            capture_output=True,
-            text=True,
-            env=environment,
-            check=False,
-            timeout=120,
-        )
-        for _ in range(2)
-    ]
+    runs = ingest_twice(SEEDS, out, environment)
     counts = "inputs    2\nrecords   1\nvariants  1\nrejected  0\n"
     stages = [
         "discover                   ",
