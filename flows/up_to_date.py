@@ -107,14 +107,13 @@ def current_or_offered(input_dir: Path, out: Path, options: IngestOptions) -> Ru
 
 # What a walk made before the flow run found: the walk, or OUT's summary when it found OUT
 # current (flows/checked_meanwhile.py); at most one, for the run the CLI is about to start,
-# with what it was made of (the input folder, absolute, the walk's rules, --verify and
-# --format).
-_offered: list[tuple[tuple[Path, WalkRules, bool, InputFormat | None], Walk | RunSummary]] = []
+# with what it was made for (the input and output folders, absolute, and the options).
+_offered: list[tuple[tuple[Path, Path, IngestOptions], Walk | RunSummary]] = []
 
 
 def offer(found: Walk | RunSummary, input_dir: Path, out: Path, options: IngestOptions) -> None:
     """Leave `found`, made of `input_dir` for `out` with `options`, for the next ingest
-    flow run in this process."""
+    flow run in this process (one with other folders or options walks for itself)."""
     _offered[:] = [(_made_of(input_dir, out, options), found)]
 
 
@@ -133,8 +132,8 @@ def current_offered() -> bool:
 
 
 def handed_over(input_dir: Path, out: Path, options: IngestOptions) -> Walk | RunSummary | None:
-    """What was offered, taken (a second flow run walks again), if it was made of this
-    input with these rules; else None."""
+    """What was offered, taken (a second flow run walks again), if it was made for this
+    run (these folders, these options); else None."""
     if not _offered:
         return None
     made, found = _offered.pop()
@@ -143,5 +142,5 @@ def handed_over(input_dir: Path, out: Path, options: IngestOptions) -> Walk | Ru
 
 def _made_of(
     input_dir: Path, out: Path, options: IngestOptions
-) -> tuple[Path, WalkRules, bool, InputFormat | None]:
-    return (input_dir.absolute(), options.walk_rules(out), options.verify, options.input_format)
+) -> tuple[Path, Path, IngestOptions]:
+    return (input_dir.absolute(), out.absolute(), options)
