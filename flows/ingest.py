@@ -80,7 +80,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         return walk
     work = ShardWork([], {}, options.max_bytes, rules, options.input_format, options.field_choice)
     discovery, reading = walk.discovery, Reading(work, options.shard_size, walk)
-    del walk
+    del walk  # `reading` holds it, until it is freed below
     files = discovery.files
     warm_up(len(files))
     result = process_files(files, out_dir, reading, clock)
@@ -135,19 +135,18 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
 def _walk(
     input_dir: str, out_dir: str, options: IngestOptions, clock: StageClock
 ) -> Walk | RunSummary:
-    """INPUT walked now or taken over from the CLI (flows/up_to_date.py); or OUT's summary
-    when that walk finds OUT current, as a run with nothing to read would (the CLI may have
-    found that meanwhile, flows/checked_meanwhile.py)."""
+    """INPUT walked now, or what the CLI found before the run (flows/up_to_date.py): its
+    walk, already found not to make OUT current, or OUT's summary. A walk made now that
+    finds OUT current gives OUT's summary, as a run with nothing to read would."""
     found = handed_over(Path(input_dir), Path(out_dir), options)
-    if isinstance(found, RunSummary):
-        return found
-    if found is None:
-        with clock.stage("discover"):
-            found = discover_task(input_dir, out_dir, options)
-    else:
+    if isinstance(found, Walk):
         clock.done("discover", found.seconds)
-    current = current_output(found, Path(out_dir), options)
-    return found if current is None else current.model_copy(update={"timings": clock.timings})
+    if found is not None:
+        return found
+    with clock.stage("discover"):
+        walk = discover_task(input_dir, out_dir, options)
+    current = current_output(walk, Path(out_dir), options)
+    return walk if current is None else current.model_copy(update={"timings": clock.timings})
 
 
 def publish_summary(summary: RunSummary, input_dir: str, out_dir: str) -> None:

@@ -20,7 +20,7 @@ never less careful about racy files).
 A configured Prefect server (PREFECT_API_URL) keeps a record of every run, also of one that
 has nothing to do (the private server's record went with it), so there the flow always runs:
 the CLI makes the check in a child process while it imports Prefect, and the flow returns
-the summary that found (flows/checked_meanwhile.py); a deployment's run (`copydesk serve`)
+the summary the child found (flows/checked_meanwhile.py); a deployment's run (`copydesk serve`)
 makes the check itself, first, before starting workers or loading anything else
 (flows/ingest.py).
 """
@@ -113,7 +113,9 @@ _offered: list[tuple[tuple[Path, Path, IngestOptions], Walk | RunSummary]] = []
 
 def offer(found: Walk | RunSummary, input_dir: Path, out: Path, options: IngestOptions) -> None:
     """Leave `found`, made of `input_dir` for `out` with `options`, for the next ingest
-    flow run in this process (one with other folders or options walks for itself)."""
+    flow run in this process (one with other folders or options walks for itself): OUT's
+    summary, or a walk already found not to make OUT current (the flow does not check it
+    again)."""
     _offered[:] = [(_made_of(input_dir, out, options), found)]
 
 

@@ -5,6 +5,8 @@ child found, or takes its walk over; a child that fails or is cut short changes 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,6 +104,53 @@ def test_the_child_ends_with_the_block(tmp_path: Path, monkeypatch: pytest.Monke
     assert time.monotonic() - start < 10
     assert len(children) == 1 and not Path(f"/proc/{children[0]}").exists()
     assert not current_offered()
+
+
+ENDING_CLI = """
+import os, sys, time
+from pathlib import Path
+import flows.checked_meanwhile
+from flows.options import IngestOptions
+
+flows.checked_meanwhile.walk_input = lambda *_: time.sleep(60)
+fork = os.fork
+def announced_fork():
+    pid = fork()
+    if pid:
+        Path(sys.argv[2]).write_text(str(pid))
+    return pid
+os.fork = announced_fork
+with flows.checked_meanwhile.checked_meanwhile(Path(sys.argv[1]), Path(sys.argv[1]), IngestOptions()):
+    os._exit(130)  # as the CLI ends on a signal (flows/interrupts.py): no unwinding
+"""
+
+
+def test_the_child_ends_with_the_cli(tmp_path: Path) -> None:
+    """Ended by a signal, the CLI exits at once, without unwinding: the child, walking for
+    a minute, sees it go and ends too."""
+    pid = tmp_path / "child.pid"
+    ended = subprocess.run(  # no pipe: the child would hold it, and the wait with it
+        [sys.executable, "-c", ENDING_CLI, str(tmp_path), str(pid)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        timeout=60,
+    )
+    assert ended.returncode == 130
+    child = Path(f"/proc/{int(pid.read_text())}/stat")
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(stat: Path) -> bool:
+    """Whether the process is running (an ended one may stay a zombie until reaped)."""
+    try:
+        return stat.read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_a_nothing_new_run_against_a_configured_server(tmp_path: Path) -> None:
