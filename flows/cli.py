@@ -34,6 +34,7 @@ from flows.prefect_env import (
 )
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
+from tasks.memory import settle, settling_scope
 from tasks.models import ArticleRecord, RunSummary
 from tasks.output.lock import OutputBusyError, output_lock
 from tasks.output.paths import RUN
@@ -62,7 +63,7 @@ def _ingest(arguments: argparse.Namespace) -> int:
     check_folders(arguments)
     # The lock first: a busy folder fails at once, before Prefect is even imported (the
     # flow takes the same lock again, which within one process just passes).
-    with output_lock(arguments.out):
+    with output_lock(arguments.out), settling_scope():
         start_prefect(arguments)
         from flows.checked_meanwhile import checked_meanwhile
         from flows.private_server import api_server, launch, stop_now
@@ -88,6 +89,7 @@ def _ingest(arguments: argparse.Namespace) -> int:
         with meanwhile:
             from flows.ingest import ingest_flow
             from flows.runners import task_runner
+        settle()  # Prefect's modules, for the life of the process
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
         # Heartbeats tell a lasting server that a long run is alive (a run that misses them

@@ -29,6 +29,7 @@ from flows.up_to_date import Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
+from tasks.memory import settling_scope
 from tasks.models import RunSummary
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
@@ -66,7 +67,7 @@ def ingest_flow(
     """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run; if
     another run holds it, wait up to `lock_wait_seconds` for it to finish."""
     reclaim_signals()
-    with output_lock(Path(out_dir), lock_wait_seconds):
+    with output_lock(Path(out_dir), lock_wait_seconds), settling_scope():
         summary = _ingest(input_dir, out_dir, options or IngestOptions())
     publish_summary(summary, input_dir, out_dir)
     return summary

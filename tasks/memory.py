@@ -6,6 +6,8 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_scopes = 0  # how many `settling_scope` blocks are running
+
 
 @contextmanager
 def paused_garbage_collection() -> Iterator[None]:
@@ -16,11 +18,38 @@ def paused_garbage_collection() -> Iterator[None]:
     cached parses, 5.3 s against 3.5 s without; on a 118,145-file run with 1 % new files,
     planning the records took 0.9 s against 0.3 s without). Reference counting still frees
     everything; the cyclic collector resumes afterwards (and was never off if it was off
-    before). Usable as a decorator."""
+    before). Within a `settling_scope`, what the block leaves alive is settled first. Usable
+    as a decorator."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        settle()
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def settling_scope() -> Iterator[None]:
+    """A run's whole life: objects `settle` moves out of the collector's reach go back to
+    it when the outermost scope ends (a process that runs many flows, tests or a server,
+    collects them then)."""
+    global _scopes
+    _scopes += 1
+    try:
+        yield
+    finally:
+        _scopes -= 1
+        if not _scopes:
+            gc.unfreeze()
+
+
+def settle() -> None:
+    """Within a `settling_scope`, exempt every object alive now from the cyclic collector
+    until the scope ends (`gc.freeze`): a run keeps its walk, refs and plans to its end, and
+    each collection of the oldest generation walked them all again (a million files: 0.7 s
+    each; on 118,145 files with 1 % new, 0.9 s of the run's 1.7 s of collections). They
+    form no cycles, so reference counting still frees them as they go."""
+    if _scopes:
+        gc.freeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -85,6 +86,7 @@ def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
     """Also across shard sizes: one shard per file must give what one shard for all gives."""
     ingest_flow(str(SEEDS), str(tmp_path / "one"), OPTIONS)
     ingest_flow(str(SEEDS), str(tmp_path / "two"), OPTIONS.model_copy(update={"shard_size": 1}))
+    assert gc.get_freeze_count() == 0  # what the runs settled went back to the collector
     for name in ("articles.jsonl", "rejected.jsonl"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
@@ -247,6 +249,7 @@ def test_a_failed_run_leaves_the_previous_output_untouched(
     with pytest.raises(AccountingError):  # other options: the output is not current
         ingest_flow(str(SEEDS), str(tmp_path), OPTIONS.model_copy(update={"threshold": 60}))
     assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+    assert gc.get_freeze_count() == 0  # what the run settled went back to the collector
 
 
 def test_a_second_run_on_the_same_output_fails_or_waits(tmp_path: Path) -> None:

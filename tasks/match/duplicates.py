@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tasks.extract.formats import in_input_order
+from tasks.memory import paused_garbage_collection
 from tasks.refs import DocumentRef
 
 
@@ -21,6 +22,7 @@ def _publication_order(source: DocumentRef) -> tuple[dt.date, str]:
     return source.date, in_input_order(source.path)
 
 
+@paused_garbage_collection()  # lists and tuples a source, kept for the run, no cycles
 def group_duplicate_sources(sources: Sequence[DocumentRef]) -> SourceGroups:
     """Group sources whose clean bodies are identical up to line wrapping (equal
     `body_key`s). The canonical copy is the earliest dated one (the original publication),

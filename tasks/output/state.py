@@ -16,11 +16,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from tasks.memory import paused_garbage_collection
 from tasks.models import Model, OutputFile, Rejection, RunSummary
 from tasks.output.fingerprint import code_fingerprint
 from tasks.output.paths import RUN, STATE_FILE
 
 
+@paused_garbage_collection()  # a string per file, no cycles
 def run_state(
     settings: Mapping[str, object],
     excluded: int,
@@ -30,8 +32,11 @@ def run_state(
 ) -> str:
     """SHA-256 of what a run's output is a function of: the code (all of copydesk's unless
     `code` is given), the settings, the count of excluded entries (run.json reports it),
-    every file read (path and content hash) and every file that could not be read (path,
-    reason and detail, so that a new reason is never hidden behind the old one).
+    every file read (path and content hash, in path order) and every file that could not be
+    read (path, reason and detail, so that a new reason is never hidden behind the old
+    one). The files go in as one string, a NUL before each path and each SHA-256 (no path
+    holds a NUL, no JSON text a raw one): as a JSON list of pairs they took 0.55 s at a
+    million files, plus 1.4 s of collections of the million pairs.
 
     >>> a = run_state({"threshold": 50}, 0, {"a.txt": "0" * 64}, [], code="c")
     >>> a == run_state({"threshold": 50}, 0, {"a.txt": "0" * 64}, [], code="c")
@@ -40,15 +45,20 @@ def run_state(
     False
     >>> a == run_state({"threshold": 50}, 1, {"a.txt": "0" * 64}, [], code="c")
     False
+    >>> b = run_state({}, 0, {"b.txt": "0" * 64, "a.txt": "1" * 64}, [], code="c")
+    >>> b == run_state({}, 0, {"a.txt": "1" * 64, "b.txt": "0" * 64}, [], code="c")
+    True
     """
     facts = {
         "code": code_fingerprint() if code is None else code,
         "settings": dict(sorted(settings.items())),
         "excluded": excluded,
-        "files": sorted(hashes.items()),
         "unread": sorted(f"{r.path}\0{r.reason.value}\0{r.detail}" for r in unread),
     }
-    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(facts, default=str).encode())
+    files = "".join(f"\0{path}\0{hashes[path]}" for path in sorted(hashes))
+    digest.update(files.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 class RunState(Model):

@@ -1,0 +1,66 @@
+"""The collector's pauses and settled objects (tasks/memory.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from tasks.memory import paused_garbage_collection, settle, settling_scope
+
+
+class Node:
+    """An object that can be part of a reference cycle."""
+
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def test_settled_objects_return_to_the_collector_when_the_run_ends() -> None:
+    assert gc.get_freeze_count() == 0
+    with settling_scope():
+        first, second = Node(), Node()
+        first.other, second.other = second, first  # a cycle: only the collector frees it
+        settle()
+        assert gc.get_freeze_count() > 0
+        gone = weakref.ref(first)
+        del first, second
+        gc.collect()
+        assert gone() is not None  # settled: the collector does not see it
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None  # the scope is over: collected as before
+
+
+def test_only_the_outermost_scope_returns_them() -> None:
+    with settling_scope():
+        with settling_scope():
+            settle()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_nothing_is_settled_outside_a_run() -> None:
+    settle()
+    with paused_garbage_collection():
+        kept = [Node() for _ in range(10)]
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled() and kept
+
+
+def test_a_pause_in_a_run_settles_what_it_built() -> None:
+    with settling_scope():
+        with paused_garbage_collection():
+            assert not gc.isenabled()
+            built = [Node() for _ in range(10)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(built)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_pause_keeps_the_collector_off_when_it_was_off() -> None:
+    gc.disable()
+    try:
+        with paused_garbage_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
