@@ -8,13 +8,14 @@ is keyed by the modules those stages import, followed through their imports.
 
 from __future__ import annotations
 
-import ast
+import dis
 import hashlib
 import platform
 from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from types import CodeType
 
 ROOT = Path(__file__).parents[2]
 # Libraries whose version can change what a stage outputs (decoding, repairs, validation,
@@ -79,14 +80,27 @@ def imported_modules(roots: Iterable[str]) -> set[Path]:
 
 
 def _imports(path: Path) -> list[str]:
-    """The modules `path` imports, and the names it imports from them (which may be modules)."""
+    """The modules `path` imports, at any depth of its code, and the names it imports from
+    them (which may be modules). Read from its compiled code's import instructions, not its
+    syntax tree: `ast.parse` while another thread builds a syntax tree (Prefect's, pydantic's)
+    fails now and then on CPython 3.11 ("AST constructor recursion depth mismatch",
+    python/cpython#106905), and this runs inside the flow."""
     modules: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            modules.append(node.module)
-            modules.extend(f"{node.module}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            modules.extend(alias.name for alias in node.names)
+    pending = [compile(path.read_bytes(), str(path), "exec", dont_inherit=True)]
+    while pending:
+        code = pending.pop()
+        module, names, before = "", False, None
+        for instruction in dis.get_instructions(code):
+            if instruction.opname == "IMPORT_NAME":
+                module = instruction.argval
+                modules.append(module)
+                # `from m import n` loads ("n",) just before; `import m.n as x` loads None
+                # and then reaches n by IMPORT_FROM too
+                names = before is not None and before.argval is not None
+            elif instruction.opname == "IMPORT_FROM" and names:
+                modules.append(f"{module}.{instruction.argval}")
+            before = instruction
+        pending.extend(const for const in code.co_consts if isinstance(const, CodeType))
     return modules
 
 
