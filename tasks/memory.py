@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_scopes = 0  # how many `settling_scope` blocks are running
+# How many `settling_scope` blocks are running: flows can run in several threads of one
+# process (a second run waiting for the lock, subflows), so it changes, and is read before a
+# freeze, under the lock: an increment lost, or a freeze after the last scope ended, would
+# leave objects out of the collector's reach for the life of the process.
+_scopes = 0
+_scopes_lock = threading.Lock()
 
 
 @contextmanager
@@ -36,13 +42,15 @@ def settling_scope() -> Iterator[None]:
     it when the outermost scope ends (a process that runs many flows, tests or a server,
     collects them then)."""
     global _scopes
-    _scopes += 1
+    with _scopes_lock:
+        _scopes += 1
     try:
         yield
     finally:
-        _scopes -= 1
-        if not _scopes:
-            gc.unfreeze()
+        with _scopes_lock:
+            _scopes -= 1
+            if not _scopes:
+                gc.unfreeze()
 
 
 def settle() -> None:
@@ -51,5 +59,6 @@ def settle() -> None:
     each collection of the oldest generation walked them all again (a million files: 0.7 s
     each; on 118,145 files with 1 % new, 0.9 s of the run's 1.7 s of collections). They
     form no cycles, so reference counting still frees them as they go."""
-    if _scopes:
-        gc.freeze()
+    with _scopes_lock:
+        if _scopes:
+            gc.freeze()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 
 from tasks.memory import paused_garbage_collection, settle, settling_scope
@@ -36,6 +37,29 @@ def test_only_the_outermost_scope_returns_them() -> None:
         with settling_scope():
             settle()
         assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_runs_in_two_threads_return_them_when_the_last_ends() -> None:
+    entered, first_done = threading.Event(), threading.Event()
+    settled_in_second: list[int] = []
+
+    def second_run() -> None:
+        with settling_scope():
+            entered.set()
+            first_done.wait(10)
+            settle()
+            settled_in_second.append(gc.get_freeze_count())
+
+    thread = threading.Thread(target=second_run)
+    with settling_scope():
+        thread.start()
+        assert entered.wait(10)
+        settle()
+    assert gc.get_freeze_count() > 0  # the second run still holds its scope
+    first_done.set()
+    thread.join(10)
+    assert settled_in_second and settled_in_second[0] > 0
     assert gc.get_freeze_count() == 0
 
 
