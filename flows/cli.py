@@ -34,7 +34,7 @@ from flows.prefect_env import (
 )
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
-from tasks.memory import settle, settling_scope
+from tasks.memory import settle, settle_for_exit, settling_scope
 from tasks.models import ArticleRecord, RunSummary
 from tasks.output.lock import OutputBusyError, output_lock
 from tasks.output.paths import RUN
@@ -150,6 +150,13 @@ def run_explain(arguments: argparse.Namespace) -> int:
         )
         return EXIT_FAILED
     return EXIT_OK
+
+
+def command() -> int:
+    """The `copydesk` executable: `main`, then a quick exit (`settle_for_exit`)."""
+    code = main()
+    settle_for_exit()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

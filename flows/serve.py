@@ -59,7 +59,7 @@ def serve(
 def _serve_until_stopped(
     input_dir: Path, out_dir: Path, options: IngestOptions, schedule: dict[str, Any], name: str
 ) -> None:
-    with api_server():
+    with api_server(schedules=True):
         # One run at a time: a run that outlasts the interval delays the next one instead
         # of meeting it at the output folder's lock.
         runner = _Runner(name=name, pause_on_shutdown=True, limit=1)

@@ -62,3 +62,15 @@ def settle() -> None:
     with _scopes_lock:
         if _scopes:
             gc.freeze()
+
+
+def settle_for_exit() -> None:
+    """The process is about to end: exempt every object left from the cyclic collector.
+    The interpreter's teardown collects several times while it clears the modules, and each
+    collection walks every object Prefect, pydantic and the run left: 0.4-0.5 s after merely
+    importing the flow, 0.5-0.7 s after a run on 118,145 files, against 0.03 s frozen
+    (measured). Objects are still freed by reference counting as the modules go; only
+    garbage cycles left at exit are not collected, and Python never promised to finalize
+    those (the operating system takes the memory back). For a process's last steps only:
+    `copydesk`'s own entry point, never a function that tests or a server call."""
+    gc.freeze()

@@ -50,3 +50,35 @@ def test_a_failure_after_the_server_died_is_reported_as_its_death(launched: Laun
 def test_a_failure_while_the_server_lives_is_the_failure(launched: Launched) -> None:
     with pytest.raises(RuntimeError, match="event_emitter"), api_server(launched):
         raise RuntimeError("Runner failed to start: event_emitter")
+
+
+def service_settings(environment: dict[str, str]) -> dict[str, object]:
+    """Which of Prefect's server services a server started with `environment` runs."""
+    from prefect.settings import Settings
+
+    names = [name for name in environment if name.startswith("PREFECT_SERVER_SERVICES_")]
+    with pytest.MonkeyPatch.context() as patch:
+        for name in names:
+            patch.setenv(name, environment[name])
+        services = Settings().server.services.model_dump()
+    return {name: settings["enabled"] for name, settings in services.items()}
+
+
+def test_a_server_for_one_run_leaves_the_scheduling_services_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in private_server.SCHEDULING_SERVICES:
+        monkeypatch.delenv(f"PREFECT_SERVER_SERVICES_{name}_ENABLED", raising=False)
+    one_run = service_settings(private_server.server_environment(schedules=False))
+    serving = service_settings(private_server.server_environment(schedules=True))
+    scheduling = {name.lower() for name in private_server.SCHEDULING_SERVICES}
+    assert scheduling <= one_run.keys()  # each name is a service of this Prefect
+    assert {name for name, enabled in one_run.items() if enabled is False} >= scheduling
+    assert all(serving[name] is True for name in scheduling)
+
+
+def test_a_users_service_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED", "true")
+    environment = private_server.server_environment(schedules=False)
+    assert environment["PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED"] == "true"
+    assert environment["PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED"] == "false"
