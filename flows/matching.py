@@ -42,6 +42,7 @@ from tasks.match.reuse import (
 from tasks.match.shards import MatchShard, pack_sources, worth_sharding
 from tasks.match.thresholds import Thresholds
 from tasks.output.cache_read import cached_texts
+from tasks.output.decisions import Decisions
 from tasks.refs import DocumentRef
 
 SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
@@ -53,6 +54,7 @@ class Matched:
 
     assignment: Assignment
     kept: dict[str, Decided]  # by variant path
+    loaded: Decisions | None  # the last run's decisions, `kept`'s among them
 
 
 def match_changed(
@@ -76,7 +78,7 @@ def match_changed(
     if todo:  # a file present under several paths is decided once
         fresh = for_copies(match_variants(out, sources, distinct(todo), thresholds), todo)
     merged = merge_assignments([reused_assignment(kept.values()), fresh])
-    return Matched(in_variant_order(merged, variants), kept)
+    return Matched(in_variant_order(merged, variants), kept, previous)
 
 
 def keep_decisions(
@@ -90,7 +92,9 @@ def keep_decisions(
     leaves the folder as it was)."""
     matched_against = {source.path: source.sha256 for source in sources}
     decided = decisions_of(matched.assignment, variants, matched.kept)
-    save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided))
+    save_decisions_task(
+        out, fingerprint, opaque(matched_against), opaque(decided), opaque(matched.loaded)
+    )
 
 
 def match_variants(

@@ -93,9 +93,13 @@ def load_decisions_task(out: str, fingerprint: str) -> Decisions | None:
 
 @stage_task("save_decisions", io=True)
 def save_decisions_task(
-    out: str, fingerprint: str, sources: dict[str, str], decided: list[Decided]
+    out: str,
+    fingerprint: str,
+    sources: dict[str, str],
+    decided: list[Decided],
+    loaded: Decisions | None,
 ) -> None:
-    save_decisions(Path(out), fingerprint, sources, decided)
+    save_decisions(Path(out), fingerprint, sources, decided, loaded)
 
 
 @stage_task("update_index", io=True)

@@ -5,14 +5,23 @@ afresh. It is keyed by a fingerprint of everything a decision depends on besides
 the parse cache's own (the options and code that make a parse), the match stage's code, the
 thresholds and the number of candidates. The texts are in the header (the sources the
 decisions were made against, by path and SHA-256) and in each line (the variant's SHA-256).
+
+A run keeps nearly all of the last run's decisions (a 1 % rerun decided 993 of 10,635
+again): those are saved as the bytes they were loaded from, not encoded again (0.2 s of
+0.47 s at 118,145 files; the file grows to 262 MB at a million).
 """
 
 from __future__ import annotations
 
 import hashlib
+import mmap
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from tasks.match.reuse import Decided
 from tasks.match.thresholds import CANDIDATES, Thresholds
@@ -28,9 +37,14 @@ class DecisionsHeader(Model):
     sources: dict[str, str]  # path -> SHA-256 of each source matched against
 
 
-class Decisions(Model):
+@dataclass(frozen=True)
+class Decisions:
+    """The last run's decisions as loaded, and where each one's line is in the file."""
+
     sources: dict[str, str]
     decided: dict[str, Decided]  # by variant path
+    spans: dict[str, tuple[int, int]]  # by variant path: (offset, length) of its line
+    stamp: tuple[int, int, int]  # the file's inode, size and mtime (ns) when it was loaded
 
 
 def decisions_fingerprint(parse_fingerprint: str, thresholds: Thresholds) -> str:
@@ -43,18 +57,71 @@ def load_decisions(out: Path, fingerprint: str) -> Decisions | None:
     """The last run's decisions if they were made under `fingerprint` and can be read."""
     try:
         with (out / DECISIONS_FILE).open("rb") as handle:
-            header = DecisionsHeader.model_validate_json(handle.readline())
+            stamp = _stamp(os.fstat(handle.fileno()))
+            first = handle.readline()
+            header = DecisionsHeader.model_validate_json(first)
             if header.fingerprint != fingerprint:
                 return None
-            decided = [Decided.model_validate_json(line) for line in handle]
+            decided, spans, offset = {}, {}, len(first)
+            for line in handle:
+                item = Decided.model_validate_json(line)
+                decided[item.variant] = item
+                spans[item.variant] = (offset, len(line))
+                offset += len(line)
     except (OSError, ValidationError, ValueError):
         return None
-    return Decisions(sources=header.sources, decided={item.variant: item for item in decided})
+    return Decisions(header.sources, decided, spans, stamp)
 
 
 def save_decisions(
-    out: Path, fingerprint: str, sources: dict[str, str], decided: list[Decided]
+    out: Path,
+    fingerprint: str,
+    sources: dict[str, str],
+    decided: list[Decided],
+    loaded: Decisions | None = None,
 ) -> None:
-    header: list[BaseModel] = [DecisionsHeader(fingerprint=fingerprint, sources=sources)]
-    write_atomic(work_folder(out) / DECISIONS_FILE.name, jsonl_lines([*header, *decided]),
-                 private=True)  # fmt: skip
+    """`decided` under a header naming `sources`; those that are `loaded`'s own objects
+    (kept as they were) are copied from the file they were loaded from, if it is still the
+    one they were loaded from."""
+    path = work_folder(out) / DECISIONS_FILE.name
+    header = DecisionsHeader(fingerprint=fingerprint, sources=sources)
+    with _mapped(path, loaded) as old:
+        write_atomic(path, _lines(header, decided, loaded, old), private=True)
+
+
+def _stamp(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+@contextmanager
+def _mapped(path: Path, loaded: Decisions | None) -> Iterator[bytes | mmap.mmap]:
+    """The file `loaded` was loaded from, mapped into memory; empty when there was none or
+    it changed since."""
+    try:
+        handle = path.open("rb")
+    except OSError:
+        yield b""
+        return
+    with handle:
+        if loaded is None or _stamp(os.fstat(handle.fileno())) != loaded.stamp:
+            yield b""
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            yield mapped
+
+
+def _lines(
+    header: DecisionsHeader,
+    decided: list[Decided],
+    loaded: Decisions | None,
+    old: bytes | mmap.mmap,
+) -> Iterator[bytes]:
+    yield from jsonl_lines([header])
+    for item in decided:
+        span = loaded.spans.get(item.variant) if loaded else None
+        line = old[span[0] : span[0] + span[1]] if span else b""
+        kept = loaded is not None and loaded.decided.get(item.variant) is item
+        if kept and line.endswith(b"\n"):
+            yield line
+        else:
+            yield from jsonl_lines([item])

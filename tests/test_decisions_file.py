@@ -1,0 +1,81 @@
+"""The decisions kept for the next run (tasks/output/decisions.py): kept decisions are
+saved as the bytes they were loaded from, and only while that file is unchanged."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tasks.match.reuse import Decided
+from tasks.output.decisions import load_decisions, save_decisions
+from tasks.output.paths import DECISIONS_FILE
+
+FINGERPRINT = "f" * 64
+SOURCES = {"a.txt": "1" * 64}
+
+
+def decided(variant: str, floor: float = 0.5) -> Decided:
+    return Decided(
+        variant=variant, sha256="2" * 64, looked_up=["storm", "harbour"], cutoff=0.25,
+        fallback=False, candidates=["a.txt"], floor=floor, weights={"storm": 0.5, "harbour": 1.0},
+    )  # fmt: skip
+
+
+def saved(out: Path) -> list[bytes]:
+    return (out / DECISIONS_FILE).read_bytes().splitlines(keepends=True)
+
+
+def respaced(out: Path, line: int) -> None:
+    """The same JSON with a space more, in `line`: still read, but not what encoding gives."""
+    lines = saved(out)
+    lines[line] = lines[line].replace(b'{"variant"', b'{ "variant"', 1)
+    (out / DECISIONS_FILE).write_bytes(b"".join(lines))
+
+
+def test_saved_and_loaded_they_are_the_same(tmp_path: Path) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt"), decided("v2.txt")])
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None and loaded.sources == SOURCES
+    assert loaded.decided == {"v1.txt": decided("v1.txt"), "v2.txt": decided("v2.txt")}
+    lines, content = saved(tmp_path), (tmp_path / DECISIONS_FILE).read_bytes()
+    offset, length = loaded.spans["v2.txt"]
+    assert content[offset : offset + length] == lines[2]
+    assert load_decisions(tmp_path, "other fingerprint") is None
+
+
+def test_kept_decisions_are_copied_and_new_ones_encoded(tmp_path: Path) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt"), decided("v2.txt")])
+    respaced(tmp_path, 1)
+    respaced(tmp_path, 2)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    kept, again = loaded.decided["v1.txt"], decided("v2.txt", floor=0.75)
+    before = saved(tmp_path)
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [kept, again, decided("v3.txt")], loaded)
+    after = saved(tmp_path)
+    assert after[1] == before[1]  # copied, space and all
+    assert after[2] == again.model_dump_json().encode() + b"\n"
+    assert after[3] == decided("v3.txt").model_dump_json().encode() + b"\n"
+    assert load_decisions(tmp_path, FINGERPRINT).decided == {  # type: ignore[union-attr]
+        "v1.txt": kept, "v2.txt": again, "v3.txt": decided("v3.txt")
+    }  # fmt: skip
+
+
+def test_nothing_is_copied_from_a_file_changed_since_it_was_loaded(tmp_path: Path) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")])
+    respaced(tmp_path, 1)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    path = tmp_path / DECISIONS_FILE
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [loaded.decided["v1.txt"]], loaded)
+    assert saved(tmp_path)[1] == decided("v1.txt").model_dump_json().encode() + b"\n"
+
+
+def test_no_file_to_copy_from(tmp_path: Path) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")])
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    (tmp_path / DECISIONS_FILE).unlink()
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")], loaded)
+    again = load_decisions(tmp_path, FINGERPRINT)
+    assert again is not None and loaded is not None and again.decided == loaded.decided
