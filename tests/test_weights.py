@@ -21,9 +21,15 @@ def _table_made_before_the_call(_: None) -> bool:
     return reference_weights.cache_info().currsize == 1
 
 
+def _wordfreqs_table_made_before_the_call(_: None) -> bool:
+    """wordfreq's own table, which weighing a word with a digit reads."""
+    return bool(wordfreq.get_frequency_dict.cache_info().currsize)
+
+
 def test_worker_processes_inherit_the_table_from_their_fork_server() -> None:
     if worker_count() < 2:
         pytest.skip("one core: no worker processes, the table is made here")
     with worker_processes(MIN_FILES) as processes:
         assert processes == worker_count()
         assert run_in_worker(_table_made_before_the_call, None)
+        assert run_in_worker(_wordfreqs_table_made_before_the_call, None)

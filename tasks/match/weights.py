@@ -61,6 +61,14 @@ def word_weight(word: str) -> float:
     return -math.log(FLOOR) if weight is None else weight
 
 
+def make_tables() -> None:
+    """Make now the tables `word_weight` reads: the reference weights, and wordfreq's own
+    frequency table, which it makes (0.3-0.4 s) the first time a word with a digit is
+    weighed."""
+    reference_weights()
+    _number_weight("0")
+
+
 @lru_cache(maxsize=1 << 16)
 def _number_weight(word: str) -> float:
     """wordfreq's estimate for a token with digits (by digit count; years are common)."""
