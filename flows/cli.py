@@ -67,7 +67,12 @@ def _ingest(arguments: argparse.Namespace) -> int:
         start_prefect(arguments)
         from flows.checked_meanwhile import checked_meanwhile
         from flows.private_server import api_server, launch, stop_now
-        from flows.up_to_date import current_offered, current_or_offered, withdrawn_after
+        from flows.up_to_date import (
+            current_offered,
+            current_or_offered,
+            offered_files,
+            withdrawn_after,
+        )
 
         # Without a configured server, start ours first: it comes up while this process
         # walks INPUT (flows/up_to_date.py) and imports Prefect. If OUT is current already,
@@ -89,7 +94,12 @@ def _ingest(arguments: argparse.Namespace) -> int:
         with meanwhile:
             from flows.ingest import ingest_flow
             from flows.runners import task_runner
+            from flows.workers import warm_up
         settle()  # Prefect's modules, for the life of the process
+        if runner.kind == "threads":
+            # The worker processes' fork server: its imports and tables (~1 s) are made
+            # while this process waits for the server, not when the run needs its first pool.
+            warm_up(offered_files())
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
         # Heartbeats tell a lasting server that a long run is alive (a run that misses them

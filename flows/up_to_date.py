@@ -128,6 +128,11 @@ def withdrawn_after() -> Iterator[None]:
         _offered.clear()
 
 
+def offered_files() -> int:
+    """How many files the offered walk found (0 when none is offered)."""
+    return sum(len(found.discovery.files) for _, found in _offered if isinstance(found, Walk))
+
+
 def current_offered() -> bool:
     """Whether what is offered is OUT's summary: the flow run will only return it."""
     return any(isinstance(found, RunSummary) for _, found in _offered)

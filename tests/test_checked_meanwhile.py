@@ -16,7 +16,7 @@ import pytest
 from flows.checked_meanwhile import checked_meanwhile
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.up_to_date import current_offered, handed_over, withdrawn_after
+from flows.up_to_date import current_offered, handed_over, offered_files, withdrawn_after
 from tests.conftest import SEEDS, TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import ingest_twice
@@ -178,3 +178,38 @@ def test_a_nothing_new_run_against_a_configured_server(tmp_path: Path) -> None:
         latest = client.read_flow_runs(sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=10)
     recorded = [run for run in latest if run.parameters.get("out_dir") == str(out)]
     assert [run.state_name for run in recorded] == ["Completed", "Completed"]
+
+
+def test_the_cli_starts_the_fork_server_before_the_flow_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its imports and tables are made while the CLI waits for the server, with the number
+    of files the walk found (which decides whether workers will be used)."""
+    from prefect.context import FlowRunContext
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.cli import main
+
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))  # the child checks
+
+    warmed: list[tuple[int, bool]] = []
+    monkeypatch.setattr(
+        "flows.workers.warm_up", lambda files: warmed.append((files, FlowRunContext.get() is None))
+    )
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    assert main(["ingest", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert warmed == [(2, True)]  # before the flow run, and once
+    assert main(["ingest", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert warmed == [(2, True), (0, True)]  # OUT current: nothing to work on
+
+
+def test_offered_files_counts_the_walk(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    assert offered_files() == 0  # nothing offered
+    with checked_meanwhile(folder, out, OPTIONS):
+        pass
+    assert offered_files() == 2
+    handed_over(folder, out, OPTIONS)
+    assert offered_files() == 0
