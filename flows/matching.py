@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,6 @@ from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
 from tasks.match.reuse import (
-    Decided,
     decisions_of,
     in_variant_order,
     kept_decisions,
@@ -53,8 +52,7 @@ class Matched:
     """The run's decisions, and which of them are the last run's, kept as they were."""
 
     assignment: Assignment
-    kept: dict[str, Decided]  # by variant path
-    loaded: Decisions | None  # the last run's decisions, `kept`'s among them
+    kept: Decisions | None  # the last run's decisions that still hold, as loaded
 
 
 def match_changed(
@@ -67,18 +65,27 @@ def match_changed(
     """`match_variants`, deciding again only the variants that what changed since the last
     run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
     `sources`."""
-    previous = load_decisions_task(out, fingerprint)
-    change = update_index_task(out, opaque(sources), track=previous is not None)
-    kept: dict[str, Decided] = {}
-    if previous is not None:
-        still = kept_decisions(previous.sources, previous.decided, change, variants)
-        kept = {decided.variant: decided for decided in still}
-    todo = [variant for variant in variants if variant.path not in kept]
+    kept = _still_held(out, fingerprint, sources, variants)
+    held = kept.decided if kept is not None else {}
+    todo = [variant for variant in variants if variant.path not in held]
     fresh = Assignment([], [], {})
     if todo:  # a file present under several paths is decided once
         fresh = for_copies(match_variants(out, sources, distinct(todo), thresholds), todo)
-    merged = merge_assignments([reused_assignment(kept.values()), fresh])
-    return Matched(in_variant_order(merged, variants), kept, previous)
+    merged = merge_assignments([reused_assignment(held.values()), fresh])
+    return Matched(in_variant_order(merged, variants), kept)
+
+
+def _still_held(
+    out: str, fingerprint: str, sources: list[DocumentRef], variants: list[DocumentRef]
+) -> Decisions | None:
+    """The last run's decisions that still hold once OUT's stored index holds `sources`
+    (updated here), as they were loaded; those to be made again are not kept past this."""
+    previous = load_decisions_task(out, fingerprint)
+    change = update_index_task(out, opaque(sources), track=previous is not None)
+    if previous is None:
+        return None
+    still = kept_decisions(previous.sources, previous.decided, change, variants)
+    return replace(previous, decided={decided.variant: decided for decided in still})
 
 
 def keep_decisions(
@@ -91,10 +98,9 @@ def keep_decisions(
     """For the next run's `match_changed`; once the outputs are written (a failed run
     leaves the folder as it was)."""
     matched_against = {source.path: source.sha256 for source in sources}
-    decided = decisions_of(matched.assignment, variants, matched.kept)
-    save_decisions_task(
-        out, fingerprint, opaque(matched_against), opaque(decided), opaque(matched.loaded)
-    )
+    kept = matched.kept
+    decided = decisions_of(matched.assignment, variants, kept.decided if kept else None)
+    save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided), opaque(kept))
 
 
 def match_variants(

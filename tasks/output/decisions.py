@@ -8,7 +8,7 @@ decisions were made against, by path and SHA-256) and in each line (the variant'
 
 A run keeps nearly all of the last run's decisions (a 1 % rerun decided 993 of 10,635
 again): those are saved as the bytes they were loaded from, not encoded again (keeping them
-took 0.47 s at 118,145 files, 0.29-0.38 s so; the file grows to 262 MB at a million).
+took 0.47 s at 118,145 files, 0.21-0.38 s so; the file grows to 262 MB at a million).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from tasks.match.reuse import Decided
 from tasks.match.thresholds import CANDIDATES, Thresholds
 from tasks.memory import paused_garbage_collection
-from tasks.models import Model
+from tasks.models import FileStamp, Model
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import DECISIONS_FILE, work_folder
 from tasks.output.write import jsonl_lines, write_atomic
@@ -43,7 +43,7 @@ class Decisions:
     sources: dict[str, str]
     decided: dict[str, Decided]  # by variant path
     spans: dict[str, tuple[int, int]]  # by variant path: (offset, length) of its line
-    stamp: tuple[int, int, int]  # the file's inode, size and mtime (ns) when it was loaded
+    stamp: FileStamp  # the file's, when it was loaded
 
 
 def decisions_fingerprint(parse_fingerprint: str, thresholds: Thresholds) -> str:
@@ -56,7 +56,7 @@ def load_decisions(out: Path, fingerprint: str) -> Decisions | None:
     """The last run's decisions if they were made under `fingerprint` and can be read."""
     try:
         with (out / DECISIONS_FILE).open("rb") as handle:
-            stamp = _stamp(os.fstat(handle.fileno()))
+            stamp = FileStamp.of(os.fstat(handle.fileno()))
             first = handle.readline()
             header = DecisionsHeader.model_validate_json(first)
             if header.fingerprint != fingerprint:
@@ -80,16 +80,12 @@ def save_decisions(
     loaded: Decisions | None = None,
 ) -> None:
     """`decided` under a header naming `sources`; those that are `loaded`'s own objects
-    (kept as they were) are copied from the file they were loaded from, if it is still the
-    one they were loaded from."""
+    (kept as they were) are copied from the file they were loaded from, if its stamp
+    (tasks/models.py `FileStamp`) says it is still that file."""
     path = work_folder(out) / DECISIONS_FILE.name
     header = DecisionsHeader(fingerprint=fingerprint, sources=sources)
     with _opened(path, loaded) as old:
         write_atomic(path, _lines(header, decided, loaded, old), private=True)
-
-
-def _stamp(info: os.stat_result) -> tuple[int, int, int]:
-    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 @contextmanager
@@ -103,7 +99,7 @@ def _opened(path: Path, loaded: Decisions | None) -> Iterator[int | None]:
         yield None
         return
     with handle:
-        same = loaded is not None and _stamp(os.fstat(handle.fileno())) == loaded.stamp
+        same = loaded is not None and FileStamp.of(os.fstat(handle.fileno())) == loaded.stamp
         yield handle.fileno() if same else None
 
 
