@@ -34,6 +34,7 @@ from tasks.models import RunSummary
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
 from tasks.output.lock import output_lock
+from tasks.output.paths import ARTICLES
 from tasks.output.record_lines import Entry, record_lines
 from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
@@ -129,7 +130,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         options.parquet,
     )  # fmt: skip
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, matched)
-    save_line_map_task(out_dir, opaque(lines))
+    save_line_map_task(out_dir, opaque(lines), written.outputs[ARTICLES].sha256)
     return written
 
 

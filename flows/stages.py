@@ -149,5 +149,5 @@ def write_task(
 
 
 @stage_task("save_line_map", io=True)
-def save_line_map_task(out: str, lines: dict[str, Entry]) -> None:
-    save_line_map(Path(out), lines)
+def save_line_map_task(out: str, lines: dict[str, Entry], sha256: str) -> None:
+    save_line_map(Path(out), lines, sha256)

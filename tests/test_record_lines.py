@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
+import pytest
+
+import tasks.output.record_lines as record_lines_module
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import Match
 from tasks.output.cache import add_parses
@@ -34,8 +38,9 @@ def _plans(out: Path, variant_score: float) -> list[Planned]:
 def _written(out: Path, plans: list[Planned]) -> dict[str, Entry]:
     """Write `plans`' lines as articles.jsonl, with their map, as a run does."""
     made: dict[str, Entry] = {}
-    (out / ARTICLES).write_bytes(b"".join(record_lines(out, plans, SALT, made)))
-    save_line_map(out, made)
+    content = b"".join(record_lines(out, plans, SALT, made))
+    (out / ARTICLES).write_bytes(content)
+    save_line_map(out, made, hashlib.sha256(content).hexdigest())
     return made
 
 
@@ -68,7 +73,7 @@ def test_other_code_or_options_name_other_lines(tmp_path: Path) -> None:
 
 
 def test_a_line_edited_in_place_is_built_again(tmp_path: Path) -> None:
-    """Same size, same modification time: the line's own hash catches it."""
+    """Same size, same modification time: the file's hash catches it."""
     plans = _plans(tmp_path, 80.0)
     _written(tmp_path, plans)
     path = tmp_path / ARTICLES
@@ -87,3 +92,36 @@ def test_a_replaced_or_removed_file_is_built_again(tmp_path: Path) -> None:
     assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
     path.unlink()
     assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
+
+
+def test_lines_that_follow_each_other_are_copied_as_one_piece(tmp_path: Path) -> None:
+    plans = _plans(tmp_path, 80.0)
+    _written(tmp_path, plans)
+    built = (tmp_path / ARTICLES).read_bytes()
+    assert list(record_lines(tmp_path, plans, SALT, {})) == [built]
+    # the first record copied, the second built again: two pieces
+    changed = list(record_lines(tmp_path, _plans(tmp_path, 90.0), SALT, {}))
+    assert len(changed) == 2 and changed[0] == built.splitlines(keepends=True)[0]
+
+
+def test_a_range_is_copied_a_megabyte_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Joined ranges stop growing at `JOINED_BYTES`: a million unchanged lines are not one
+    read of gigabytes."""
+    plans = _plans(tmp_path, 80.0)
+    _written(tmp_path, plans)
+    built = (tmp_path / ARTICLES).read_bytes()
+    monkeypatch.setattr(record_lines_module, "JOINED_BYTES", 1)
+    assert list(record_lines(tmp_path, plans, SALT, {})) == built.splitlines(keepends=True)
+
+
+def test_a_file_cut_short_while_copied_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / ARTICLES).write_bytes(b"0123456789")
+    with (tmp_path / ARTICLES).open("rb") as handle:
+        ranges = record_lines_module._Ranges(handle.fileno())
+        assert ranges.add(0, 4) is None and ranges.add(4, 6) is None
+        assert ranges.add(2, 2) == b"0123456789"
+        os.truncate(tmp_path / ARTICLES, 3)
+        with pytest.raises(OSError, match="changed while its lines were copied"):
+            ranges.flush()
