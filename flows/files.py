@@ -50,9 +50,6 @@ class FilesResult:
     fresh: list[DocumentRef] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     cached: dict[str, str] = field(default_factory=dict)
-    # The refs of the parses in the cache as the run found it, read while the workers
-    # parsed (None: not read then); those of files read again are dropped when used.
-    cached_refs: list[DocumentRef] | None = None
     not_read: int = 0  # unchanged since the last run: hashes from its stamps
     tallies: dict[str, StepTally] = field(default_factory=lambda: {s: StepTally() for s in STEPS})
 
@@ -110,11 +107,6 @@ def process_files(
             here = {file.path: cached[file.path] for file in part if file.path in cached}
             shard_work = replace(work, files=part, cached=here)
             futures.append((len(part), files_task.submit(opaque(shard_work))))
-        if futures and cached:
-            # This thread would only wait for the workers: it reads the cached parses' refs
-            # meanwhile (SQLite checks their JSON in C, without the interpreter's lock),
-            # before any parse of this run is saved (a read would hold the writes back).
-            result.cached_refs = load_refs_task(out, opaque(cached)).value
         for count, future in futures:
             shard_result = future.result()
             result.add(shard_result, _save_parses(out, fingerprint, shard_result))
@@ -142,17 +134,14 @@ def documents_in_order(
     files: list[InputFile], out: str, result: FilesResult, work: ShardWork, clock: StageClock
 ) -> tuple[list[DocumentRef], int]:
     """The refs of every readable file's parse, in input order (those of the cached ones
-    read while the files were, or loaded now, when the output must be recomputed), and how
-    many came from the cache. A cached parse that is no longer there is made again."""
+    loaded now, when the output must be recomputed), and how many came from the cache. A
+    cached parse that is no longer there is made again."""
     fingerprint = parse_fingerprint(work)
     reused_keys = {
         path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
     }
     reused = []
-    if result.cached_refs is not None:
-        reused = [ref for ref in result.cached_refs if reused_keys.get(ref.path) == ref.sha256]
-        result.cached_refs = None
-    elif reused_keys:
+    if reused_keys:
         with clock.stage("load_cached", len(reused_keys)):
             reused = load_refs_task(out, opaque(reused_keys)).value
     missing = set(reused_keys) - {document.path for document in reused}
