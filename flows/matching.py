@@ -26,6 +26,7 @@ from flows.stages import (
     match_shard_task,
     match_task,
     save_decisions_task,
+    save_scores_task,
     update_index_task,
 )
 from flows.workers import index_workers, tasks_run_here, worker_count
@@ -70,7 +71,8 @@ def match_changed(
     todo = [variant for variant in variants if variant.path not in held]
     fresh = Assignment([], [], {})
     if todo:  # a file present under several paths is decided once
-        fresh = for_copies(match_variants(out, sources, distinct(todo), thresholds), todo)
+        decided = match_variants(out, fingerprint, sources, distinct(todo), thresholds)
+        fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held.values()), fresh])
     return Matched(in_variant_order(merged, variants), kept)
 
@@ -99,25 +101,35 @@ def keep_decisions(
     leaves the folder as it was)."""
     matched_against = {source.path: source.sha256 for source in sources}
     kept = matched.kept
-    decided = decisions_of(matched.assignment, variants, kept.decided if kept else None)
+    held = kept.decided if kept else {}
+    decided = decisions_of(matched.assignment, variants, held)
     save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided), opaque(kept))
+    reaches = matched.assignment.reaches
+    made = [(path, pair) for path, reach in reaches.items() if path not in held
+            for pair in reach.scores]  # fmt: skip
+    save_scores_task(out, fingerprint, opaque(list(held)), opaque(made))
 
 
 def match_variants(
-    out: str, sources: list[DocumentRef], variants: list[DocumentRef], thresholds: Thresholds
+    out: str,
+    fingerprint: str,
+    sources: list[DocumentRef],
+    variants: list[DocumentRef],
+    thresholds: Thresholds,
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
-    index (Dask's workers index `sources` themselves)."""
+    index and the pair scores kept under the decisions' `fingerprint` (Dask's workers index
+    `sources` themselves, and score every pair)."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
     shipped = 0 if client is None else len(sources)
     if not worth_sharding(shipped, len(variants), workers):
-        return match_task(out, opaque(variants), thresholds)  # here, where OUT is
+        return match_task(out, fingerprint, opaque(variants), thresholds)  # here, where OUT is
     key = uuid.uuid4().hex
     size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
     parts = [[(variant.path, variant.sha256) for variant in part] for part in shard(variants, size)]
     if client is None:  # the workers read the variants' texts from the parse cache
-        with index_workers(key, Path(out)):
+        with index_workers(key, Path(out), fingerprint):
             shards = [MatchShard(key, part, thresholds) for part in parts]
             futures = [match_shard_task.submit(opaque(part)) for part in shards]
             return merge_assignments(future.result() for future in futures)

@@ -18,6 +18,7 @@ from flows.workers import run_in_worker
 from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
 from tasks.match.index_update import SourceChange
+from tasks.match.pair_scores import PairScore
 from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
@@ -34,6 +35,7 @@ from tasks.output.cache_read import load_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import Entry, save_line_map
+from tasks.output.scores_file import save_scores
 from tasks.output.stamps import Stamps, save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -102,16 +104,25 @@ def save_decisions_task(
     save_decisions(Path(out), fingerprint, sources, decided, loaded)
 
 
+@stage_task("save_scores", io=True)
+def save_scores_task(
+    out: str, fingerprint: str, kept: Iterable[str], made: Iterable[tuple[str, PairScore]]
+) -> None:
+    save_scores(Path(out), fingerprint, kept, made)
+
+
 @stage_task("update_index", io=True)
 def update_index_task(out: str, sources: Sequence[DocumentRef], track: bool) -> SourceChange:
     return update_stored_index(Path(out), sources, track)
 
 
 @stage_task("match")
-def match_task(out: str, variants: Sequence[DocumentRef], thresholds: Thresholds) -> Assignment:
+def match_task(
+    out: str, fingerprint: str, variants: Sequence[DocumentRef], thresholds: Thresholds
+) -> Assignment:
     """Decide the variants here, against OUT's stored index, reading their texts from the
-    parse cache."""
-    with stored_match_index(Path(out)) as index:
+    parse cache (and the pair scores kept under the decisions' `fingerprint`)."""
+    with stored_match_index(Path(out), fingerprint) as index:
         texts = (index.text(variant.path, variant.sha256) for variant in variants)
         return decide_all(index, texts, thresholds)
 

@@ -77,10 +77,11 @@ def worker_processes(files: int) -> Iterator[int]:
 
 
 @contextmanager
-def index_workers(key: str, out: Path) -> Iterator[None]:
+def index_workers(key: str, out: Path, fingerprint: str) -> Iterator[None]:
     """While the block runs, `run_in_worker` uses processes that each opened OUT's stored
-    index and parse cache once, under `key` (`tasks.match.shards.decide_shard` runs there)."""
-    with _processes(worker_count(), install_stored_index, (key, str(out))):
+    index, parse cache and pair scores (those of the decisions' `fingerprint`) once, under
+    `key` (`tasks.match.shards.decide_shard` runs there)."""
+    with _processes(worker_count(), install_stored_index, (key, str(out), fingerprint)):
         yield
 
 

@@ -96,6 +96,8 @@ KILL_POINTS = [
     "after:state.json",
     "before:decisions.jsonl",
     "after:decisions.jsonl",
+    "before:scores.sqlite",
+    "after:scores.sqlite",
     "before:record_lines.json",
     "after:record_lines.json",
 ]

@@ -337,9 +337,9 @@ def test_matching_in_shard_tasks_writes_what_one_task_writes(
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "one"), OPTIONS)
     started: list[Path] = []
 
-    def counting(key: str, out: Path) -> AbstractContextManager[None]:
+    def counting(key: str, out: Path, fingerprint: str) -> AbstractContextManager[None]:
         started.append(out)
-        return index_workers(key, out)
+        return index_workers(key, out, fingerprint)
 
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
     monkeypatch.setattr("flows.matching.index_workers", counting)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-import tasks.match.assign as assign_module
+import tasks.match.match_index as match_index_module
 import tasks.match.score as score_module
 from tasks.match.align import Alignment, align_sentences, align_words
 from tasks.match.assign import assign_variants
@@ -196,7 +196,7 @@ def test_a_failing_variant_is_rejected_and_the_others_go_on(
             raise RuntimeError("boom")
         return real_score(variant, source, candidate)
 
-    monkeypatch.setattr(assign_module, "score_candidate", failing)
+    monkeypatch.setattr(match_index_module, "score_candidate", failing)
     sources = [parsed("s1", STORY, DAY)]
     variants = [parsed("bad", "Zebras of Kettleby escaped."), parsed("good", STORY)]
     assignment = assign_variants(sources, variants)

@@ -51,7 +51,9 @@ def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -
     refs = add_parses(tmp_path, "fingerprint", [*sources, *variants])
     update_stored_index(tmp_path, refs[: len(sources)], track=False)
     keys = [(variant.path, variant.origin.sha256) for variant in variants]
-    with index_workers("run", tmp_path):  # the workers read the variants from the cache
+    with index_workers(
+        "run", tmp_path, "fingerprint"
+    ):  # the workers read the variants from the cache
         shards = [MatchShard("run", part, thresholds) for part in shard(keys, 7)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
     sharded = merge_assignments(parts)

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from tasks.batch import attempt
 from tasks.extract.formats import in_input_order
-from tasks.match.candidates import CandidateIndex, Lookup, PostingLists
+from tasks.match.candidates import Lookup
 from tasks.match.explain import describe_alignment
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import update_index
-from tasks.match.score import Scored, Text, Units, lookup_text, score_candidate
+from tasks.match.match_index import MatchIndex
+from tasks.match.pair_scores import PairScore, body_digest
+from tasks.match.score import Scored, Text, Units, lookup_text
 from tasks.match.thresholds import CANDIDATES, DEFAULT_THRESHOLDS, Thresholds
 from tasks.memory import paused_garbage_collection
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
-# Sources whose units a process keeps: a variant's candidates are often another's (the same
-# story's copies), and 2,048 sources' sentences take a few tens of megabytes.
-SOURCES_KEPT = 2048
-TextOf = Callable[[str, str], Text]  # a source's text, by path and SHA-256
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +37,14 @@ class Reach:
     candidates: tuple[str, ...]
     floor: float
     weights: dict[str, float]
+    # The candidates' scores, when decided in this run (tasks/match/pair_scores.py): kept
+    # for the next, not part of what the decision rested on.
+    scores: tuple[PairScore, ...] = field(default=(), compare=False)
 
     @classmethod
-    def of(cls, found: Lookup, index: MatchIndex, wanted: int) -> Reach:
+    def of(
+        cls, found: Lookup, index: MatchIndex, wanted: int, scores: tuple[PairScore, ...] = ()
+    ) -> Reach:
         full = len(found.candidates) == wanted
         cutoff = found.cutoff
         return cls(
@@ -56,6 +58,7 @@ class Reach:
                 for word, weight in found.query.items()
                 if cutoff is None or weight >= cutoff
             },
+            scores,
         )
 
 
@@ -64,48 +67,6 @@ class Assignment:
     matches: list[Match]
     rejected: list[Rejection]
     reaches: dict[str, Reach]  # by variant path: what its candidates rested on (reuse.py)
-
-
-class MatchIndex:
-    """What variants are matched against: the index's posting lists, and the sources' texts
-    read from `text_of(path, SHA-256)` on first use; the posting lists read from `lists`
-    when given (`LoadedPostings`), else from the store as they are needed. The units of the
-    `SOURCES_KEPT` sources used last are kept: a worker's memory stays flat however many it
-    scores."""
-
-    def __init__(
-        self, store: IndexStore, text_of: TextOf, lists: PostingLists | None = None
-    ) -> None:
-        self.candidates = CandidateIndex(store if lists is None else lists)
-        self.source_count = store.count()
-        self._store, self._text_of = store, text_of
-        self._used: OrderedDict[int, tuple[str, Units]] = OrderedDict()
-
-    def close(self) -> None:
-        self._store.connection.close()
-
-    def path(self, number: int) -> str:
-        return self._source(number)[0]
-
-    def text(self, path: str, sha256: str) -> Text:
-        """The text of a document the index reads texts of (a source, or a variant in the
-        parse cache)."""
-        return self._text_of(path, sha256)
-
-    def units(self, number: int) -> Units:
-        return self._source(number)[1]
-
-    def _source(self, number: int) -> tuple[str, Units]:
-        found = self._used.get(number)
-        if found is None:
-            ((path, sha),) = self._store.sources([number]).values()
-            found = path, Units(self._text_of(path, sha).body)
-            self._used[number] = found
-            if len(self._used) > SOURCES_KEPT:
-                self._used.popitem(last=False)
-        else:
-            self._used.move_to_end(number)
-        return found
 
 
 def assign_variants(
@@ -175,14 +136,13 @@ def _decide(
     """Candidates that can be accepted come first, then by how far they clear the threshold
     of the measure that scored them, so that scores of the two measures are never compared
     raw. What the candidates rested on goes into `reaches`."""
-    variant_units = Units(variant.body)
+    variant_units, digest = Units(variant.body), body_digest(variant.body)
     found = index.candidates.lookup(lookup_text(variant), candidates)
-    reaches[variant.path] = Reach.of(found, index, candidates)
+    made = [index.score(variant_units, digest, candidate) for candidate in found.candidates]
+    pairs = tuple((key, encoded) for _, key, encoded in made)
+    reaches[variant.path] = Reach.of(found, index, candidates, pairs)
     scored = sorted(
-        (
-            score_candidate(variant_units, index.units(candidate.source), candidate)
-            for candidate in found.candidates
-        ),
+        (item for item, _, _ in made),
         key=lambda item: (
             not thresholds.accepts(item),
             -thresholds.excess(item),

@@ -15,7 +15,8 @@ import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tasks.match.assign import Assignment, MatchIndex, decide_all, index_in_memory
+from tasks.match.assign import Assignment, decide_all, index_in_memory
+from tasks.match.match_index import MatchIndex
 from tasks.match.score import SourceText, Text
 from tasks.match.thresholds import CANDIDATES, Thresholds
 

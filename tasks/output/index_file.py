@@ -15,9 +15,9 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from tasks.match.assign import MatchIndex
 from tasks.match.index_store import SCHEMA, IndexStore, LoadedPostings, index_fingerprint
 from tasks.match.index_update import SourceChange, update_index
+from tasks.match.match_index import MatchIndex
 from tasks.match.score import lookup_text
 from tasks.match.shards import install
 from tasks.memory import paused_garbage_collection
@@ -25,6 +25,7 @@ from tasks.output import databases
 from tasks.output.cache_read import CachedTexts
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import CACHE_FILE, INDEX_FILE, work_folder
+from tasks.output.scores_file import open_known_scores
 from tasks.refs import DocumentRef
 
 
@@ -66,26 +67,33 @@ def _update(
     return change
 
 
-def open_match_index(out: Path) -> MatchIndex:
+def open_match_index(out: Path, fingerprint: str) -> MatchIndex:
     """The match index of OUT's stored index (its posting lists read at once: a worker
-    decides thousands of variants) and parse cache, both read-only, open for the life of
-    the process (a match worker's)."""
+    decides thousands of variants), parse cache and the pair scores kept under the
+    decisions' `fingerprint` (tasks/output/scores_file.py), all read-only, open for the
+    life of the process (a match worker's)."""
     store = IndexStore(databases.connect(out / INDEX_FILE, "ro"))
     cache = databases.connect(out / CACHE_FILE, "ro")
-    return MatchIndex(store, CachedTexts(cache), LoadedPostings(store))
+    known = open_known_scores(out, fingerprint)
+    return MatchIndex(store, CachedTexts(cache), LoadedPostings(store), known)
 
 
-def install_stored_index(key: str, out: str) -> None:
+def install_stored_index(key: str, out: str, fingerprint: str) -> None:
     """A local match worker's initializer: `open_match_index`, installed under `key`
     (tasks/match/shards.py)."""
-    install(key, open_match_index(Path(out)))
+    install(key, open_match_index(Path(out), fingerprint))
 
 
 @contextlib.contextmanager
-def stored_match_index(out: Path) -> Iterator[MatchIndex]:
-    """`open_match_index` for the length of the block (matching in the run's process)."""
+def stored_match_index(out: Path, fingerprint: str) -> Iterator[MatchIndex]:
+    """`open_match_index` for the length of the block (matching in the run's process),
+    without reading the posting lists at once."""
     with (
         databases.opened(out / INDEX_FILE, "ro") as index,
         databases.opened(out / CACHE_FILE, "ro") as cache,
+        contextlib.ExitStack() as stack,
     ):
-        yield MatchIndex(IndexStore(index), CachedTexts(cache))
+        known = open_known_scores(out, fingerprint)
+        if known is not None:
+            stack.callback(known.close)
+        yield MatchIndex(IndexStore(index), CachedTexts(cache), known=known)

@@ -23,6 +23,7 @@ INDEX_FILE = Path(WORK_DIR, "index.sqlite")
 STAMPS_FILE = Path(WORK_DIR, "stamps.json")
 DECISIONS_FILE = Path(WORK_DIR, "decisions.jsonl")
 LINES_FILE = Path(WORK_DIR, "record_lines.json")
+SCORES_FILE = Path(WORK_DIR, "scores.sqlite")
 
 # A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk
 # makes, so that removing stale ones never touches a user's own `.something.tmp`.
