@@ -104,10 +104,10 @@ def keep_decisions(
     held = kept.decided if kept else {}
     decided = decisions_of(matched.assignment, variants, held)
     save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided), opaque(kept))
-    reaches = matched.assignment.reaches
-    made = [(path, pair) for path, reach in reaches.items() if path not in held
-            for pair in reach.scores]  # fmt: skip
-    save_scores_task(out, fingerprint, opaque(list(held)), opaque(made))
+    # by key: the copies of a file share their pairs (decided once, tasks/match/copies.py)
+    made = {key: (path, (key, scored)) for path, reach in matched.assignment.reaches.items()
+            if path not in held for key, scored in reach.scores}  # fmt: skip
+    save_scores_task(out, fingerprint, opaque(list(held)), opaque(list(made.values())))
 
 
 def match_variants(

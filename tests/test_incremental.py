@@ -13,6 +13,9 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
+from tasks.match import match_index
+from tasks.match.candidates import Candidate
+from tasks.match.score import Scored, Units, score_candidate
 from tasks.output.paths import CACHE_FILE, LOCK_FILE, STAMPS_FILE
 from tasks.parse.dates import DateOrder
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
@@ -155,6 +158,33 @@ def test_a_new_better_source_takes_over_its_variants(tmp_path: Path) -> None:
         ("b-update.txt", ["v-edited.txt"]),
     ]
     assert records[0]["id"] == first["id"]  # the old record keeps its id
+
+
+def test_a_variant_decided_again_is_scored_only_against_its_new_candidate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pair scores a run keeps (.copydesk/scores.sqlite): when a new source reaches a
+    variant, the rerun scores that pair alone; the output is still a fresh run's."""
+    write(tmp_path / "in", {
+        "a-story.txt": source_text(STORY, "2025-03-01"),
+        "b-other.txt": source_text(OTHER, "2025-03-02"),
+        "v-edited.txt": variant_text(STORY[:3] + ENDING),
+    })  # fmt: skip
+    run(tmp_path / "in", tmp_path / "out")
+    scored: list[str] = []
+    real = score_candidate
+
+    def counting(variant: Units, source: Units, candidate: Candidate) -> Scored:
+        scored.append(source.text)
+        return real(variant, source, candidate)
+
+    monkeypatch.setattr(match_index, "score_candidate", counting)
+    update = STORY[:3] + ENDING
+    write(tmp_path / "in", {"c-update.txt": source_text(update, "2025-03-03")})
+    run(tmp_path / "in", tmp_path / "out")
+    assert scored == ["\n\n".join(update)]  # the variant against the new source only
+    run(tmp_path / "in", tmp_path / "fresh")
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")
 
 
 def test_the_cache_is_rebuilt_when_options_or_its_file_change(tmp_path: Path) -> None:
