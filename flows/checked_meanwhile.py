@@ -17,6 +17,7 @@ as the CLI ends (flows/interrupts.py), however it ends.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -72,6 +73,10 @@ def _check(parent: int, writer: int, input_dir: Path, out: Path, options: Ingest
     """The child: into `writer`, OUT's summary if OUT is current, else the walk; exit 0, or
     1 on any error (the parent then ignores what it wrote)."""
     code = 1
+    # The child lives for one walk and ends without tearing down: the cyclic collector would
+    # only walk the walk's objects again and again (pickling them took 0.6-1.3 s with it,
+    # 0.55-0.6 s without, at 118,145 files).
+    gc.disable()
     try:
         start_worker(parent, None, ())
         walk = walk_input(input_dir, out, options)
