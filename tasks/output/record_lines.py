@@ -8,8 +8,8 @@ SHA-256, and digest -> offset and length), and the next run copies the line of a
 plan from that file instead of reading the record's documents from the parse cache and
 building it again: a run that adds 1 % of an archive builds the records that changed, not
 all of them. Lines that follow each other in both files are copied as one range, a read per
-megabyte: at a million records, reading and checking each line alone cost more than the
-records built.
+megabyte, not a read and a hash per line (a million records' file of 682 MB, every line
+copied, staged and hashed: 2.6 s against 3.0-3.35 s).
 
 Lines are copied only from the file the map was made for: the file in OUT must hash to the
 map's SHA-256 (one pass in C, about 0.35 s a gigabyte). A file edited, replaced, restored or
