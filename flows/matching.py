@@ -97,8 +97,8 @@ def keep_decisions(
     variants: list[DocumentRef],
     matched: Matched,
 ) -> None:
-    """For the next run's `match_changed`; once the outputs are written (a failed run
-    leaves the folder as it was)."""
+    """The decisions and their candidates' scores, for the next run's `match_changed`;
+    once the outputs are written (a failed run leaves the folder as it was)."""
     matched_against = {source.path: source.sha256 for source in sources}
     kept = matched.kept
     held = kept.decided if kept else {}
