@@ -114,3 +114,13 @@ def test_a_score_reads_back_equal(
     alignment = Alignment(aligned, tuple(pairs), score)
     made = Scored(score, candidate.similarity, candidate.source, alignment, by_words, short)
     assert decode_scored(encode_scored(made), candidate) == made
+
+
+def test_the_kept_scores_close_with_the_index(tmp_path: Path) -> None:
+    first = _decided(tmp_path)
+    save_scores(tmp_path, FINGERPRINT, [], _made(first))
+    key = _made(first)[0][1][0]
+    with stored_match_index(tmp_path, FINGERPRINT) as index:
+        known = index.known
+        assert known is not None and known(key) is not None
+    assert known(key) is None  # closed: a read finds nothing

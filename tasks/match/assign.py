@@ -13,11 +13,12 @@ from tasks.match.explain import describe_alignment
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import update_index
 from tasks.match.match_index import MatchIndex
-from tasks.match.pair_scores import PairScore, body_digest
+from tasks.match.pair_scores import PairScore
 from tasks.match.score import Scored, Text, Units, lookup_text
 from tasks.match.thresholds import CANDIDATES, DEFAULT_THRESHOLDS, Thresholds
 from tasks.memory import paused_garbage_collection
 from tasks.models import CandidateScore, Match, ParsedDocument, Rejection, RejectReason
+from tasks.refs import record_id
 
 EVIDENCE_CANDIDATES = 3  # candidates listed on a rejection
 
@@ -136,9 +137,9 @@ def _decide(
     """Candidates that can be accepted come first, then by how far they clear the threshold
     of the measure that scored them, so that scores of the two measures are never compared
     raw. What the candidates rested on goes into `reaches`."""
-    variant_units, digest = Units(variant.body), body_digest(variant.body)
+    variant_units, variant_id = Units(variant.body), record_id(variant.body)
     found = index.candidates.lookup(lookup_text(variant), candidates)
-    made = [index.score(variant_units, digest, candidate) for candidate in found.candidates]
+    made = [index.score(variant_units, variant_id, candidate) for candidate in found.candidates]
     pairs = tuple((key, encoded) for _, key, encoded in made)
     reaches[variant.path] = Reach.of(found, index, candidates, pairs)
     scored = sorted(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from tasks.match.candidates import Candidate, CandidateIndex, PostingLists
 from tasks.match.index_store import IndexStore
@@ -16,7 +16,15 @@ from tasks.match.score import Scored, Text, Units, score_candidate
 # story's copies), and 2,048 sources' sentences take a few tens of megabytes.
 SOURCES_KEPT = 2048
 TextOf = Callable[[str, str], Text]  # a source's text, by path and SHA-256
-KnownScore = Callable[[bytes], str | None]  # a pair's score kept by an earlier run, by key
+
+
+class KnownScores(Protocol):
+    """The pair scores an earlier run kept (tasks/output/scores_file.py), by key."""
+
+    def __call__(self, key: bytes) -> str | None: ...
+    def close(self) -> None: ...
+
+
 T = TypeVar("T")
 
 
@@ -32,7 +40,7 @@ class MatchIndex:
         store: IndexStore,
         text_of: TextOf,
         lists: PostingLists | None = None,
-        known: KnownScore | None = None,
+        known: KnownScores | None = None,
     ) -> None:
         self.candidates = CandidateIndex(store if lists is None else lists)
         self.source_count = store.count()
@@ -43,6 +51,8 @@ class MatchIndex:
 
     def close(self) -> None:
         self._store.connection.close()
+        if self.known is not None:
+            self.known.close()
 
     def path(self, number: int) -> str:
         return self.key(number)[0]
@@ -60,11 +70,12 @@ class MatchIndex:
         return _kept(self._units, number, lambda: Units(self._text_of(*self.key(number)).body))
 
     def score(
-        self, variant: Units, digest: bytes, candidate: Candidate
+        self, variant: Units, variant_id: str, candidate: Candidate
     ) -> tuple[Scored, bytes, str]:
         """`score_candidate`, or the score an earlier run kept for the pair (the source's
-        text is then not read); with the pair's key and the score encoded."""
-        key = pair_key(digest, *self.key(candidate.source))
+        text is then not read); with the pair's key and the score encoded. `variant_id` is
+        the variant body's record id."""
+        key = pair_key(variant_id, *self.key(candidate.source))
         kept = self.known(key) if self.known is not None else None
         if kept is not None:
             return decode_scored(kept, candidate), key, kept

@@ -6,7 +6,7 @@ in a run that adds 1 % of an archive, a new copy of a story reaches every varian
 story. Its other candidates are the ones it had, and scoring a pair (tasks/match/score.py:
 sentence alignment, rapidfuzz) was most of deciding it. That score is a function of the two
 bodies alone (the candidate index's similarity, which orders equal scores, is not part of
-it), so it is kept under a key naming both: the variant's body by its digest, the source by
+it), so it is kept under a key naming both: the variant's body by its record id, the source by
 path and SHA-256 (what the index knows of it without reading its text), for the code and
 options of the decisions' fingerprint (tasks/output/scores_file.py keeps them on disk).
 A score read back is the one scoring again would give, so a decision made with them is the
@@ -26,22 +26,16 @@ from tasks.match.score import Scored
 PairScore = tuple[bytes, str]  # a pair's key and its score, encoded
 
 
-def body_digest(body: str) -> bytes:
-    """What names a variant's body in its pairs' keys."""
-    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def pair_key(variant: str, source_path: str, source_sha256: str) -> bytes:
+    """The key of the pair of a variant, named by its body's record id (`tasks.refs.record_id`,
+    what names a record too), and a source.
 
-
-def pair_key(variant: bytes, source_path: str, source_sha256: str) -> bytes:
-    """The key of the pair of the variant whose body has digest `variant` and a source.
-
-    >>> one = pair_key(b"v", "a.txt", "0" * 64)
-    >>> one == pair_key(b"v", "a.txt", "1" * 64) or one == pair_key(b"w", "a.txt", "0" * 64)
+    >>> one = pair_key("v", "a.txt", "0" * 64)
+    >>> one == pair_key("v", "a.txt", "1" * 64) or one == pair_key("w", "a.txt", "0" * 64)
     False
     """
     # NUL separates the parts: no path holds one, nor a digest's hex
-    named = b"\0".join(
-        [variant, source_path.encode("utf-8", "surrogatepass"), source_sha256.encode()]
-    )
+    named = "\0".join([variant, source_path, source_sha256]).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(named, digest_size=16).digest()
 
 

@@ -91,9 +91,9 @@ def stored_match_index(out: Path, fingerprint: str) -> Iterator[MatchIndex]:
     with (
         databases.opened(out / INDEX_FILE, "ro") as index,
         databases.opened(out / CACHE_FILE, "ro") as cache,
-        contextlib.ExitStack() as stack,
     ):
         known = open_known_scores(out, fingerprint)
-        if known is not None:
-            stack.callback(known.close)
-        yield MatchIndex(IndexStore(index), CachedTexts(cache), known=known)
+        with contextlib.closing(
+            MatchIndex(IndexStore(index), CachedTexts(cache), known=known)
+        ) as matched:
+            yield matched
