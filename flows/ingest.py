@@ -35,7 +35,7 @@ from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
 from tasks.output.lock import output_lock
 from tasks.output.paths import ARTICLES
-from tasks.output.record_lines import Entry, record_lines
+from tasks.output.record_lines import NewLines, record_lines
 from tasks.output.state import current_summary, run_state
 from tasks.pipeline import ShardWork
 from tasks.records.accounting import check_accounting
@@ -122,15 +122,15 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         reused=reused,
         not_read=result.not_read,
     )
-    lines: dict[str, Entry] = {}
-    articles = record_lines(Path(out_dir), plans, f"{code_fingerprint()}|{fingerprint}", lines)
+    lines, salt = NewLines(), f"{code_fingerprint()}|{fingerprint}"
+    articles = record_lines(Path(out_dir), plans, salt, lines)
     ledger = ledger_lines(result.hashes, plans, rejected)
     written = write_task(
         out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state,
         options.parquet,
     )  # fmt: skip
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, matched)
-    save_line_map_task(out_dir, opaque(lines), written.outputs[ARTICLES].sha256)
+    save_line_map_task(out_dir, opaque(lines), written.outputs[ARTICLES].sha256, salt)
     return written
 
 

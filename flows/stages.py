@@ -34,7 +34,7 @@ from tasks.output.cache import add_parses, load_cache_keys, prune_cache
 from tasks.output.cache_read import load_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
-from tasks.output.record_lines import Entry, save_line_map
+from tasks.output.record_lines import NewLines, save_line_map
 from tasks.output.scores_file import save_scores
 from tasks.output.stamps import Stamps, save_stamps
 from tasks.output.write import write_outputs
@@ -160,5 +160,5 @@ def write_task(
 
 
 @stage_task("save_line_map", io=True)
-def save_line_map_task(out: str, lines: dict[str, Entry], sha256: str) -> None:
-    save_line_map(Path(out), lines, sha256)
+def save_line_map_task(out: str, lines: NewLines, sha256: str, salt: str) -> None:
+    save_line_map(Path(out), lines, sha256, salt)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,8 @@ from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import Match
 from tasks.output.cache import add_parses
 from tasks.output.paths import ARTICLES, CACHE_FILE
-from tasks.output.record_lines import Entry, record_lines, save_line_map
-from tasks.records.records import Planned, plan_records
+from tasks.output.record_lines import NewLines, record_lines, save_line_map
+from tasks.records.records import Attached, Planned, plan_records
 from tests.helpers import match, parsed
 
 DAY = dt.date(2025, 5, 15)
@@ -35,12 +37,12 @@ def _plans(out: Path, variant_score: float) -> list[Planned]:
     return plan_records(group_duplicate_sources(refs[:2]), refs[2:], matches)
 
 
-def _written(out: Path, plans: list[Planned]) -> dict[str, Entry]:
+def _written(out: Path, plans: list[Planned]) -> NewLines:
     """Write `plans`' lines as articles.jsonl, with their map, as a run does."""
-    made: dict[str, Entry] = {}
+    made = NewLines()
     content = b"".join(record_lines(out, plans, SALT, made))
     (out / ARTICLES).write_bytes(content)
-    save_line_map(out, made, hashlib.sha256(content).hexdigest())
+    save_line_map(out, made, hashlib.sha256(content).hexdigest(), SALT)
     return made
 
 
@@ -49,7 +51,7 @@ def test_unchanged_records_are_copied_without_reading_the_cache(tmp_path: Path) 
     first = _written(tmp_path, plans)
     built = (tmp_path / ARTICLES).read_bytes()
     (tmp_path / CACHE_FILE).unlink()  # any record built again would fail to read it
-    made: dict[str, Entry] = {}
+    made = NewLines()
     assert b"".join(record_lines(tmp_path, plans, SALT, made)) == built
     assert made == first
 
@@ -57,19 +59,35 @@ def test_unchanged_records_are_copied_without_reading_the_cache(tmp_path: Path) 
 def test_a_changed_match_builds_its_record_again(tmp_path: Path) -> None:
     first = _written(tmp_path, _plans(tmp_path, 80.0))
     before = (tmp_path / ARTICLES).read_bytes().splitlines(keepends=True)
-    made: dict[str, Entry] = {}
+    made = NewLines()
     lines = list(record_lines(tmp_path, _plans(tmp_path, 90.0), SALT, made))
     assert lines[0] == before[0] and b'"score":80.0' in before[1]
     assert b'"score":90.0' in lines[1] and lines[1].replace(b"90.0", b"80.0") == before[1]
-    assert len(set(made) & set(first)) == 1
+    assert len(set(made.lines) & set(first.lines)) == 1
+
+
+def test_a_changed_record_reads_only_what_its_last_line_lacks(tmp_path: Path) -> None:
+    """A variant attaches to the second record: its line is made from the last one and the
+    new variant's parse, the other parses unread (gone from the cache here)."""
+    plans = _plans(tmp_path, 80.0)
+    _written(tmp_path, plans)
+    (new,) = add_parses(tmp_path, "fingerprint", [parsed("w.txt", "Second story.", place="P")])
+    second = plans[1]
+    grown = [plans[0], Planned(second.source, [*second.attached, Attached(new, None, False)])]
+    built = b"".join(record_lines(tmp_path, grown, "other", NewLines()))  # all built
+    with contextlib.closing(sqlite3.connect(tmp_path / CACHE_FILE)) as database:
+        database.execute("DELETE FROM documents WHERE path != 'w.txt'")
+        database.commit()
+    assert b'"place":"P"' in built
+    assert b"".join(record_lines(tmp_path, grown, SALT, NewLines())) == built
 
 
 def test_other_code_or_options_name_other_lines(tmp_path: Path) -> None:
     plans = _plans(tmp_path, 80.0)
     first = _written(tmp_path, plans)
-    made: dict[str, Entry] = {}
+    made = NewLines()
     list(record_lines(tmp_path, plans, "other", made))
-    assert len(made) == 2 and not set(made) & set(first)
+    assert len(made.lines) == 2 and not set(made.lines) & set(first.lines)
 
 
 def test_a_line_edited_in_place_is_built_again(tmp_path: Path) -> None:
@@ -80,7 +98,7 @@ def test_a_line_edited_in_place_is_built_again(tmp_path: Path) -> None:
     built, status = path.read_bytes(), path.stat()
     path.write_bytes(built.replace(b"First story.", b"First STORY."))
     os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
-    assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
+    assert b"".join(record_lines(tmp_path, plans, SALT, NewLines())) == built
 
 
 def test_a_replaced_or_removed_file_is_built_again(tmp_path: Path) -> None:
@@ -89,18 +107,18 @@ def test_a_replaced_or_removed_file_is_built_again(tmp_path: Path) -> None:
     path = tmp_path / ARTICLES
     built = path.read_bytes()
     path.write_bytes(b"x" * len(built))
-    assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
+    assert b"".join(record_lines(tmp_path, plans, SALT, NewLines())) == built
     path.unlink()
-    assert b"".join(record_lines(tmp_path, plans, SALT, {})) == built
+    assert b"".join(record_lines(tmp_path, plans, SALT, NewLines())) == built
 
 
 def test_lines_that_follow_each_other_are_copied_as_one_piece(tmp_path: Path) -> None:
     plans = _plans(tmp_path, 80.0)
     _written(tmp_path, plans)
     built = (tmp_path / ARTICLES).read_bytes()
-    assert list(record_lines(tmp_path, plans, SALT, {})) == [built]
+    assert list(record_lines(tmp_path, plans, SALT, NewLines())) == [built]
     # the first record copied, the second built again: two pieces
-    changed = list(record_lines(tmp_path, _plans(tmp_path, 90.0), SALT, {}))
+    changed = list(record_lines(tmp_path, _plans(tmp_path, 90.0), SALT, NewLines()))
     assert len(changed) == 2 and changed[0] == built.splitlines(keepends=True)[0]
 
 
@@ -113,7 +131,7 @@ def test_a_range_is_copied_a_megabyte_at_a_time(
     _written(tmp_path, plans)
     built = (tmp_path / ARTICLES).read_bytes()
     monkeypatch.setattr(record_lines_module, "JOINED_BYTES", 1)
-    assert list(record_lines(tmp_path, plans, SALT, {})) == built.splitlines(keepends=True)
+    assert list(record_lines(tmp_path, plans, SALT, NewLines())) == built.splitlines(keepends=True)
 
 
 def test_a_file_cut_short_while_copied_is_an_error(tmp_path: Path) -> None:

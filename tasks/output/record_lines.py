@@ -23,26 +23,38 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from tasks.models import Model, Sha256
+from tasks.models import ArticleRecord, Model, Sha256
 from tasks.output import databases
 from tasks.output.cache_read import CachedDocuments
 from tasks.output.paths import ARTICLES, CACHE_FILE, LINES_FILE, work_folder
 from tasks.output.write import JOINED_BYTES, write_atomic
+from tasks.records.patch import patched_record
 from tasks.records.records import DocumentOf, Planned, build_record
 
 Entry = tuple[int, int]  # offset, length
 
 
 class LineMap(Model):
-    """Where each record line of an `articles.jsonl` sits, by its plan's digest, and the
-    SHA-256 of that file."""
+    """Where each record line of an `articles.jsonl` sits, by its plan's digest and by its
+    record's id, the SHA-256 of that file and the salt its lines were built with."""
 
     sha256: Sha256
+    salt: str
     lines: dict[str, Entry]
+    records: dict[str, Entry]
+
+
+@dataclass
+class NewLines:
+    """Where each line of the file being written sits, by plan digest and by record id."""
+
+    lines: dict[str, Entry] = field(default_factory=dict)
+    records: dict[str, Entry] = field(default_factory=dict)
 
 
 def plan_digest(plan: Planned, salt: str) -> str:
@@ -94,21 +106,20 @@ class _Ranges:
         return copied
 
 
-def record_lines(
-    out: Path, plans: Iterable[Planned], salt: str, made: dict[str, Entry]
-) -> Iterator[bytes]:
+def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines) -> Iterator[bytes]:
     """The new `articles.jsonl`'s lines, in plan order (lines copied one after the other
     come as one piece): copied from the one in OUT when its map (`load_line_map`) holds the
-    plan's digest, else built from the parse cache (opened by the thread that consumes the
-    lines). `made` receives the new file's map."""
+    plan's digest, else made from the record's line there (tasks/records/patch.py) or built,
+    reading the parse cache (opened by the thread that consumes the lines). `made` receives
+    the new file's map."""
     offset = 0
     with contextlib.ExitStack() as stack:
-        previous, descriptor = _copyable(stack, out)
+        previous, descriptor = _copyable(stack, out, salt)
         ranges = _Ranges(descriptor) if descriptor is not None else None
         documents: DocumentOf | None = None
         for plan in plans:
             digest = plan_digest(plan, salt)
-            entry = previous.get(digest)
+            entry = previous.lines.get(digest)
             if entry is not None and ranges is not None:
                 length = entry[1]
                 if (done := ranges.add(*entry)) is not None:
@@ -119,13 +130,26 @@ def record_lines(
                 if documents is None:
                     cache = databases.opened(out / CACHE_FILE, "ro")
                     documents = CachedDocuments(stack.enter_context(cache))
-                line = (build_record(plan, documents).model_dump_json() + "\n").encode()
+                last = previous.records.get(plan.id)
+                record = None
+                if last is not None and descriptor is not None:
+                    record = patched_record(plan, _line_at(descriptor, *last), documents)
+                record = record or build_record(plan, documents)
+                line = (record.model_dump_json() + "\n").encode()
                 length = len(line)
                 yield line
-            made[digest] = (offset, length)
+            made.lines[digest] = made.records[plan.id] = (offset, length)
             offset += length
         if ranges is not None and (done := ranges.flush()) is not None:
             yield done
+
+
+def _line_at(descriptor: int, offset: int, length: int) -> ArticleRecord:
+    """The record of the old file's line at `offset`."""
+    line = os.pread(descriptor, length, offset)
+    if len(line) != length:  # the file shrank since it was hashed: edited by hand
+        raise OSError(f"{ARTICLES} changed while its lines were copied")
+    return ArticleRecord.model_validate_json(line)
 
 
 def load_line_map(out: Path) -> LineMap | None:
@@ -136,24 +160,25 @@ def load_line_map(out: Path) -> LineMap | None:
         return None
 
 
-def save_line_map(out: Path, lines: dict[str, Entry], sha256: str) -> None:
+def save_line_map(out: Path, made: NewLines, sha256: str, salt: str) -> None:
     """The map of the `articles.jsonl` now in OUT, whose SHA-256 is `sha256` (once it is
-    in place)."""
-    kept = LineMap(sha256=sha256, lines=lines)
+    in place), its lines built with `salt`."""
+    kept = LineMap(sha256=sha256, salt=salt, lines=made.lines, records=made.records)
     write_atomic(work_folder(out) / LINES_FILE.name, kept.model_dump_json().encode(), private=True)
 
 
-def _copyable(stack: contextlib.ExitStack, out: Path) -> tuple[dict[str, Entry], int | None]:
+def _copyable(stack: contextlib.ExitStack, out: Path, salt: str) -> tuple[NewLines, int | None]:
     """The lines of OUT's map, and a descriptor of OUT's `articles.jsonl` open for the life
     of `stack` to copy them from, when that file is the one the map was made for (the same
-    SHA-256, hashed through the descriptor the lines are read with); else nothing."""
+    SHA-256, hashed through the descriptor the lines are read with) and its lines were built
+    with `salt`; else nothing."""
     previous = load_line_map(out)
-    if previous is None:
-        return {}, None
+    if previous is None or previous.salt != salt:
+        return NewLines(), None
     try:
         handle = stack.enter_context((out / ARTICLES).open("rb", buffering=0))
         if hashlib.file_digest(handle, "sha256").hexdigest() != previous.sha256:
-            return {}, None
+            return NewLines(), None
     except OSError:
-        return {}, None
-    return previous.lines, handle.fileno()
+        return NewLines(), None
+    return NewLines(previous.lines, previous.records), handle.fileno()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from tasks.extract.formats import in_input_order
 from tasks.match.duplicates import SourceGroups
@@ -50,17 +50,21 @@ class Planned:
 
 def variant_ref(item: Attached, document: ParsedDocument) -> VariantRef:
     """A variant's entry (`document` is its parse): its provenance plus the match evidence."""
+    return VariantRef(**document.origin.model_dump(), **evidence(item))
+
+
+def evidence(item: Attached) -> dict[str, Any]:
+    """What a variant's entry says of how it attached, besides its provenance."""
     match = item.match
-    return VariantRef(
-        **document.origin.model_dump(),
-        score=item.score,
-        measure=match.measure if match else None,
-        margin=match.margin if match else None,
-        runner_up=match.runner_up if match else None,
-        alignment=match.alignment if match else None,
-        duplicate=item.duplicate,
-        date=item.document.date,
-    )
+    return {
+        "score": item.score,
+        "measure": match.measure if match else None,
+        "margin": match.margin if match else None,
+        "runner_up": match.runner_up if match else None,
+        "alignment": match.alignment if match else None,
+        "duplicate": item.duplicate,
+        "date": item.document.date,
+    }
 
 
 def pick_field(
