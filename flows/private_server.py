@@ -96,8 +96,10 @@ def launch(*, schedules: bool = False) -> Launched:
 
 
 def server_command(port: int) -> list[str]:
-    """`prefect server start` on `port` of this machine alone, without its web UI."""
-    return [sys.executable, "-m", "prefect", "server", "start", "--no-ui",
+    """`prefect server start` on `port` of this machine alone, without its web UI, its
+    database schema checked once rather than at every start (flows/server_start.py). `-P`:
+    a folder named `flows` where the user runs copydesk is not imported instead."""
+    return [sys.executable, "-P", "-m", "flows.server_start", "server", "start", "--no-ui",
             "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
 
 

@@ -1,0 +1,112 @@
+"""The private server's schema check (flows/server_start.py): Prefect's migration runs
+whenever the database is not at the revision noted for this Prefect version, and only
+then."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from flows.server_start import SCHEMA_NOTE, bring_schema_up_to_date, schema_revision
+
+
+class Migration:
+    """Stands for Prefect's: sets the database's alembic revision, counts its runs."""
+
+    def __init__(self, database: Path, revision: str) -> None:
+        self.database, self.revision, self.runs = database, revision, 0
+
+    def __call__(self) -> None:
+        self.runs += 1
+        set_revision(self.database, self.revision)
+
+
+def set_revision(database: Path, revision: str) -> None:
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("CREATE TABLE IF NOT EXISTS alembic_version (version_num TEXT)")
+        connection.execute("DELETE FROM alembic_version")
+        connection.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "prefect.db"
+
+
+def check(database: Path, migration: Migration, version: str = "3.8.8") -> bool:
+    return bring_schema_up_to_date(database, database.parent / SCHEMA_NOTE, version, migration)
+
+
+def test_a_new_database_is_migrated_and_its_revision_noted(database: Path) -> None:
+    migration = Migration(database, "r1")
+    assert check(database, migration)
+    assert migration.runs == 1
+    noted = json.loads((database.parent / SCHEMA_NOTE).read_text())
+    assert noted == {"prefect": "3.8.8", "database": str(database), "revision": "r1"}
+
+
+def test_a_database_at_the_noted_revision_is_not_migrated_again(database: Path) -> None:
+    migration = Migration(database, "r1")
+    check(database, migration)
+    assert not check(database, migration)
+    assert migration.runs == 1
+
+
+@pytest.mark.parametrize("change", ["another revision", "another prefect", "torn note"])
+def test_anything_unlike_the_note_is_migrated(database: Path, change: str) -> None:
+    migration = Migration(database, "r2")
+    Migration(database, "r1")()
+    (database.parent / SCHEMA_NOTE).write_text(
+        json.dumps({"prefect": "3.8.8", "database": str(database), "revision": "r1"})
+    )
+    version = "3.8.8"
+    if change == "another revision":  # another Prefect's server moved it on
+        set_revision(database, "r0")
+    elif change == "another prefect":
+        version = "3.9.0"
+    else:
+        (database.parent / SCHEMA_NOTE).write_text('{"prefect": "3.8')
+    assert check(database, migration, version)
+    assert migration.runs == 1
+    assert schema_revision(database) == "r2"
+
+
+def test_a_file_that_is_no_database_has_no_revision(database: Path) -> None:
+    database.write_text("not a database")
+    assert schema_revision(database) is None
+    assert schema_revision(database.parent / "absent.db") is None
+
+
+def test_a_real_server_migrates_once_then_starts_on_the_noted_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two private servers in a new PREFECT_HOME: the first migrates and notes the
+    revision, the second finds it noted and still serves the API (flow runs included)."""
+    import urllib.request
+
+    from flows import private_server
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    notes = []
+    for start in ("first", "second"):
+        launched = private_server.launch()
+        try:
+            private_server.wait_until_healthy(launched.url, launched.process, launched.log_path)
+            request = urllib.request.Request(
+                f"{launched.url}/flow_runs/filter", data=b"{}", method="POST",
+                headers={"Content-Type": "application/json"},
+            )  # fmt: skip
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                assert json.loads(answer.read()) == [], start
+        finally:
+            private_server.stop_server(launched.process, private_server.STOP_SECONDS)
+            private_server._running.remove(launched.process)
+        noted = json.loads((tmp_path / SCHEMA_NOTE).read_text())
+        assert noted["revision"] == schema_revision(tmp_path / "prefect.db") is not None
+        notes.append((tmp_path / SCHEMA_NOTE).stat().st_mtime_ns)
+    assert notes[0] == notes[1]  # the second start did not migrate (nor write the note)
+    assert "Traceback" not in launched.log_path.read_text()
