@@ -29,6 +29,7 @@ from flows.interrupts import exit_now, stop_on_signals
 from flows.prefect_env import (
     configure_prefect,
     flush_prefect_events,
+    import_run_modules,
     prefect_home_problem,
     without_heartbeats,
 )
@@ -95,6 +96,8 @@ def _ingest(arguments: argparse.Namespace) -> int:
             from flows.ingest import ingest_flow
             from flows.runners import task_runner
             from flows.workers import warm_up
+
+            import_run_modules()
         settle()  # Prefect's modules, for the life of the process
         if runner.kind == "threads":
             # The worker processes' fork server: its imports and tables (~1 s) are made

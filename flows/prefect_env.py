@@ -17,6 +17,7 @@ server settings apply.
 
 from __future__ import annotations
 
+import importlib
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -36,6 +37,11 @@ QUIET_SETTINGS = {
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
 }
 DRAIN_TIMEOUT_SECONDS = 30.0
+# What Prefect imports only once a flow run starts, after the server has answered: its flow
+# and task engines, and FastAPI's encoder (the flow's parameters are serialized with it,
+# which imports all of FastAPI): about 0.2 s between the server's answer and the first
+# stage, unless imported while the server starts.
+RUN_MODULES = ("prefect.flow_engine", "prefect.task_engine", "fastapi.encoders")
 
 
 def configure_prefect(*, verbose: bool = False, service: bool = False) -> None:
@@ -78,6 +84,12 @@ def prefect_home_problem() -> str | None:
         f"Prefect's home folder '{home}' cannot be written ({reason}); set PREFECT_HOME to a"
         " writable folder"
     )
+
+
+def import_run_modules() -> None:
+    """Import `RUN_MODULES` now, while the private server starts."""
+    for name in RUN_MODULES:
+        importlib.import_module(name)
 
 
 def without_heartbeats() -> AbstractContextManager[object]:
