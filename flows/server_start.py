@@ -4,14 +4,14 @@ database schema brought up to date first, once, instead of checked at every star
 Prefect migrates its database at each server start (`migrate_on_start`): alembic loads
 every one of its revision scripts to learn which is the newest, although the schema has
 not changed since the last start. At each `copydesk ingest` that is on the path to the
-run's first stage: without it the private server answers its health check and its first
-API call about 0.35 s sooner (4.43-5.02 s against 4.74-5.32 s, 6 starts each, side by
-side). Here the schema is migrated the way Prefect does it (its own `alembic_upgrade`)
-whenever the database's revision is not the one this Prefect version left it at, and
-that revision is noted in PREFECT_HOME (`SCHEMA_NOTE`); a start that finds the database
-at the noted revision skips the check. Anything else is left to Prefect as before: a
-database other than a SQLite file (Postgres, in memory), or a user's own
-`migrate_on_start = false`.
+run's first stage: without it the private server (in an ingest's environment) has
+answered its health check and its first API call after 3.04-3.89 s (median 3.51) against
+3.29-3.88 s (median 3.74), 8 starts each, alternating. Here the schema is migrated the way
+Prefect's server does it (its `create_db`, `migrate` below) whenever the database's
+revision is not the one this Prefect version left it at, and that revision is noted in
+PREFECT_HOME (`SCHEMA_NOTE`); a start that finds the database at the noted revision skips
+the check. Anything else is left to Prefect as before: a database other than a SQLite
+file (Postgres, in memory), or a user's own `migrate_on_start = false`.
 
 Run as `python -m flows.server_start ARGUMENTS...`: the arguments are `prefect`'s.
 """
