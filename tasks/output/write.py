@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from tasks.extract.formats import in_input_order
 from tasks.memory import paused_garbage_collection
 from tasks.models import OutputFile, Rejection, RunSummary, StageTiming
+from tasks.output.hashed_writer import HashedWriter
 from tasks.output.parquet import write_parquet
 from tasks.output.paths import (
     ARTICLES,
@@ -62,15 +63,13 @@ class Staged:
 
 
 def stage(path: Path, chunks: Iterable[bytes], private: bool = False) -> Staged:
-    """Write `chunks` to `path`'s temporary name, hashing and counting lines as they go."""
+    """Write `chunks` to `path`'s temporary name, hashing and counting lines as they go
+    (in a thread of their own, while the next chunks are made)."""
     temporary = temporary_path(path)
-    digest, lines = hashlib.sha256(), 0
-    with _new_file(temporary, private) as handle:
+    with _new_file(temporary, private) as handle, HashedWriter(handle) as writer:
         for chunk in joined(chunks):
-            handle.write(chunk)
-            digest.update(chunk)
-            lines += chunk.count(b"\n")
-    return Staged(temporary, OutputFile(sha256=digest.hexdigest(), lines=lines))
+            writer.write(chunk)
+    return Staged(temporary, writer.written)
 
 
 def stage_parquet(path: Path, articles: Path) -> Staged:
