@@ -31,6 +31,8 @@ from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.memory import settling_scope
 from tasks.models import RunSummary
+from tasks.output.cache import drop_parse
+from tasks.output.cache_read import DamagedParse
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
 from tasks.output.lock import output_lock
@@ -69,9 +71,26 @@ def ingest_flow(
     another run holds it, wait up to `lock_wait_seconds` for it to finish."""
     reclaim_signals()
     with output_lock(Path(out_dir), lock_wait_seconds), settling_scope():
-        summary = _ingest(input_dir, out_dir, options or IngestOptions())
+        summary = _repairing(input_dir, out_dir, options or IngestOptions())
     publish_summary(summary, input_dir, out_dir)
     return summary
+
+
+def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
+    """`_ingest`, started again each time it reads a damaged parse from the cache, once
+    that parse is dropped (the file is then parsed afresh). Nothing is written before the
+    outputs, and what is written before them is kept consistent at every point (a run
+    killed there is the same case), so starting again gives what one run gives."""
+    dropped: set[str] = set()
+    while True:
+        try:
+            return _ingest(input_dir, out_dir, options)
+        except DamagedParse as damaged:
+            if damaged.path in dropped:  # dropped, parsed again and still damaged: a bug
+                raise
+            dropped.add(damaged.path)
+            get_run_logger().warning("%s; it is parsed again and the run starts again", damaged)
+            drop_parse(Path(out_dir), damaged.path)
 
 
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:

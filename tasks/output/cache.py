@@ -117,6 +117,18 @@ def prune_cache(out: Path, fingerprint: str, kept: set[str]) -> None:
         connection.executemany("DELETE FROM documents WHERE path = ?", gone)
 
 
+def drop_parse(out: Path, path: str) -> None:
+    """Delete `path`'s parse, found damaged when it was read (tasks/output/cache_read.py):
+    the next run parses that file again. A cache that cannot even be written is removed."""
+    cache = work_folder(out) / CACHE_FILE.name
+    try:
+        with databases.opened(cache, "rw") as connection:
+            connection.execute("DELETE FROM documents WHERE path = ?", (path,))
+            databases.commit(connection)
+    except sqlite3.Error:
+        databases.remove_database(cache)
+
+
 def _add(path: Path, fingerprint: str, parsed: list[ParsedDocument]) -> list[DocumentRef]:
     refs = [DocumentRef.of(document) for document in parsed]
     with _writing(path, fingerprint) as connection:

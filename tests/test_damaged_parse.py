@@ -1,0 +1,99 @@
+"""A parse damaged in the cache is found when a run reads it, dropped, and parsed again: the
+run's output is what a fresh run gives."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_flow
+from flows.options import IngestOptions
+from tasks.output import databases
+from tasks.output.cache_read import CachedDocuments, CachedTexts, DamagedParse, load_refs
+from tasks.output.paths import CACHE_FILE, LINES_FILE
+from tests.conftest import TODAY
+from tests.corpus import paragraphs, source_text, variant_text, write
+from tests.helpers import snapshot
+
+OPTIONS = IngestOptions(today=TODAY)
+STORY = paragraphs(1)
+FILES = {
+    "a-story.txt": source_text(STORY, "2025-03-01"),
+    "b-other.txt": source_text(paragraphs(3), "2025-03-02"),
+    "c-truncated.txt": variant_text(STORY[:2]),
+}
+
+
+def _damage(out: Path, path: str, document: str = "{") -> None:
+    with contextlib.closing(sqlite3.connect(out / CACHE_FILE)) as database:
+        database.execute("UPDATE documents SET document = ? WHERE path = ?", (document, path))
+        database.commit()
+
+
+def _document(out: Path, path: str) -> bytes:
+    with databases.opened(out / CACHE_FILE, "ro") as connection:
+        (document,) = connection.execute(
+            "SELECT document FROM documents WHERE path = ?", (path,)
+        ).fetchone()
+    return bytes(document)
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server")
+@pytest.mark.parametrize("damaged", ["a-story.txt", "c-truncated.txt"])
+def test_a_damaged_parse_read_by_the_run_is_parsed_again(
+    tmp_path: Path, damaged: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    write(tmp_path / "in", FILES)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    _damage(tmp_path / "out", damaged)
+    (tmp_path / "out" / LINES_FILE).unlink()  # every record is built again: all parses read
+    write(tmp_path / "in", {"d-orphan.txt": variant_text(paragraphs(9))})  # a run to make
+    with caplog.at_level(logging.WARNING):
+        again = ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    assert f"the parse cache's parse of '{damaged}' is damaged" in caplog.text
+    # the damaged one parsed again; the new one was parsed (and cached) by the run that
+    # found the damage, and is taken from the cache by the run started again
+    assert again.reused == len(FILES)
+    assert _document(tmp_path / "out", damaged).startswith(b'{"')
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "fresh"), OPTIONS)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server")
+def test_a_damaged_parse_is_told_by_path_where_it_is_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(tmp_path / "in", FILES)
+    ingest_flow(str(tmp_path / "in"), str(out), OPTIONS)
+    wanted = {ref.path: ref.sha256 for ref in load_refs(out, _all_keys(out))}
+    _damage(out, "a-story.txt", '["not", "a", "parse"]')
+    _damage(out, "c-truncated.txt", '{"title": null}')
+    refs = {ref.path: ref for ref in load_refs(out, wanted)}
+    assert sorted(refs) == sorted(FILES)  # damage is not looked for until it is read
+    with databases.opened(out / CACHE_FILE, "ro") as connection:
+        for path in ("a-story.txt", "c-truncated.txt"):
+            with pytest.raises(DamagedParse) as texts_error:
+                CachedTexts(connection)(path, wanted[path])
+            with pytest.raises(DamagedParse) as documents_error:
+                CachedDocuments(connection)(refs[path])
+            assert texts_error.value.path == documents_error.value.path == path
+        assert CachedTexts(connection)("b-other.txt", wanted["b-other.txt"]).body
+
+
+def test_a_damaged_parse_crosses_processes_with_its_path() -> None:
+    crossed = pickle.loads(pickle.dumps(DamagedParse("x/a.txt")))
+    assert (crossed.path, str(crossed)) == (
+        "x/a.txt",
+        "the parse cache's parse of 'x/a.txt' is damaged",
+    )
+
+
+def _all_keys(out: Path) -> dict[str, str]:
+    with databases.opened(out / CACHE_FILE, "ro") as connection:
+        return dict(connection.execute("SELECT path, sha256 FROM documents").fetchall())
