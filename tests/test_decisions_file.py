@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tasks.match.reuse import Decided
 from tasks.output.decisions import load_decisions, save_decisions
 from tasks.output.paths import DECISIONS_FILE
@@ -79,3 +81,45 @@ def test_no_file_to_copy_from(tmp_path: Path) -> None:
     save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")], loaded)
     again = load_decisions(tmp_path, FINGERPRINT)
     assert again is not None and loaded is not None and again.decided == loaded.decided
+
+
+def test_kept_decisions_in_a_row_are_copied_as_one_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"v{number}.txt" for number in range(5)]
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided(name) for name in names])
+    for line in range(1, 6):
+        respaced(tmp_path, line)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    before, reads = saved(tmp_path), []
+
+    def counted(descriptor: int, length: int, offset: int) -> bytes:
+        reads.append((offset, length))
+        return _pread(descriptor, length, offset)
+
+    monkeypatch.setattr(os, "pread", counted)
+    kept = [loaded.decided[name] for name in names]
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [*kept[:2], decided("new.txt"), *kept[2:]],
+                   loaded)  # fmt: skip
+    assert saved(tmp_path) == [*before[:3], _encoded(decided("new.txt")), *before[3:]]
+    assert len(reads) == 2  # the two runs of kept lines, one read each
+
+
+def test_a_copy_that_fails_midway_writes_every_decision_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt"), decided("v2.txt")])
+    respaced(tmp_path, 1)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    monkeypatch.setattr(os, "pread", lambda descriptor, length, offset: b"")  # cut short
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, list(loaded.decided.values()), loaded)
+    assert saved(tmp_path)[1:] == [_encoded(decided("v1.txt")), _encoded(decided("v2.txt"))]
+
+
+_pread = os.pread
+
+
+def _encoded(item: Decided) -> bytes:
+    return item.model_dump_json().encode() + b"\n"

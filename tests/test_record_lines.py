@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import tasks.output.record_lines as record_lines_module
+import tasks.output.ranges as ranges_module
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.models import Match
 from tasks.output.cache import add_parses
 from tasks.output.paths import ARTICLES, CACHE_FILE
+from tasks.output.ranges import CopiedRanges
 from tasks.output.record_lines import NewLines, record_lines, save_line_map
 from tasks.records.records import Attached, Planned, plan_records
 from tests.helpers import match, parsed
@@ -130,14 +131,14 @@ def test_a_range_is_copied_a_megabyte_at_a_time(
     plans = _plans(tmp_path, 80.0)
     _written(tmp_path, plans)
     built = (tmp_path / ARTICLES).read_bytes()
-    monkeypatch.setattr(record_lines_module, "JOINED_BYTES", 1)
+    monkeypatch.setattr(ranges_module, "JOINED_BYTES", 1)
     assert list(record_lines(tmp_path, plans, SALT, NewLines())) == built.splitlines(keepends=True)
 
 
 def test_a_file_cut_short_while_copied_is_an_error(tmp_path: Path) -> None:
     (tmp_path / ARTICLES).write_bytes(b"0123456789")
     with (tmp_path / ARTICLES).open("rb") as handle:
-        ranges = record_lines_module._Ranges(handle.fileno())
+        ranges = CopiedRanges(handle.fileno(), ARTICLES)
         assert ranges.add(0, 4) is None and ranges.add(4, 6) is None
         assert ranges.add(2, 2) == b"0123456789"
         os.truncate(tmp_path / ARTICLES, 3)

@@ -32,7 +32,8 @@ from tasks.models import ArticleRecord, Model, Sha256
 from tasks.output import databases
 from tasks.output.cache_read import CachedDocuments
 from tasks.output.paths import ARTICLES, CACHE_FILE, LINES_FILE, work_folder
-from tasks.output.write import JOINED_BYTES, write_atomic
+from tasks.output.ranges import CopiedRanges
+from tasks.output.write import write_atomic
 from tasks.records.patch import patched_record
 from tasks.records.records import DocumentOf, Planned, build_record
 
@@ -77,35 +78,6 @@ def plan_digest(plan: Planned, salt: str) -> str:
     return hashlib.blake2b(key, digest_size=16).hexdigest()
 
 
-class _Ranges:
-    """Ranges of the old file, copied as they are asked for: a range that continues the
-    last one extends it, up to `JOINED_BYTES`."""
-
-    def __init__(self, descriptor: int) -> None:
-        self._descriptor = descriptor
-        self._start = self._end = 0
-
-    def add(self, offset: int, length: int) -> bytes | None:
-        """Take the line at `offset`; the bytes of the range it does not continue, if any."""
-        if offset == self._end and self._end - self._start < JOINED_BYTES:
-            self._end += length
-            return None
-        done = self.flush()
-        self._start, self._end = offset, offset + length
-        return done
-
-    def flush(self) -> bytes | None:
-        """The bytes of the range taken so far, if any."""
-        length = self._end - self._start
-        if not length:
-            return None
-        copied = os.pread(self._descriptor, length, self._start)
-        if len(copied) != length:  # the file shrank since it was hashed: edited by hand
-            raise OSError(f"{ARTICLES} changed while its lines were copied")
-        self._start = self._end
-        return copied
-
-
 def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines) -> Iterator[bytes]:
     """The new `articles.jsonl`'s lines, in plan order (lines copied one after the other
     come as one piece): copied from the one in OUT when its map (`load_line_map`) holds the
@@ -115,7 +87,7 @@ def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines)
     offset = 0
     with contextlib.ExitStack() as stack:
         previous, descriptor = _copyable(stack, out, salt)
-        ranges = _Ranges(descriptor) if descriptor is not None else None
+        ranges = CopiedRanges(descriptor, ARTICLES) if descriptor is not None else None
         documents: DocumentOf | None = None
         for plan in plans:
             digest = plan_digest(plan, salt)
