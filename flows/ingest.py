@@ -78,9 +78,10 @@ def ingest_flow(
 
 def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     """`_ingest`, started again each time it reads a damaged parse from the cache, once
-    that parse is dropped (the file is then parsed afresh). Nothing is written before the
-    outputs, and what is written before them is kept consistent at every point (a run
-    killed there is the same case), so starting again gives what one run gives."""
+    that parse is dropped (the file is then parsed afresh). No output file is put in place
+    before every parse the run needs is read, and the caches written before (parses, stamps,
+    index) are consistent at every point (a run killed there is the same case), so starting
+    again gives what one run gives."""
     dropped: set[str] = set()
     while True:
         try:
