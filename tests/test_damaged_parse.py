@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import flows.ingest as ingest_module
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tasks.output import databases
@@ -63,6 +64,28 @@ def test_a_damaged_parse_read_by_the_run_is_parsed_again(
     assert _document(tmp_path / "out", damaged).startswith(b'{"')
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "fresh"), OPTIONS)
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server")
+def test_a_parse_still_damaged_once_dropped_fails_the_run_instead_of_looping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "in", FILES)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    _damage(tmp_path / "out", "a-story.txt")
+    (tmp_path / "out" / LINES_FILE).unlink()
+    write(tmp_path / "in", {"d-orphan.txt": variant_text(paragraphs(9))})
+    dropped: list[str] = []
+
+    def drop_nothing(out: Path, path: str) -> None:  # the parse stays damaged
+        dropped.append(path)
+        assert len(dropped) < 3, "the run starts again and again"
+
+    monkeypatch.setattr(ingest_module, "drop_parse", drop_nothing)
+    with pytest.raises(DamagedParse, match=r"a-story\.txt"):
+        ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    assert dropped == ["a-story.txt"]  # dropped once, found damaged again: no third try
 
 
 @pytest.mark.flow

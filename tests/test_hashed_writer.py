@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+import time
 
 import pytest
 from hypothesis import given
@@ -27,23 +28,38 @@ def test_written_is_what_one_thread_writes(chunks: list[bytes]) -> None:
 
 
 class _FullDisk(io.BytesIO):
-    """A file that takes `room` bytes, then fails as a full disk does."""
+    """A file that takes `room` bytes, then fails as a full disk does (after `delay`
+    seconds: time for the maker to fill the queue and wait)."""
 
-    def __init__(self, room: int) -> None:
+    def __init__(self, room: int, delay: float = 0.0) -> None:
         super().__init__()
-        self.room = room
+        self.room, self.delay = room, delay
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
         if self.tell() + len(data) > self.room:
+            time.sleep(self.delay)
             raise OSError(28, "No space left on device")
         return super().write(data)
 
 
 def test_an_error_of_the_writing_thread_reaches_the_maker_without_a_hang() -> None:
-    # Many more chunks than the queue holds: the maker must not wait on a queue nobody takes.
-    with pytest.raises(OSError, match="No space left"), HashedWriter(_FullDisk(5)) as writer:
-        for _ in range(50 * QUEUED):
-            writer.write(b"line\n")
+    # Many more chunks than the queue holds: the maker must not wait on a queue nobody
+    # takes. It makes them in a thread of the test's, so that a hang fails the test.
+    raised: list[BaseException] = []
+
+    def make() -> None:
+        try:
+            with HashedWriter(_FullDisk(5, delay=0.3)) as writer:
+                for _ in range(50 * QUEUED):
+                    writer.write(b"line\n")
+        except OSError as error:
+            raised.append(error)
+
+    maker = threading.Thread(target=make, daemon=True)
+    maker.start()
+    maker.join(timeout=10)
+    assert not maker.is_alive(), "the maker waits on a full queue"
+    assert [str(error) for error in raised] == ["[Errno 28] No space left on device"]
     assert not _writer_threads()
 
 

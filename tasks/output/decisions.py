@@ -29,7 +29,7 @@ from tasks.memory import paused_garbage_collection
 from tasks.models import FileStamp, Model
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import DECISIONS_FILE, work_folder
-from tasks.output.ranges import CopiedRanges
+from tasks.output.ranges import ChangedWhileCopied, CopiedRanges
 from tasks.output.write import jsonl_lines, write_atomic
 
 
@@ -89,7 +89,7 @@ def save_decisions(
     try:
         with _opened(path, loaded) as old:
             write_atomic(path, _lines(header, decided, loaded, old), private=True)
-    except OSError:  # the file changed as it was copied from: every decision written anew
+    except ChangedWhileCopied:  # every decision written anew
         write_atomic(path, _lines(header, decided, None, None), private=True)
 
 

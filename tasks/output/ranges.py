@@ -10,6 +10,19 @@ import os
 from tasks.output.write import JOINED_BYTES
 
 
+class ChangedWhileCopied(OSError):
+    """The earlier file is shorter than what was read of it says: it was edited (by hand)
+    since it was checked."""
+
+
+def read_exactly(descriptor: int, offset: int, length: int, name: str) -> bytes:
+    """`length` bytes at `offset` of the file open as `descriptor` (named `name`)."""
+    read = os.pread(descriptor, length, offset)
+    if len(read) != length:
+        raise ChangedWhileCopied(f"{name} changed while its lines were copied")
+    return read
+
+
 class CopiedRanges:
     """Ranges of the file open as `descriptor` (named `name` in errors), read as they are
     asked for: a line that continues the last range extends it, up to `JOINED_BYTES`.
@@ -44,8 +57,6 @@ class CopiedRanges:
         length = self._end - self._start
         if not length:
             return None
-        copied = os.pread(self._descriptor, length, self._start)
-        if len(copied) != length:  # the file shrank since it was checked: edited by hand
-            raise OSError(f"{self._name} changed while its lines were copied")
+        copied = read_exactly(self._descriptor, self._start, length, self._name)
         self._start = self._end
         return copied

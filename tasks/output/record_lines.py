@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from tasks.models import ArticleRecord, Model, Sha256
 from tasks.output import databases
 from tasks.output.cache_read import CachedDocuments
 from tasks.output.paths import ARTICLES, CACHE_FILE, LINES_FILE, work_folder
-from tasks.output.ranges import CopiedRanges
+from tasks.output.ranges import CopiedRanges, read_exactly
 from tasks.output.write import write_atomic
 from tasks.records.patch import patched_record
 from tasks.records.records import DocumentOf, Planned, build_record
@@ -118,10 +117,7 @@ def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines)
 
 def _line_at(descriptor: int, offset: int, length: int) -> ArticleRecord:
     """The record of the old file's line at `offset`."""
-    line = os.pread(descriptor, length, offset)
-    if len(line) != length:  # the file shrank since it was hashed: edited by hand
-        raise OSError(f"{ARTICLES} changed while its lines were copied")
-    return ArticleRecord.model_validate_json(line)
+    return ArticleRecord.model_validate_json(read_exactly(descriptor, offset, length, ARTICLES))
 
 
 def load_line_map(out: Path) -> LineMap | None:
