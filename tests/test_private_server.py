@@ -77,6 +77,22 @@ def test_a_server_for_one_run_leaves_the_scheduling_services_off(
     assert all(serving[name] is True for name in scheduling)
 
 
+def test_a_server_for_one_run_registers_no_block_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.settings import Settings
+
+    for name in private_server.BLOCK_REGISTRATION_OFF:
+        monkeypatch.delenv(name, raising=False)
+    for schedules, registers in ((False, False), (True, True)):
+        environment = private_server.server_environment(schedules=schedules)
+        with pytest.MonkeyPatch.context() as patch:
+            for name in private_server.BLOCK_REGISTRATION_OFF:
+                if name in environment:
+                    patch.setenv(name, environment[name])
+            server = Settings().server
+        assert server.register_blocks_on_start is registers
+        assert server.memoize_block_auto_registration is registers
+
+
 def test_a_users_service_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED", "true")
     environment = private_server.server_environment(schedules=False)
