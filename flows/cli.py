@@ -25,6 +25,7 @@ from flows.arguments import (
     read_schedule,
 )
 from flows.explain import NotInRun, RunOutput, explain
+from flows.heartbeats import sent_by_copydesk
 from flows.interrupts import exit_now, stop_on_signals
 from flows.prefect_env import (
     configure_prefect,
@@ -106,11 +107,11 @@ def _ingest(arguments: argparse.Namespace) -> int:
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
         # Heartbeats tell a lasting server that a long run is alive (a run that misses them
-        # for minutes has crashed); Prefect waits up to 1 s for their thread at the run's
-        # end. A private server has no one to tell, and a run that only returns the summary
-        # found meanwhile ends within a second.
+        # for minutes has crashed): the flow sends them itself (flows/heartbeats.py). A
+        # private server has no one to tell, and a run that only returns the summary found
+        # meanwhile ends within a second.
         short = launched or current_offered()
-        quiet = without_heartbeats() if short else contextlib.nullcontext()
+        quiet = without_heartbeats() if short else sent_by_copydesk()
         with api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             with withdrawn_after():

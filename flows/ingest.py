@@ -18,6 +18,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.files import Reading, documents_in_order, parse_fingerprint, process_files
+from flows.heartbeats import heartbeats
 from flows.interrupts import reclaim_signals
 from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
@@ -70,9 +71,10 @@ def ingest_flow(
     """Ingest `input_dir` into `out_dir`, holding the output folder for the whole run; if
     another run holds it, wait up to `lock_wait_seconds` for it to finish."""
     reclaim_signals()
-    with output_lock(Path(out_dir), lock_wait_seconds), settling_scope():
-        summary = _repairing(input_dir, out_dir, options or IngestOptions())
-    publish_summary(summary, input_dir, out_dir)
+    with heartbeats():
+        with output_lock(Path(out_dir), lock_wait_seconds), settling_scope():
+            summary = _repairing(input_dir, out_dir, options or IngestOptions())
+        publish_summary(summary, input_dir, out_dir)
     return summary
 
 
