@@ -89,6 +89,16 @@ def warm_home(work: Path) -> Path:
     return home
 
 
+def users_bytecode(work: Path) -> dict[str, str | None]:
+    """The environment of runs that read copydesk's modules compiled, as a user's machine
+    does (Python writes its bytecode next to the sources; this project's shell sets
+    PYTHONDONTWRITEBYTECODE=1, which compiled them at every start): `work`/pycache, filled
+    by a run of the seeds now."""
+    environment = {"PYTHONPYCACHEPREFIX": str(work / "pycache"), "PYTHONDONTWRITEBYTECODE": None}
+    ingest(SEEDS, work / "warm-up", fresh=True, wait=False, environment=environment)
+    return environment
+
+
 def ingest(
     corpus: Path,
     out: Path,
