@@ -23,13 +23,14 @@ import pickle
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 
 from flows.interrupts import start_worker
 from flows.options import IngestOptions
 from flows.up_to_date import Walk, current_output, offer, walk_input
 from tasks.memory import paused_garbage_collection
-from tasks.models import RunSummary
+from tasks.models import FileStamp, InputFile, RunSummary
 
 CURRENT, WALKED = b"S", b"W"  # what the child's message holds: a summary, or a pickled walk
 
@@ -64,9 +65,47 @@ def _found(message: bytes) -> Walk | RunSummary:
     """The child's walk, or OUT's summary (`unchanged` is not serialized: it is set here)."""
     kind, body = message[:1], message[1:]
     if kind == WALKED:
-        walk: Walk = pickle.loads(body)
-        return walk
+        return walk_from(body)
     return RunSummary.model_validate_json(body).model_copy(update={"unchanged": True})
+
+
+def walk_bytes(walk: Walk) -> bytes:
+    """`walk` for the parent, its files as columns: pickling 118,145 `InputFile`s one by
+    one took 0.29-0.40 s in the child and 0.23 s in the parent, on the path to the flow
+    run's start; as columns (paths, locations, the stamps' numbers in one list) 0.15 and
+    0.16-0.19 s. The last run's stamps (what `save_stamps` compares this run's with) are
+    left out when a file is not vouched for: this run's stamps then differ from them
+    anyway (0.1 s more each way at 118,145 files)."""
+    files = walk.discovery.files
+    numbers: list[int] = []  # any int: times before 1970, inodes past 2**63
+    for file in files:
+        numbers.extend(_MISSING if file.stamp is None else _stamp_numbers(file.stamp))
+    columns = ([file.path for file in files], [file.location for file in files], numbers,
+               [file.part for file in files])  # fmt: skip
+    recorded = walk.recorded if len(walk.unchanged) == len(files) else None
+    rest = replace(walk, discovery=replace(walk.discovery, files=[]), recorded=recorded)
+    return pickle.dumps((rest, columns), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def walk_from(data: bytes) -> Walk:
+    """The walk `walk_bytes` made."""
+    rest, (paths, locations, numbers, parts) = pickle.loads(data)
+    each = iter(numbers)
+    five = zip(each, each, each, each, each, strict=True)
+    stamps = (FileStamp(*numbers) if numbers[0] >= 0 else None for numbers in five)
+    files = [
+        InputFile(path, location, stamp, part)
+        for path, location, stamp, part in zip(paths, locations, stamps, parts, strict=True)
+    ]
+    walk: Walk = replace(rest, discovery=replace(rest.discovery, files=files))
+    return walk
+
+
+_MISSING = (-1, 0, 0, 0, 0)  # a file gone before its stamp was taken
+
+
+def _stamp_numbers(stamp: FileStamp) -> tuple[int, int, int, int, int]:
+    return (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
 
 
 def _check(parent: int, writer: int, input_dir: Path, out: Path, options: IngestOptions) -> None:
@@ -82,7 +121,7 @@ def _check(parent: int, writer: int, input_dir: Path, out: Path, options: Ingest
         walk = walk_input(input_dir, out, options)
         current = current_output(walk, out, options)
         if current is None:
-            message = WALKED + pickle.dumps(walk, protocol=pickle.HIGHEST_PROTOCOL)
+            message = WALKED + walk_bytes(walk)
         else:
             message = CURRENT + current.model_dump_json().encode()
         with os.fdopen(writer, "wb") as pipe:

@@ -236,3 +236,29 @@ def test_a_found_file_pickles_as_it_was(found: InputFile) -> None:
     """As their fields (a walk crosses from a child process, flows/checked_meanwhile.py)."""
     again = pickle.loads(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     assert again == found and type(again.stamp) is type(found.stamp)
+
+
+SIGNED = st.integers(min_value=-(2**64), max_value=2**64)  # times before 1970 are negative
+WALKED_STAMPS = st.builds(FileStamp, NUMBERS, SIGNED, SIGNED, NUMBERS, NUMBERS)
+WALKED = st.builds(InputFile, st.text(), st.text(), st.none() | WALKED_STAMPS, st.none() | PARTS)
+
+
+@given(st.lists(WALKED, unique_by=lambda file: file.path), st.booleans())
+def test_a_walk_crosses_from_the_child_as_it_was(files: list[InputFile], vouched: bool) -> None:
+    """Its files as columns, the last run's stamps only when every file is vouched for
+    (flows/checked_meanwhile.py: else this run's stamps differ from them anyway)."""
+    from flows.checked_meanwhile import walk_bytes, walk_from
+    from flows.up_to_date import Walk
+    from tasks.output.stamps import Stamps
+
+    recorded = Stamps(taken_ns=7, files={"a.txt": ("0" * 64, 1, 2, 3, 4, 5)})
+    unchanged = {file.path: "0" * 64 for file in files} if vouched else {}
+    discovery = Discovery(files=files, excluded=2)
+    walk = Walk(Path("/in"), WalkRules(), False, None, 5, 0.5, discovery, recorded, unchanged)
+    again = walk_from(walk_bytes(walk))
+    assert again.discovery == discovery and again.unchanged == unchanged
+    assert [type(file.stamp) for file in again.discovery.files] == [
+        type(file.stamp) for file in files
+    ]
+    assert again.recorded == (recorded if vouched or not files else None)
+    assert (again.root, again.taken_ns, again.seconds) == (walk.root, 5, 0.5)
