@@ -12,8 +12,7 @@ from flows.runtime import opaque
 from flows.stages import (
     add_parses_task,
     files_task,
-    load_cache_keys_task,
-    load_refs_task,
+    load_cached_refs_task,
     prune_cache_task,
     save_stamps_task,
 )
@@ -22,7 +21,7 @@ from flows.workers import tasks_run_here, worker_processes
 from tasks.batch import shard
 from tasks.models import InputFile, Rejection, StepSummary
 from tasks.output.cache import cache_fingerprint
-from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally, process_shard
+from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally
 from tasks.refs import DocumentRef
 
 SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
@@ -49,7 +48,7 @@ class FilesResult:
     unread: list[Rejection] = field(default_factory=list)
     fresh: list[DocumentRef] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
-    cached: dict[str, str] = field(default_factory=dict)
+    cached: dict[str, DocumentRef] = field(default_factory=dict)  # the parse cache's, by path
     not_read: int = 0  # unchanged since the last run: hashes from its stamps
     tallies: dict[str, StepTally] = field(default_factory=lambda: {s: StepTally() for s in STEPS})
 
@@ -93,10 +92,11 @@ def process_files(
     work = reading.work
     fingerprint = parse_fingerprint(work)
     with clock.stage("cache"):
-        cached = load_cache_keys_task(out, fingerprint, work.rules.today).value
+        cached = load_cached_refs_task(out, fingerprint, work.rules.today).value
         recorded, vouched = reading.walk.recorded, reading.walk.unchanged
-    known = {path: sha for path, sha in vouched.items() if cached.get(path) == sha}
-    result = FilesResult(hashes=dict(known), cached=cached, not_read=len(known))
+    known = {path: ref.sha256 for path, sha in vouched.items()
+             if (ref := cached.get(path)) is not None and ref.sha256 == sha}  # fmt: skip
+    result = FilesResult(hashes=known, cached=cached, not_read=len(known))
     to_read = [file for file in files if file.path not in known]
     to_parse = sum(file.path not in cached for file in to_read) if tasks_run_here() else 0
     with clock.stage("files", len(files)), worker_processes(to_parse) as workers:
@@ -104,7 +104,7 @@ def process_files(
         size = shard_size(len(to_read), workers, reading.chosen_size)
         futures = []
         for part in shard(to_read, size):
-            here = {file.path: cached[file.path] for file in part if file.path in cached}
+            here = {file.path: cached[file.path].sha256 for file in part if file.path in cached}
             shard_work = replace(work, files=part, cached=here)
             futures.append((len(part), files_task.submit(opaque(shard_work))))
         for count, future in futures:
@@ -134,25 +134,14 @@ def documents_in_order(
     files: list[InputFile], out: str, result: FilesResult, work: ShardWork, clock: StageClock
 ) -> tuple[list[DocumentRef], int]:
     """The refs of every readable file's parse, in input order (those of the cached ones
-    loaded now, when the output must be recomputed), and how many came from the cache. A
-    cached parse that is no longer there is made again."""
-    fingerprint = parse_fingerprint(work)
-    reused_keys = {
-        path: sha for path, sha in result.hashes.items() if result.cached.get(path) == sha
-    }
-    reused = []
-    if reused_keys:
-        with clock.stage("load_cached", len(reused_keys)):
-            reused = load_refs_task(out, opaque(reused_keys)).value
-    missing = set(reused_keys) - {document.path for document in reused}
-    if missing:
-        again = [file for file in files if file.path in missing]
-        repaired = process_shard(replace(work, files=again, cached={}))
-        result.add(repaired, _save_parses(out, fingerprint, repaired))
+    loaded with the cache's keys, `load_cached_refs`), and how many came from the cache."""
+    reused = [ref for path, sha in result.hashes.items()
+              if (ref := result.cached.get(path)) is not None and ref.sha256 == sha]  # fmt: skip
     order = {file.path: number for number, file in enumerate(files)}
     documents = sorted([*reused, *result.fresh], key=lambda document: order[document.path])
     if result.fresh or len(result.cached) != len(reused):
         with clock.stage("save_cache"):
-            prune_cache_task(out, fingerprint, opaque({document.path for document in documents}))
+            kept = {document.path for document in documents}
+            prune_cache_task(out, parse_fingerprint(work), opaque(kept))
     result.cached = {}  # not needed any more, and a million entries
     return documents, len(reused)

@@ -32,7 +32,7 @@ from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
 from tasks.memory import settling_scope
 from tasks.models import RunSummary
-from tasks.output.cache import drop_parse
+from tasks.output.cache import CacheRemade, drop_parse
 from tasks.output.cache_read import DamagedParse
 from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
@@ -80,11 +80,13 @@ def ingest_flow(
 
 def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     """`_ingest`, started again each time it reads a damaged parse from the cache, once
-    that parse is dropped (the file is then parsed afresh). No output file is put in place
-    before every parse the run needs is read, and the caches written before (parses, stamps,
-    index) are consistent at every point (a run killed there is the same case), so starting
-    again gives what one run gives."""
+    that parse is dropped (the file is then parsed afresh), or once the cache, found damaged
+    while the run wrote to it, is made again (`CacheRemade`: the parses it held are gone).
+    No output file is put in place before every parse the run needs is read, and the caches
+    written before (parses, stamps, index) are consistent at every point (a run killed there
+    is the same case), so starting again gives what one run gives."""
     dropped: set[str] = set()
+    remade = False
     while True:
         try:
             return _ingest(input_dir, out_dir, options)
@@ -94,6 +96,11 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
             dropped.add(damaged.path)
             get_run_logger().warning("%s; it is parsed again and the run starts again", damaged)
             drop_parse(Path(out_dir), damaged.path)
+        except CacheRemade as error:
+            if remade:  # made again, and damaged again within the run: not a cache's fault
+                raise
+            remade = True
+            get_run_logger().warning("%s; the run starts again", error)
 
 
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:

@@ -30,8 +30,7 @@ from tasks.models import (
     Rejection,
     RunSummary,
 )
-from tasks.output.cache import add_parses, load_cache_keys, prune_cache
-from tasks.output.cache_read import load_refs
+from tasks.output.cache import add_parses, load_cached_refs, prune_cache
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import NewLines, save_line_map
@@ -55,8 +54,10 @@ def files_task(work: ShardWork) -> ShardResult:
 
 
 @stage_task("load_cache", io=True)
-def load_cache_keys_task(out: str, fingerprint: str, today: dt.date) -> Sealed[dict[str, str]]:
-    return Sealed(load_cache_keys(Path(out), fingerprint, today))
+def load_cached_refs_task(
+    out: str, fingerprint: str, today: dt.date
+) -> Sealed[dict[str, DocumentRef]]:
+    return Sealed(load_cached_refs(Path(out), fingerprint, today))
 
 
 @stage_task("save_stamps", io=True)
@@ -69,11 +70,6 @@ def save_stamps_task(
     splits: dict[str, FeedSplit],
 ) -> None:
     save_stamps(Path(out), taken_ns, files, hashes, recorded, splits)
-
-
-@stage_task("load_cached", io=True)
-def load_refs_task(out: str, wanted: dict[str, str]) -> Sealed[list[DocumentRef]]:
-    return Sealed(load_refs(Path(out), wanted))
 
 
 @stage_task("save_parses", io=True)

@@ -8,15 +8,19 @@ import logging
 import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import flows.ingest as ingest_module
+import tasks.output.cache as cache_module
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tasks.output import databases
-from tasks.output.cache_read import CachedDocuments, CachedTexts, DamagedParse, load_refs
+from tasks.output.cache import CacheRemade, load_cached_refs
+from tasks.output.cache_read import CachedDocuments, CachedTexts, DamagedParse
 from tasks.output.paths import CACHE_FILE, LINES_FILE
+from tasks.refs import DocumentRef
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import snapshot
@@ -94,10 +98,10 @@ def test_a_damaged_parse_is_told_by_path_where_it_is_read(tmp_path: Path) -> Non
     out = tmp_path / "out"
     write(tmp_path / "in", FILES)
     ingest_flow(str(tmp_path / "in"), str(out), OPTIONS)
-    wanted = {ref.path: ref.sha256 for ref in load_refs(out, _all_keys(out))}
+    wanted = {path: ref.sha256 for path, ref in _refs(out).items()}
     _damage(out, "a-story.txt", '["not", "a", "parse"]')
     _damage(out, "c-truncated.txt", '{"title": null}')
-    refs = {ref.path: ref for ref in load_refs(out, wanted)}
+    refs = _refs(out)
     assert sorted(refs) == sorted(FILES)  # damage is not looked for until it is read
     with databases.opened(out / CACHE_FILE, "ro") as connection:
         for path in ("a-story.txt", "c-truncated.txt"):
@@ -117,6 +121,36 @@ def test_a_damaged_parse_crosses_processes_with_its_path() -> None:
     )
 
 
-def _all_keys(out: Path) -> dict[str, str]:
+def _refs(out: Path) -> dict[str, DocumentRef]:
     with databases.opened(out / CACHE_FILE, "ro") as connection:
-        return dict(connection.execute("SELECT path, sha256 FROM documents").fetchall())
+        (fingerprint,) = connection.execute("SELECT fingerprint FROM meta").fetchone()
+    return load_cached_refs(out, fingerprint, TODAY)
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server")
+def test_a_cache_found_damaged_while_written_is_made_again_and_the_run_starts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refs the run holds name parses the remade cache lacks: the run starts again
+    (with the parses saved since) and ends as a fresh run; damaged again, it fails."""
+    first = dict(list(FILES.items())[:2])
+    write(tmp_path / "in", first)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    write(tmp_path / "in", FILES)
+    real, damaged = cache_module._add, [True]  # whether each next write finds it damaged
+
+    def add(*arguments: Any) -> Any:
+        if damaged and damaged.pop(0):
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real(*arguments)
+
+    monkeypatch.setattr(cache_module, "_add", add)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    assert damaged == []
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "fresh"), OPTIONS)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")
+    write(tmp_path / "in", {"d-new.txt": variant_text(STORY[1:])})
+    damaged.extend([True, False, True])  # made again, and damaged again once started again
+    with pytest.raises(CacheRemade):
+        ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)

@@ -30,7 +30,7 @@ from bench.runtime.corpora import resolve_corpus
 WORK = paths.WORK / "incremental"
 HOLD_EVERY = 10
 WATCHED = (*DATA_FILES, RUN, ".copydesk/documents.sqlite")
-STAGES = ("discover", "cache", "files", "load_cached", "save_cache", "match", "build_records")
+STAGES = ("discover", "cache", "files", "save_cache", "match", "build_records")
 FAST_PATH = ["discover", "cache", "files"]
 Snapshot = dict[str, tuple[int, int, str]]
 

@@ -1,5 +1,5 @@
-"""Reading the parse cache (tasks/output/cache.py): the refs of a run's cached documents, and
-the texts and documents of some of them, each read when it is asked for."""
+"""Reading the parse cache (tasks/output/cache.py): the texts and documents of a run's cached
+documents, each read when it is asked for (their refs: `load_cached_refs` there)."""
 
 from __future__ import annotations
 
@@ -12,34 +12,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tasks.match.score import SourceText
-from tasks.memory import paused_garbage_collection
 from tasks.models import ParsedDocument
 from tasks.output import databases
-from tasks.output.cache import ref_of
 from tasks.output.paths import CACHE_FILE
 from tasks.refs import DocumentRef
-
-
-@paused_garbage_collection()
-def load_refs(out: Path, wanted: dict[str, str]) -> list[DocumentRef]:
-    """The refs of the cached documents of `wanted` (path -> SHA-256), from the cache's
-    columns; one that is missing is left out (the caller parses it again). They are read
-    from the refs' covering index, not from the documents' pages: a document is read, and
-    found damaged if it is (`DamagedParse`), only when a run needs it. Checking every
-    document's JSON here read the whole cache each run (0.24 s of 0.38 s at 118,145
-    documents, most of 3.7-5.5 s at a million). The cache holds the input folder's files
-    only (a run deletes the others), so all its rows are read and those of other versions
-    skipped here."""
-    try:
-        with databases.opened(out / CACHE_FILE, "rw") as connection:
-            rows = connection.execute(
-                "SELECT path, sha256, date, body_key, record_id FROM documents"
-            )
-            # the SHA-256 strings of `wanted`, not copies (a million of them take 113 MB)
-            return [ref_of((row[0], wanted[row[0]], *row[2:])) for row in rows
-                    if wanted.get(row[0]) == row[1]]  # fmt: skip
-    except sqlite3.Error:
-        return []
 
 
 class MissingParse(LookupError):
