@@ -109,7 +109,7 @@ def process_files(
             futures.append((len(part), files_task.submit(opaque(shard_work))))
         for count, future in futures:
             shard_result = future.result()
-            result.add(shard_result, _save_parses(out, fingerprint, shard_result))
+            result.add(shard_result, _save_parses(out, fingerprint, shard_result, bool(cached)))
             clock.advance(count)
     walk = reading.walk
     save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes),
@@ -122,10 +122,12 @@ def parse_fingerprint(work: ShardWork) -> str:
     return cache_fingerprint(work.max_bytes, work.rules.order, work.input_format, work.fields)
 
 
-def _save_parses(out: str, fingerprint: str, result: ShardResult) -> list[DocumentRef]:
+def _save_parses(out: str, fingerprint: str, result: ShardResult, held: bool) -> list[DocumentRef]:
     """Move `result`'s parses to the parse cache (a future still holding the result then
-    holds none) and return their refs."""
-    saved = add_parses_task(out, fingerprint, opaque(result.parsed)).value if result.parsed else []
+    holds none) and return their refs; `held`: the run holds refs of cached parses."""
+    if not result.parsed:
+        return []
+    saved = add_parses_task(out, fingerprint, opaque(result.parsed), held).value
     result.parsed.clear()
     return saved
 

@@ -74,9 +74,9 @@ def save_stamps_task(
 
 @stage_task("save_parses", io=True)
 def add_parses_task(
-    out: str, fingerprint: str, parsed: list[ParsedDocument]
+    out: str, fingerprint: str, parsed: list[ParsedDocument], held: bool
 ) -> Sealed[list[DocumentRef]]:
-    return Sealed(add_parses(Path(out), fingerprint, parsed))
+    return Sealed(add_parses(Path(out), fingerprint, parsed, held))
 
 
 @stage_task("save_cache", io=True)

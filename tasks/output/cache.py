@@ -117,18 +117,23 @@ class CacheRemade(RuntimeError):
         super().__init__("the parse cache was damaged and is made again")
 
 
-def add_parses(out: Path, fingerprint: str, parsed: list[ParsedDocument]) -> list[DocumentRef]:
+def add_parses(
+    out: Path, fingerprint: str, parsed: list[ParsedDocument], held: bool = False
+) -> list[DocumentRef]:
     """Write `parsed` (a shard's new parses) in one transaction and return their refs. A
     cache of other options or code is emptied first; a damaged one is made again with
-    `parsed` in it (`CacheRemade`)."""
+    `parsed` in it, and when the run `held` refs of parses it had (`load_cached_refs`),
+    now gone, `CacheRemade` says so."""
     path = work_folder(out) / CACHE_FILE.name
     (path.parent / FORMER_CACHE).unlink(missing_ok=True)
     try:
         return _add(path, fingerprint, parsed)
     except sqlite3.DatabaseError:
         databases.remove_database(path)
-        _add(path, fingerprint, parsed)
-        raise CacheRemade() from None
+        refs = _add(path, fingerprint, parsed)
+        if held:
+            raise CacheRemade() from None
+        return refs
 
 
 def prune_cache(out: Path, fingerprint: str, kept: set[str]) -> None:
