@@ -33,6 +33,7 @@ from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
+from tasks.match.reached import Reached
 from tasks.match.reuse import (
     decisions_of,
     in_variant_order,
@@ -66,12 +67,12 @@ def match_changed(
     """`match_variants`, deciding again only the variants that what changed since the last
     run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
     `sources`."""
-    kept = _still_held(out, fingerprint, sources, variants)
+    kept, reached = _still_held(out, fingerprint, sources, variants)
     held = kept.decided if kept is not None else {}
     todo = [variant for variant in variants if variant.path not in held]
     fresh = Assignment([], [], {})
     if todo:  # a file present under several paths is decided once
-        decided = match_variants(out, fingerprint, sources, distinct(todo), thresholds)
+        decided = match_variants(out, fingerprint, sources, distinct(todo), thresholds, reached)
         fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held.values()), fresh])
     return Matched(in_variant_order(merged, variants), kept)
@@ -79,15 +80,16 @@ def match_changed(
 
 def _still_held(
     out: str, fingerprint: str, sources: list[DocumentRef], variants: list[DocumentRef]
-) -> Decisions | None:
+) -> tuple[Decisions | None, dict[str, Reached]]:
     """The last run's decisions that still hold once OUT's stored index holds `sources`
-    (updated here), as they were loaded; those to be made again are not kept past this."""
+    (updated here), as they were loaded, and those that only added sources can change
+    (tasks/match/reached.py); the others are not kept past this."""
     previous = load_decisions_task(out, fingerprint)
     change = update_index_task(out, opaque(sources), track=previous is not None)
     if previous is None:
-        return None
-    still = kept_decisions(previous.sources, previous.decided, change, variants)
-    return replace(previous, decided={decided.variant: decided for decided in still})
+        return None, {}
+    kept = kept_decisions(previous.sources, previous.decided, change, variants)
+    return replace(previous, decided=kept.held), kept.reached
 
 
 def keep_decisions(
@@ -116,21 +118,25 @@ def match_variants(
     sources: list[DocumentRef],
     variants: list[DocumentRef],
     thresholds: Thresholds,
+    reached: dict[str, Reached] | None = None,
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
     index and the pair scores kept under the decisions' `fingerprint` (Dask's workers index
-    `sources` themselves, and score every pair)."""
+    `sources` themselves, and score every pair); those `reached` names are not looked up
+    (tasks/match/reached.py: not on Dask, whose indexes number the sources otherwise)."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
     shipped = 0 if client is None else len(sources)
-    if not worth_sharding(shipped, len(variants), workers):
-        return match_task(out, fingerprint, opaque(variants), thresholds)  # here, where OUT is
+    reached = reached or {}
+    if not worth_sharding(shipped, len(variants), workers):  # here, where OUT is
+        return match_task(out, fingerprint, opaque(variants), thresholds, opaque(reached))
     key = uuid.uuid4().hex
     size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
     parts = [[(variant.path, variant.sha256) for variant in part] for part in shard(variants, size)]
     if client is None:  # the workers read the variants' texts from the parse cache
         with index_workers(key, Path(out), fingerprint):
-            shards = [MatchShard(key, part, thresholds) for part in parts]
+            shards = [MatchShard(key, part, thresholds, reached=_of(reached, part))
+                      for part in parts]  # fmt: skip
             futures = [match_shard_task.submit(opaque(part)) for part in shards]
             return merge_assignments(future.result() for future in futures)
     with cached_texts(Path(out)) as texts:  # Dask's workers get them
@@ -142,6 +148,11 @@ def match_variants(
     scattered = client.scatter(packed, broadcast=True)
     futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in with_texts]
     return merge_assignments(future.result() for future in futures)
+
+
+def _of(reached: dict[str, Reached], part: list[tuple[str, str]]) -> dict[str, Reached]:
+    """Of `reached`, those of a shard's variants (path, SHA-256)."""
+    return {path: reached[path] for path, _ in part if path in reached}
 
 
 def _dask_client() -> Any:

@@ -19,6 +19,7 @@ from tasks.match.assign import Assignment, decide_all
 from tasks.match.duplicates import SourceGroups
 from tasks.match.index_update import SourceChange
 from tasks.match.pair_scores import PairScore
+from tasks.match.reached import Reached
 from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
@@ -114,13 +115,18 @@ def update_index_task(out: str, sources: Sequence[DocumentRef], track: bool) -> 
 
 @stage_task("match")
 def match_task(
-    out: str, fingerprint: str, variants: Sequence[DocumentRef], thresholds: Thresholds
+    out: str,
+    fingerprint: str,
+    variants: Sequence[DocumentRef],
+    thresholds: Thresholds,
+    reached: dict[str, Reached],
 ) -> Assignment:
     """Decide the variants here, against OUT's stored index, reading their texts from the
-    parse cache (and the pair scores kept under the decisions' `fingerprint`)."""
+    parse cache (and the pair scores kept under the decisions' `fingerprint`); those
+    `reached` names are not looked up (tasks/match/reached.py)."""
     with stored_match_index(Path(out), fingerprint) as index:
         texts = (index.text(variant.path, variant.sha256) for variant in variants)
-        return decide_all(index, texts, thresholds)
+        return decide_all(index, texts, thresholds, reached=reached)
 
 
 @stage_task("match")

@@ -19,7 +19,8 @@ SOURCES = {"a.txt": "1" * 64}
 def decided(variant: str, floor: float = 0.5) -> Decided:
     return Decided(
         variant=variant, sha256="2" * 64, looked_up=["storm", "harbour"], cutoff=0.25,
-        fallback=False, candidates=["a.txt"], floor=floor, weights={"storm": 0.5, "harbour": 1.0},
+        fallback=False, candidates=["a.txt"], similarities=[floor], floor=floor,
+        weights={"storm": 0.5, "harbour": 1.0},
     )  # fmt: skip
 
 

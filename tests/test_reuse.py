@@ -13,11 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.match import candidates
-from tasks.match.assign import assign_variants, merge_assignments
+from tasks.match.assign import assign_variants, decide_all, merge_assignments
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import SourceChange, update_index
+from tasks.match.match_index import MatchIndex
 from tasks.match.reuse import (
     Decided,
+    Kept,
     decisions_of,
     in_variant_order,
     kept_decisions,
@@ -93,12 +95,20 @@ def histories(draw: st.DrawFn) -> tuple[list[str], list[str], list[str]]:
 
 def changed(before: list[ParsedDocument], after: list[ParsedDocument]) -> SourceChange:
     """What updating an index of `before` to `after` changed."""
+    return updated(before, after)[0]
+
+
+def updated(
+    before: list[ParsedDocument], after: list[ParsedDocument]
+) -> tuple[SourceChange, MatchIndex]:
+    """What updating an index of `before` to `after` changed, and that index."""
     store = IndexStore.in_memory()
     for sources, track in ((before, False), (after, True)):
         texts = {source.path: lookup_text(source) for source in sources}
         keys = [(source.path, source.origin.sha256) for source in sources]
         change = update_index(store, keys, texts.__getitem__, track)
-    return change
+    now = {source.path: source for source in after}
+    return change, MatchIndex(store, lambda path, _: now[path])
 
 
 def refs_of(documents: list[ParsedDocument]) -> list[DocumentRef]:
@@ -123,16 +133,19 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
 
     hashes = {source.path: source.origin.sha256 for source in before}
     refs = refs_of(variants)
-    still = kept_decisions(hashes, earlier, changed(before, after), refs)
-    again = [v for v in variants if v.path not in {decided.variant for decided in still}]
-    fresh = assign_variants(after, again)
-    combined = in_variant_order(merge_assignments([reused_assignment(still), fresh]), refs)
+    change, index = updated(before, after)
+    kept = kept_decisions(hashes, earlier, change, refs)
+    again = [variant for variant in variants if variant.path not in kept.held]
+    # Those the added sources reach are not looked up again (tasks/match/reached.py).
+    fresh = decide_all(index, again, reached=kept.reached)
+    reused = reused_assignment(kept.held.values())
+    combined = in_variant_order(merge_assignments([reused, fresh]), refs)
 
     expected = assign_variants(after, variants)
     assert (combined.matches, combined.rejected) == (expected.matches, expected.rejected)
+    assert combined.reaches == expected.reaches  # the candidates and scores of a fresh look-up
     # What is saved for the next run: the kept decisions taken as they are, as if made again.
-    taken = decisions_of(combined, refs, {decided.variant: decided for decided in still})
-    assert taken == decisions_of(combined, refs)
+    assert decisions_of(combined, refs, kept.held) == decisions_of(combined, refs)
 
 
 def _a_source_sharing_no_word() -> tuple[
@@ -156,7 +169,9 @@ def _a_source_sharing_no_word() -> tuple[
 
 def test_a_source_sharing_no_word_keeps_every_decision() -> None:
     hashes, earlier, before, after, variants = _a_source_sharing_no_word()
-    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
+    assert kept_decisions(hashes, earlier, changed(before, after), variants) == Kept(
+        {"v0": earlier["v0"]}, {}
+    )
     assert earlier["v0"].match is not None
 
 
@@ -173,7 +188,9 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     }
     assert earlier["v0"].fallback
     hashes = {source.path: source.origin.sha256 for source in before}
-    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == []
+    assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == Kept(
+        {}, {}
+    )
     fresh = assign_variants(after, variants).matches
     assert [match.source for match in fresh] == ["s9"]
 
@@ -182,5 +199,29 @@ def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
     """A run stopped between updating the index and keeping its decisions: the index then
     holds sources the kept decisions were not made against."""
     hashes, earlier, before, after, variants = _a_source_sharing_no_word()
-    assert kept_decisions(hashes, earlier, changed(before, after), variants) == [earlier["v0"]]
-    assert kept_decisions(hashes, earlier, changed(after, after), variants) == []
+    kept = kept_decisions(hashes, earlier, changed(before, after), variants)
+    assert kept == Kept({"v0": earlier["v0"]}, {})
+    assert kept_decisions(hashes, earlier, changed(after, after), variants) == Kept({}, {})
+
+
+def test_a_new_copy_of_a_source_reaches_its_variant_which_is_scored_without_a_look_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The copy scores what the source scores: the tie goes to the first path, as a fresh
+    look-up ranks it, and the variant is decided without being looked up again."""
+    story = "Mayor Brennan opened the Kettleby harbour bridge. The council said."
+    before = [document("s5", story, DAY), document("s7", "Zinc and wheat in Tokyo.", DAY)]
+    variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
+    refs = refs_of(variants)
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), refs)}
+    after = [*before, document("s1", story, DAY)]  # before s5 in path order
+    change, index = updated(before, after)
+    hashes = {source.path: source.origin.sha256 for source in before}
+    kept = kept_decisions(hashes, earlier, change, refs)
+    assert list(kept.reached) == ["v0"] and not kept.held
+    monkeypatch.setattr(index.candidates, "lookup", None)  # not looked up
+    decided = decide_all(index, variants, reached=kept.reached)
+    expected = assign_variants(after, variants)
+    assert (decided.matches, decided.reaches) == (expected.matches, expected.reaches)
+    assert [match.source for match in decided.matches] == ["s1"]
+    assert decided.reaches["v0"].candidates[:2] == ("s1", "s5")

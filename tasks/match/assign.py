@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -14,6 +14,7 @@ from tasks.match.index_store import IndexStore
 from tasks.match.index_update import update_index
 from tasks.match.match_index import MatchIndex
 from tasks.match.pair_scores import PairScore
+from tasks.match.reached import Reached, merged_lookup
 from tasks.match.score import Scored, Text, Units, lookup_text
 from tasks.match.thresholds import CANDIDATES, DEFAULT_THRESHOLDS, Thresholds
 from tasks.memory import paused_garbage_collection
@@ -36,6 +37,7 @@ class Reach:
     cutoff: float | None
     fallback: bool
     candidates: tuple[str, ...]
+    similarities: tuple[float, ...]  # the candidates' (tasks/match/reached.py)
     floor: float
     weights: dict[str, float]
     # The candidates' scores, when decided in this run (tasks/match/pair_scores.py): kept
@@ -53,6 +55,7 @@ class Reach:
             cutoff,
             found.fallback,
             tuple(index.path(candidate.source) for candidate in found.candidates),
+            tuple(candidate.similarity for candidate in found.candidates),
             found.candidates[-1].similarity if full else 0.0,
             {
                 word: weight
@@ -101,15 +104,18 @@ def decide_all(
     variants: Iterable[Text],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     candidates: int = CANDIDATES,
+    reached: Mapping[str, Reached] | None = None,
 ) -> Assignment:
     """`assign_variants` against an index built earlier: each variant is decided alone, so
-    any shard of the variants can be decided anywhere the index is (flows/matching.py)."""
+    any shard of the variants can be decided anywhere the index is (flows/matching.py). A
+    variant `reached` names, by path, is not looked up (tasks/match/reached.py)."""
     matches: list[Match] = []
     rejected: list[Rejection] = []
     reaches: dict[str, Reach] = {}
     with paused_garbage_collection():
         for variant in variants:
-            decide = partial(_decide, variant, index, thresholds, candidates, reaches)
+            known = reached.get(variant.path) if reached else None
+            decide = partial(_decide, variant, index, thresholds, candidates, reaches, known)
             decided = attempt(variant.path, decide)  # one variant's bug must not cost the run
             (matches if isinstance(decided, Match) else rejected).append(decided)  # type: ignore[arg-type]
     return Assignment(matches, rejected, reaches)
@@ -133,12 +139,16 @@ def _decide(
     thresholds: Thresholds,
     candidates: int,
     reaches: dict[str, Reach],
+    reached: Reached | None = None,
 ) -> Match | Rejection:
     """Candidates that can be accepted come first, then by how far they clear the threshold
     of the measure that scored them, so that scores of the two measures are never compared
     raw. What the candidates rested on goes into `reaches`."""
     variant_units, variant_id = Units(variant.body), record_id(variant.body)
-    found = index.candidates.lookup(lookup_text(variant), candidates)
+    if reached is None:
+        found = index.candidates.lookup(lookup_text(variant), candidates)
+    else:
+        found = merged_lookup(reached, index, candidates)
     made = [index.score(variant_units, variant_id, candidate) for candidate in found.candidates]
     pairs = tuple((key, encoded) for _, key, encoded in made)
     reaches[variant.path] = Reach.of(found, index, candidates, pairs)

@@ -113,6 +113,11 @@ class IndexStore:
         query = "SELECT id, path, sha256 FROM sources WHERE id IN ({})"
         return {number: (path, sha) for number, path, sha in self._rows_in(query, list(numbers))}
 
+    def numbers(self, paths: Iterable[str]) -> dict[str, int]:
+        """The numbers of the sources at `paths`."""
+        query = "SELECT path, id FROM sources WHERE path IN ({})"
+        return dict(self._rows_in(query, list(paths)))
+
     def _rows_in(self, query: str, values: list[Any]) -> Iterator[tuple[Any, ...]]:
         """`query`'s rows, its `IN ({})` filled with `values` a chunk at a time."""
         for start in range(0, len(values), _CHUNK):

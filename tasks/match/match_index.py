@@ -4,7 +4,7 @@ the sources' texts (read when a candidate is scored) and the pair scores an earl
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
 from tasks.match.candidates import Candidate, CandidateIndex, PostingLists
@@ -53,6 +53,11 @@ class MatchIndex:
         self._store.connection.close()
         if self.known is not None:
             self.known.close()
+
+    def numbers(self, paths: Iterable[str]) -> dict[str, int]:
+        """The numbers of the sources at `paths` (their paths are not kept: a look-up-free
+        decision asks for a few, once)."""
+        return self._store.numbers(paths)
 
     def path(self, number: int) -> str:
         return self.key(number)[0]

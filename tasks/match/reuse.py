@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, Reach
 from tasks.match.index_update import SourceChange
+from tasks.match.reached import Reached
 from tasks.models import Match, Model, Rejection
 from tasks.refs import DocumentRef
 
@@ -39,14 +41,24 @@ class Decided(Model):
     cutoff: float | None
     fallback: bool
     candidates: list[str]
+    similarities: list[float]
     floor: float
     weights: dict[str, float]
     match: Match | None = None
     rejection: Rejection | None = None
 
     def reach(self) -> Reach:
-        return Reach(tuple(self.looked_up), self.cutoff, self.fallback,
-                     tuple(self.candidates), self.floor, self.weights)  # fmt: skip
+        return Reach(tuple(self.looked_up), self.cutoff, self.fallback, tuple(self.candidates),
+                     tuple(self.similarities), self.floor, self.weights)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Of an earlier run's decisions, those that still hold (by variant path), and those
+    that only sources added since can change (tasks/match/reached.py)."""
+
+    held: dict[str, Decided]
+    reached: dict[str, Reached]
 
 
 def kept_decisions(
@@ -54,42 +66,50 @@ def kept_decisions(
     decided: dict[str, Decided],
     change: SourceChange,
     variants: Sequence[DocumentRef],
-) -> list[Decided]:
+) -> Kept:
     """Of the earlier run's decisions (`decided`, by variant path, made against sources of
     `sources_before`: path -> SHA-256), those that still hold after `change`, the update of
-    the index to this run's sources. None is kept when the index held other sources than
-    those (a run stopped between updating it and keeping its decisions), nor when there
-    were or are no sources (a rejection then says so)."""
+    the index to this run's sources, and those that added sources reach. None is kept when
+    the index held other sources than those (a run stopped between updating it and keeping
+    its decisions), nor when there were or are no sources (a rejection then says so)."""
+    kept = Kept({}, {})
     if not sources_before or not change.now or change.before != sources_before:
-        return []
-    return [
-        decided[variant.path]
-        for variant in variants
-        if still_decided(variant, decided.get(variant.path), change)
-    ]
+        return kept
+    for variant in variants:
+        judged = judge(variant, decided.get(variant.path), change)
+        if isinstance(judged, Decided):
+            kept.held[variant.path] = judged
+        elif judged is not None:
+            kept.reached[variant.path] = judged
+    return kept
 
 
-def still_decided(variant: DocumentRef, decided: Decided | None, change: SourceChange) -> bool:
-    """Whether `decided`, an earlier run's decision of this variant, is still the decision.
+def judge(
+    variant: DocumentRef, decided: Decided | None, change: SourceChange
+) -> Decided | Reached | None:
+    """`decided`, an earlier run's decision of this variant, if it is still the decision;
+    what added sources score, if only they can change it; None if it must be made again.
     Its `weights` hold every query word the checks below can ask about, so the variant's
     text is not read."""
     if decided is None or decided.sha256 != variant.sha256:
-        return False
+        return None
     if change.removed.intersection(decided.candidates):
-        return False
+        return None
     query = decided.weights
     if decided.fallback:
-        return not (change.seen_by_fallback | change.flipped).intersection(query)
+        held = not (change.seen_by_fallback | change.flipped).intersection(query)
+        return decided if held else None
     cutoff = decided.cutoff
     if any(cutoff is None or query[word] >= cutoff for word in change.flipped.intersection(query)):
-        return False
+        return None
     scores: dict[int, float] = defaultdict(float)  # summed in the look-up's order, as it does
     for word in decided.looked_up:
         postings = change.added.get(word)
         if postings is not None:
             for source, in_source in zip(postings.sources, postings.weights, strict=True):
                 scores[source] += query[word] * in_source
-    return all(score < decided.floor for score in scores.values())
+    reaching = {source: score for source, score in scores.items() if score >= decided.floor}
+    return Reached(decided.reach(), reaching) if reaching else decided
 
 
 def decisions_of(
@@ -117,6 +137,7 @@ def decisions_of(
                 cutoff=reach.cutoff,
                 fallback=reach.fallback,
                 candidates=list(reach.candidates),
+                similarities=list(reach.similarities),
                 floor=reach.floor,
                 weights=reach.weights,
                 match=matches.get(variant.path),

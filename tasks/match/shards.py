@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, decide_all, index_in_memory
 from tasks.match.match_index import MatchIndex
+from tasks.match.reached import Reached
 from tasks.match.score import SourceText, Text
 from tasks.match.thresholds import CANDIDATES, Thresholds
 
@@ -41,6 +42,7 @@ class MatchShard:
     thresholds: Thresholds
     candidates: int = CANDIDATES
     texts: Sequence[SourceText] | None = None
+    reached: dict[str, Reached] | None = None  # variants not looked up (reached.py)
 
 
 def worth_sharding(shipped: int, variants: int, workers: int) -> bool:
@@ -86,7 +88,7 @@ def decide_shard(shard: MatchShard) -> Assignment:
     if index is None:
         raise RuntimeError("no match index in this process: none was installed")
     texts: Iterable[Text] = shard.texts or (index.text(*key) for key in shard.variants)
-    return decide_all(index, texts, shard.thresholds, shard.candidates)
+    return decide_all(index, texts, shard.thresholds, shard.candidates, shard.reached)
 
 
 def decide_shard_with(packed: bytes, shard: MatchShard) -> Assignment:
