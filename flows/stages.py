@@ -31,7 +31,8 @@ from tasks.models import (
     Rejection,
     RunSummary,
 )
-from tasks.output.cache import add_parses, load_cached_refs, prune_cache
+from tasks.output.cache import add_parses, prune_cache
+from tasks.output.cache_read import load_cached_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import NewLines, save_line_map

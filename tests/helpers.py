@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tasks.match.assign import index_in_memory
-from tasks.match.match_index import MatchIndex
+from tasks.match.match_index import MatchIndex, index_in_memory
 from tasks.match.score import SourceText
 from tasks.models import DateHeader, Match, ParagraphAlignment, ParsedDocument, Provenance
 from tasks.output.paths import DATA_FILES, RUN

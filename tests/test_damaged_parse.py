@@ -17,8 +17,8 @@ import tasks.output.cache as cache_module
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from tasks.output import databases
-from tasks.output.cache import CacheRemade, load_cached_refs
-from tasks.output.cache_read import CachedDocuments, CachedTexts, DamagedParse
+from tasks.output.cache import CacheRemade
+from tasks.output.cache_read import CachedDocuments, CachedTexts, DamagedParse, load_cached_refs
 from tasks.output.paths import CACHE_FILE, LINES_FILE
 from tasks.refs import DocumentRef
 from tests.conftest import TODAY

@@ -10,9 +10,7 @@ from tasks.batch import attempt
 from tasks.extract.formats import in_input_order
 from tasks.match.candidates import Lookup
 from tasks.match.explain import describe_alignment
-from tasks.match.index_store import IndexStore
-from tasks.match.index_update import update_index
-from tasks.match.match_index import MatchIndex
+from tasks.match.match_index import MatchIndex, index_in_memory
 from tasks.match.pair_scores import PairScore
 from tasks.match.reached import Reached, merged_lookup
 from tasks.match.score import Scored, Text, Units, lookup_text
@@ -88,15 +86,6 @@ def assign_variants(
         return decide_all(index, variants, thresholds, candidates)
     finally:
         index.close()
-
-
-def index_in_memory(sources: Sequence[tuple[str, str, Text]]) -> MatchIndex:
-    """The match index of `sources` (path, SHA-256, text), held in this process's memory."""
-    texts = {path: text for path, _, text in sources}
-    store = IndexStore.in_memory()
-    keys = [(path, sha) for path, sha, _ in sources]
-    update_index(store, keys, lambda path: lookup_text(texts[path]), track=False)
-    return MatchIndex(store, lambda path, _: texts[path])
 
 
 def decide_all(

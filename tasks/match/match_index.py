@@ -4,13 +4,14 @@ the sources' texts (read when a candidate is scored) and the pair scores an earl
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from tasks.match.candidates import Candidate, CandidateIndex, PostingLists
 from tasks.match.index_store import IndexStore
+from tasks.match.index_update import update_index
 from tasks.match.pair_scores import decode_scored, encode_scored, pair_key
-from tasks.match.score import Scored, Text, Units, score_candidate
+from tasks.match.score import Scored, Text, Units, lookup_text, score_candidate
 
 # Sources whose units a process keeps: a variant's candidates are often another's (the same
 # story's copies), and 2,048 sources' sentences take a few tens of megabytes.
@@ -99,3 +100,12 @@ def _kept(kept: OrderedDict[int, T], number: int, make: Callable[[], T]) -> T:
     else:
         kept.move_to_end(number)
     return found
+
+
+def index_in_memory(sources: Sequence[tuple[str, str, Text]]) -> MatchIndex:
+    """The match index of `sources` (path, SHA-256, text), held in this process's memory."""
+    texts = {path: text for path, _, text in sources}
+    store = IndexStore.in_memory()
+    keys = [(path, sha) for path, sha, _ in sources]
+    update_index(store, keys, lambda path: lookup_text(texts[path]), track=False)
+    return MatchIndex(store, lambda path, _: texts[path])

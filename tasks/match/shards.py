@@ -15,8 +15,8 @@ import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tasks.match.assign import Assignment, decide_all, index_in_memory
-from tasks.match.match_index import MatchIndex
+from tasks.match.assign import Assignment, decide_all
+from tasks.match.match_index import MatchIndex, index_in_memory
 from tasks.match.reached import Reached
 from tasks.match.score import SourceText, Text
 from tasks.match.thresholds import CANDIDATES, Thresholds

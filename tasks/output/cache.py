@@ -32,7 +32,6 @@ from pathlib import Path
 
 from tasks.extract.formats import InputFormat
 from tasks.extract.json_article import FieldChoice
-from tasks.memory import paused_garbage_collection
 from tasks.models import ParsedDocument
 from tasks.output import databases
 from tasks.output.fingerprint import parse_code_fingerprint
@@ -81,33 +80,6 @@ def cache_fingerprint(
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
-@paused_garbage_collection()
-def load_cached_refs(out: Path, fingerprint: str, today: dt.date) -> dict[str, DocumentRef]:
-    """path -> ref of each file whose cached parse still holds: none when there is no
-    cache, when it was made with other options or code, or when it is damaged (it is then
-    rebuilt). A cached source whose date is no longer plausible (the run's `today` moved
-    back) is left out: it is parsed again.
-
-    One read serves both the files stage (which files need no parse: those whose SHA-256
-    is the ref's) and the match stage (the refs of the documents reused): two reads of the
-    same rows took 0.16-0.25 s and 0.24-0.42 s at 118,145 files. The refs come from the
-    refs' covering index, not from the documents' pages: a document is read, and found
-    damaged if it is (`DamagedParse`, tasks/output/cache_read.py), only when a run needs it
-    (checking every document's JSON here read the whole cache each run: most of 3.7-5.5 s
-    at a million files)."""
-    try:
-        with databases.opened(out / CACHE_FILE, "rw") as connection:
-            if _fingerprint(connection) != fingerprint:
-                return {}
-            rows = connection.execute(
-                "SELECT path, sha256, date, body_key, record_id FROM documents"
-            )
-            return {row[0]: ref_of(row) for row in rows
-                    if row[2] is None or _plausible(row[2], today)}  # fmt: skip
-    except sqlite3.Error:
-        return {}
-
-
 class CacheRemade(RuntimeError):
     """The parse cache was found damaged while a run wrote to it, and made again: the
     parses the run holds refs of are gone, so the run starts again (flows/ingest.py), with
@@ -122,8 +94,8 @@ def add_parses(
 ) -> list[DocumentRef]:
     """Write `parsed` (a shard's new parses) in one transaction and return their refs. A
     cache of other options or code is emptied first; a damaged one is made again with
-    `parsed` in it, and when the run `held` refs of parses it had (`load_cached_refs`),
-    now gone, `CacheRemade` says so."""
+    `parsed` in it, and when the run `held` refs of parses it had, now gone
+    (`load_cached_refs`, tasks/output/cache_read.py), `CacheRemade` says so."""
     path = work_folder(out) / CACHE_FILE.name
     (path.parent / FORMER_CACHE).unlink(missing_ok=True)
     try:
@@ -175,7 +147,7 @@ def _writing(path: Path, fingerprint: str) -> Iterator[sqlite3.Connection]:
     databases.create_private(path)
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
-        if _fingerprint(connection) != fingerprint:  # other options, code or layout: afresh
+        if stored_fingerprint(connection) != fingerprint:  # other options, code or layout: afresh
             connection.executescript(f"DROP TABLE meta; DROP TABLE documents; {SCHEMA}")
             connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
         yield connection
@@ -201,14 +173,16 @@ def _date(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
-def _fingerprint(connection: sqlite3.Connection) -> str | None:
+def stored_fingerprint(connection: sqlite3.Connection) -> str | None:
+    """The fingerprint the cache on `connection` was made under, if any."""
     row = connection.execute("SELECT fingerprint FROM meta").fetchone()
     return None if row is None else str(row[0])
 
 
 @functools.cache  # a million cached sources share a few thousand dates
 @functools.cache  # as `_date`
-def _plausible(date: str, today: dt.date) -> bool:
+def plausible(date: str, today: dt.date) -> bool:
+    """Whether a cached date (ISO) is still plausible on `today`."""
     try:
         check_plausible(dt.date.fromisoformat(date), today)
     except ValueError:

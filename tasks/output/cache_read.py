@@ -1,9 +1,10 @@
-"""Reading the parse cache (tasks/output/cache.py): the texts and documents of a run's cached
-documents, each read when it is asked for (their refs: `load_cached_refs` there)."""
+"""Reading the parse cache (tasks/output/cache.py): the refs of a run's cached documents, and
+the texts and documents of some of them, each read when it is asked for."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -12,10 +13,39 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from tasks.match.score import SourceText
+from tasks.memory import paused_garbage_collection
 from tasks.models import ParsedDocument
 from tasks.output import databases
+from tasks.output.cache import plausible, ref_of, stored_fingerprint
 from tasks.output.paths import CACHE_FILE
 from tasks.refs import DocumentRef
+
+
+@paused_garbage_collection()
+def load_cached_refs(out: Path, fingerprint: str, today: dt.date) -> dict[str, DocumentRef]:
+    """path -> ref of each file whose cached parse still holds: none when there is no
+    cache, when it was made with other options or code, or when it is damaged (it is then
+    rebuilt). A cached source whose date is no longer plausible (the run's `today` moved
+    back) is left out: it is parsed again.
+
+    One read serves both the files stage (which files need no parse: those whose SHA-256
+    is the ref's) and the match stage (the refs of the documents reused): two reads of the
+    same rows took 0.16-0.25 s and 0.24-0.42 s at 118,145 files. The refs come from the
+    refs' covering index, not from the documents' pages: a document is read, and found
+    damaged if it is (`DamagedParse`), only when a run needs it
+    (checking every document's JSON here read the whole cache each run: most of 3.7-5.5 s
+    at a million files)."""
+    try:
+        with databases.opened(out / CACHE_FILE, "rw") as connection:
+            if stored_fingerprint(connection) != fingerprint:
+                return {}
+            rows = connection.execute(
+                "SELECT path, sha256, date, body_key, record_id FROM documents"
+            )
+            return {row[0]: ref_of(row) for row in rows
+                    if row[2] is None or plausible(row[2], today)}  # fmt: skip
+    except sqlite3.Error:
+        return {}
 
 
 class MissingParse(LookupError):
