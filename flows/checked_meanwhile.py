@@ -79,7 +79,7 @@ def walk_bytes(walk: Walk) -> bytes:
     files = walk.discovery.files
     numbers: list[int] = []  # any int: times before 1970, inodes past 2**63
     for file in files:
-        numbers.extend(_MISSING if file.stamp is None else _stamp_numbers(file.stamp))
+        numbers.extend(_MISSING if file.stamp is None else file.stamp.numbers())
     columns = ([file.path for file in files], [file.location for file in files], numbers,
                [file.part for file in files])  # fmt: skip
     recorded = walk.recorded if len(walk.unchanged) == len(files) else None
@@ -92,7 +92,7 @@ def walk_from(data: bytes) -> Walk:
     rest, (paths, locations, numbers, parts) = pickle.loads(data)
     each = iter(numbers)
     five = zip(each, each, each, each, each, strict=True)
-    stamps = (FileStamp(*numbers) if numbers[0] >= 0 else None for numbers in five)
+    stamps = (FileStamp(*stamp) if stamp[0] >= 0 else None for stamp in five)
     files = [
         InputFile(path, location, stamp, part)
         for path, location, stamp, part in zip(paths, locations, stamps, parts, strict=True)
@@ -102,10 +102,6 @@ def walk_from(data: bytes) -> Walk:
 
 
 _MISSING = (-1, 0, 0, 0, 0)  # a file gone before its stamp was taken
-
-
-def _stamp_numbers(stamp: FileStamp) -> tuple[int, int, int, int, int]:
-    return (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
 
 
 def _check(parent: int, writer: int, input_dir: Path, out: Path, options: IngestOptions) -> None:

@@ -106,8 +106,13 @@ class FileStamp:
     def of(cls, info: os.stat_result) -> FileStamp:
         return cls(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino)
 
+    def numbers(self) -> tuple[int, int, int, int, int]:
+        """Its fields as a tuple, in order: what the stamps file records, and what
+        `FileStamp(*numbers)` makes again."""
+        return (self.size, self.mtime_ns, self.ctime_ns, self.device, self.inode)
+
     def __reduce__(self) -> tuple[type[FileStamp], tuple[int, int, int, int, int]]:
-        return FileStamp, (self.size, self.mtime_ns, self.ctime_ns, self.device, self.inode)
+        return FileStamp, self.numbers()
 
 
 @dataclass(frozen=True, slots=True)

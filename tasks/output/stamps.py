@@ -55,7 +55,7 @@ class Stamps(Model):
 
 
 def entry(sha256: str, stamp: FileStamp) -> Entry:
-    return (sha256, *_stamp_of(stamp))
+    return (sha256, *stamp.numbers())
 
 
 def load_stamps(out: Path) -> Stamps | None:
@@ -97,16 +97,12 @@ def recorded_split(recorded: Stamps | None, feed: InputFile, form: InputFormat) 
     if recorded is None or feed.stamp is None or (known := recorded.feeds.get(feed.path)) is None:
         return None
     stamp = known.stamp
-    if (known.form, stamp) != (form, _stamp_of(feed.stamp)):
+    if (known.form, stamp) != (form, feed.stamp.numbers()):
         return None
     if not _settled(*stamp[1:3], recorded.taken_ns):
         return None
     parts = None if known.parts is None else tuple(FeedPart(*part) for part in known.parts)
     return FeedSplit(form, feed.stamp, parts)
-
-
-def _stamp_of(stamp: FileStamp) -> tuple[int, int, int, int, int]:
-    return (stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.device, stamp.inode)
 
 
 def _settled(mtime_ns: int, ctime_ns: int, taken_ns: int) -> bool:
@@ -146,7 +142,7 @@ def save_stamps(
 
 def _feed_stamps(split: FeedSplit) -> FeedStamps:
     parts = None if split.parts is None else [(p.number, p.offset, p.length) for p in split.parts]
-    return FeedStamps.model_construct(form=split.form, stamp=_stamp_of(split.stamp), parts=parts)
+    return FeedStamps.model_construct(form=split.form, stamp=split.stamp.numbers(), parts=parts)
 
 
 def _all_settled(stamps: Stamps) -> bool:
