@@ -70,7 +70,6 @@ def _ingest(arguments: argparse.Namespace) -> int:
         from flows.checked_meanwhile import checked_meanwhile
         from flows.private_server import api_server, launch, stop_now
         from flows.up_to_date import (
-            current_offered,
             current_or_offered,
             offered_files,
             withdrawn_after,
@@ -102,16 +101,15 @@ def _ingest(arguments: argparse.Namespace) -> int:
         settle()  # Prefect's modules, for the life of the process
         if runner.kind == "threads":
             # The worker processes' fork server: its imports and tables (~1 s) are made
-            # while this process waits for the server, not when the run needs its first pool.
+            # while this process waits for the server, not when the run needs its first pool
+            # (a child's walk is still on its way: the flow starts it, flows/files.py).
             warm_up(offered_files())
 
         progress = reporting_to(sink_for(sys.stderr, arguments.quiet))
         # Heartbeats tell a lasting server that a long run is alive (a run that misses them
-        # for minutes has crashed): the flow sends them itself (flows/heartbeats.py). A
-        # private server has no one to tell, and a run that only returns the summary found
-        # meanwhile ends within a second.
-        short = launched or current_offered()
-        quiet = without_heartbeats() if short else sent_by_copydesk()
+        # for minutes has crashed): the flow sends them itself (flows/heartbeats.py), from a
+        # thread that stops at once with it. A private server has no one to tell.
+        quiet = without_heartbeats() if launched else sent_by_copydesk()
         with api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             with withdrawn_after():

@@ -16,10 +16,10 @@ from flows.stages import (
     prune_cache_task,
     save_stamps_task,
 )
-from flows.up_to_date import Walk
-from flows.workers import tasks_run_here, worker_processes
+from flows.up_to_date import Pending, Walk
+from flows.workers import tasks_run_here, warm_up, worker_processes
 from tasks.batch import shard
-from tasks.models import InputFile, Rejection, StepSummary
+from tasks.models import InputFile, Rejection, RunSummary, StepSummary
 from tasks.output.cache import cache_fingerprint
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally
 from tasks.refs import DocumentRef
@@ -84,16 +84,44 @@ class Reading:
     walk: Walk
 
 
+def cached_refs(out: str, work: ShardWork, clock: StageClock) -> dict[str, DocumentRef]:
+    """The refs of the parses the cache holds (made as `work` says), by path."""
+    with clock.stage("cache"):
+        return load_cached_refs_task(out, parse_fingerprint(work), work.rules.today).value
+
+
+def walk_and_cache(
+    pending: Pending, out: str, work: ShardWork, clock: StageClock
+) -> tuple[Walk | RunSummary | None, dict[str, DocumentRef] | None]:
+    """A child's finding (`pending`), and the cache's refs when it is a walk: once the child
+    says OUT is not current, the workers' fork server starts and the refs are read while the
+    child sends its walk (0.2-0.3 s at 118,145 files)."""
+    cached = None
+    try:
+        if (walked := pending.walked()) is not None:
+            warm_up(walked)
+            cached = cached_refs(out, work, clock)
+    except BaseException:
+        pending.discard()
+        raise
+    return pending.result(), cached
+
+
 def process_files(
-    files: list[InputFile], out: str, reading: Reading, clock: StageClock
+    files: list[InputFile],
+    out: str,
+    reading: Reading,
+    clock: StageClock,
+    cached: dict[str, DocumentRef] | None = None,
 ) -> FilesResult:
     """Run every shard of `files` and collect the results. A file unchanged since the last
-    run (tasks/output/stamps.py) whose parse the cache holds is not read at all."""
+    run (tasks/output/stamps.py) whose parse the cache holds (`cached`, read now if None) is
+    not read at all."""
     work = reading.work
     fingerprint = parse_fingerprint(work)
-    with clock.stage("cache"):
-        cached = load_cached_refs_task(out, fingerprint, work.rules.today).value
-        recorded, vouched = reading.walk.recorded, reading.walk.unchanged
+    if cached is None:
+        cached = cached_refs(out, work, clock)
+    recorded, vouched = reading.walk.recorded, reading.walk.unchanged
     known = {path: ref.sha256 for path, sha in vouched.items()
              if (ref := cached.get(path)) is not None and ref.sha256 == sha}  # fmt: skip
     result = FilesResult(hashes=known, cached=cached, not_read=len(known))

@@ -17,7 +17,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.files import Reading, documents_in_order, parse_fingerprint, process_files
+from flows.files import (
+    Reading,
+    documents_in_order,
+    parse_fingerprint,
+    process_files,
+    walk_and_cache,
+)
 from flows.heartbeats import heartbeats
 from flows.interrupts import reclaim_signals
 from flows.matching import keep_decisions, match_changed
@@ -26,7 +32,7 @@ from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import discover_task, plan_records_task, save_line_map_task, write_task
 from flows.summary import summary_rows, to_markdown
-from flows.up_to_date import Walk, current_output, handed_over
+from flows.up_to_date import Pending, Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
 from tasks.match.thresholds import Thresholds
@@ -106,15 +112,18 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
-    walk = _walk(input_dir, out_dir, options, clock)
+    work = ShardWork([], {}, options.max_bytes, rules, options.input_format, options.field_choice)
+    found, cached = handed_over(Path(input_dir), Path(out_dir), options), None
+    if isinstance(found, Pending):  # a child's walk (flows/checked_meanwhile.py)
+        found, cached = walk_and_cache(found, out_dir, work, clock)
+    walk = _walk(input_dir, out_dir, options, clock, found)
     if isinstance(walk, RunSummary):  # OUT current: no worker started, no stamp rewritten
         return walk
-    work = ShardWork([], {}, options.max_bytes, rules, options.input_format, options.field_choice)
     discovery, reading = walk.discovery, Reading(work, options.shard_size, walk)
     del walk  # `reading` holds it, until it is freed below
     files = discovery.files
     warm_up(len(files))
-    result = process_files(files, out_dir, reading, clock)
+    result = process_files(files, out_dir, reading, clock, cached)
     del reading  # and the walk's stamps with it: a million of them at 1M files
     unread = (*discovery.rejected, *result.unread)
     state = run_state(settings, discovery.excluded, result.hashes, unread)
@@ -164,12 +173,15 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
 
 
 def _walk(
-    input_dir: str, out_dir: str, options: IngestOptions, clock: StageClock
+    input_dir: str,
+    out_dir: str,
+    options: IngestOptions,
+    clock: StageClock,
+    found: Walk | RunSummary | None,
 ) -> Walk | RunSummary:
-    """INPUT walked now, or what the CLI found before the run (flows/up_to_date.py): its
+    """INPUT walked now, or what the CLI `found` before the run (flows/up_to_date.py): its
     walk, already found not to make OUT current, or OUT's summary. A walk made now that
     finds OUT current gives OUT's summary, as a run with nothing to read would."""
-    found = handed_over(Path(input_dir), Path(out_dir), options)
     if isinstance(found, Walk):
         clock.done("discover", found.seconds)
     if found is not None:

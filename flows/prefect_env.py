@@ -94,9 +94,9 @@ def import_run_modules() -> None:
 
 def without_heartbeats() -> AbstractContextManager[object]:
     """No flow-run heartbeats: they let a lasting server notice a crashed run, and a server
-    that lives for one run has no one to tell, nor does a run that ends within a second.
-    Their thread sleeps in 1 s steps and the flow waits for it at its end (up to 1 s of
-    each short run). Call once Prefect may be imported."""
+    that lives for one run has no one to tell. Their thread sleeps in 1 s steps and the flow
+    waits for it at its end (up to 1 s of each short run). Call once Prefect may be
+    imported."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     return temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from flows.options import IngestOptions
 from tasks.extract.formats import InputFormat
@@ -105,18 +106,36 @@ def current_or_offered(input_dir: Path, out: Path, options: IngestOptions) -> Ru
     return current
 
 
+@runtime_checkable
+class Pending(Protocol):
+    """A walk or OUT's summary still being made (by a child process, while this one goes
+    on): `walked` waits until it is known which (a walk, OUT is not current: the number of
+    files it found; else None), `result` waits for it (None: it failed, the flow walks
+    itself); `discard` ends it untaken."""
+
+    def walked(self) -> int | None: ...
+
+    def result(self) -> Walk | RunSummary | None: ...
+
+    def discard(self) -> None: ...
+
+
+Found = Walk | RunSummary | Pending
+
 # What a walk made before the flow run found: the walk, or OUT's summary when it found OUT
-# current (flows/checked_meanwhile.py); at most one, for the run the CLI is about to start,
-# with what it was made for (the input and output folders, absolute, and the options).
-_offered: list[tuple[tuple[Path, Path, IngestOptions], Walk | RunSummary]] = []
+# current, or that finding still being made (flows/checked_meanwhile.py); at most one, for
+# the run the CLI is about to start, with what it was made for (the input and output
+# folders, absolute, and the options).
+_offered: list[tuple[tuple[Path, Path, IngestOptions], Found]] = []
 
 
-def offer(found: Walk | RunSummary, input_dir: Path, out: Path, options: IngestOptions) -> None:
+def offer(found: Found, input_dir: Path, out: Path, options: IngestOptions) -> None:
     """Leave `found`, made of `input_dir` for `out` with `options`, for the next ingest
     flow run in this process (one with other folders or options walks for itself): OUT's
     summary, or a walk already found not to make OUT current (the flow does not check it
-    again)."""
-    _offered[:] = [(_made_of(input_dir, out, options), found)]
+    again), or either of them on its way."""
+    _discard_offered()
+    _offered.append((_made_of(input_dir, out, options), found))
 
 
 @contextmanager
@@ -125,26 +144,32 @@ def withdrawn_after() -> Iterator[None]:
     try:
         yield
     finally:
-        _offered.clear()
+        _discard_offered()
+
+
+def _discard_offered() -> None:
+    for _, found in _offered:
+        if isinstance(found, Pending):
+            found.discard()
+    _offered.clear()
 
 
 def offered_files() -> int:
-    """How many files the offered walk found (0 when none is offered)."""
+    """How many files the offered walk found (0 when none is offered, or it is on its way)."""
     return sum(len(found.discovery.files) for _, found in _offered if isinstance(found, Walk))
 
 
-def current_offered() -> bool:
-    """Whether what is offered is OUT's summary: the flow run will only return it."""
-    return any(isinstance(found, RunSummary) for _, found in _offered)
-
-
-def handed_over(input_dir: Path, out: Path, options: IngestOptions) -> Walk | RunSummary | None:
+def handed_over(input_dir: Path, out: Path, options: IngestOptions) -> Found | None:
     """What was offered, taken (a second flow run walks again), if it was made for this
     run (these folders, these options); else None."""
     if not _offered:
         return None
-    made, found = _offered.pop()
-    return found if made == _made_of(input_dir, out, options) else None
+    made, found = _offered[-1]
+    if made != _made_of(input_dir, out, options):
+        _discard_offered()
+        return None
+    _offered.clear()
+    return found
 
 
 def _made_of(

@@ -8,15 +8,25 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from flows.checked_meanwhile import checked_meanwhile
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.up_to_date import current_offered, handed_over, offered_files, withdrawn_after
+from flows.up_to_date import (
+    Pending,
+    Walk,
+    handed_over,
+    offer,
+    offered_files,
+    walk_input,
+    withdrawn_after,
+)
+from tasks.models import RunSummary
 from tests.conftest import SEEDS, TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import ingest_twice
@@ -35,7 +45,30 @@ def withdrawn() -> Iterator[None]:
         yield
 
 
-def test_the_flow_returns_what_the_child_found(tmp_path: Path, reads: list[str]) -> None:
+@pytest.fixture
+def walked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Waits until the child has walked INPUT (it then checks OUT and sends its finding)."""
+    marker = tmp_path / "walked"
+
+    def walk_and_mark(*arguments: Any) -> Walk:
+        walk = walk_input(*arguments)
+        marker.touch()
+        return walk
+
+    monkeypatch.setattr("flows.checked_meanwhile.walk_input", walk_and_mark)
+
+    def wait() -> None:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        marker.unlink()
+
+    return wait
+
+
+def test_the_flow_returns_what_the_child_found(
+    tmp_path: Path, reads: list[str], walked: Callable[[], None]
+) -> None:
     """The flow run takes the child's finding over, as of the check: a file landing after
     it waits for the next run, as one landing after a walk does."""
     folder, out = tmp_path / "in", tmp_path / "out"
@@ -43,28 +76,31 @@ def test_the_flow_returns_what_the_child_found(tmp_path: Path, reads: list[str])
     first = ingest_flow(str(folder), str(out), OPTIONS)
     with checked_meanwhile(folder, out, OPTIONS):
         pass
-    assert current_offered()
+    assert offered_files() == 0  # on its way: the flow run takes it when it needs it
+    walked()
     write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
     reads.clear()
     found = ingest_flow(str(folder), str(out), OPTIONS)
     assert (found.unchanged, found.inputs, found.records, reads) == (True, 2, first.records, [])
-    assert not current_offered()  # taken once: the next run walks
+    assert handed_over(folder, out, OPTIONS) is None  # taken once: the next run walks
     assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 3
 
 
-def test_the_flow_takes_the_childs_walk_over_when_out_is_stale(tmp_path: Path) -> None:
+def test_the_flow_takes_the_childs_walk_over_when_out_is_stale(
+    tmp_path: Path, walked: Callable[[], None]
+) -> None:
     """The child's walk is not made again: the flow works on INPUT as the child found it
     (the walk that found OUT stale), and ends as a fresh run over those files."""
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, FILES)
     with checked_meanwhile(folder, out, OPTIONS):  # no output yet
         pass
-    assert not current_offered()
+    walked()
     write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
     assert ingest_flow(str(folder), str(out), OPTIONS).inputs == 2
     with checked_meanwhile(folder, out, OPTIONS.model_copy(update={"threshold": 60})):
         pass
-    assert not current_offered()
+    walked()
     taken = ingest_flow(str(folder), str(out), OPTIONS.model_copy(update={"threshold": 60}))
     assert (taken.inputs, taken.not_read) == (3, 2)  # c.txt is read: it is new
 
@@ -80,13 +116,14 @@ def test_a_child_that_fails_changes_nothing(
     monkeypatch.setattr("flows.checked_meanwhile.walk_input", failing)
     with checked_meanwhile(tmp_path, tmp_path / "out", OPTIONS):
         pass
-    assert handed_over(tmp_path, tmp_path / "out", OPTIONS) is None
+    found = handed_over(tmp_path, tmp_path / "out", OPTIONS)
+    assert isinstance(found, Pending) and found.result() is None
     assert capfd.readouterr() == ("", "")
 
 
-def test_the_child_ends_with_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Interrupted while Prefect imports, the CLI kills the child (here walking for a
-    minute) and reaps it."""
+@pytest.fixture
+def slow_children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked in the test, each walking for a minute."""
     children: list[int] = []
     fork = os.fork
 
@@ -98,12 +135,18 @@ def test_the_child_ends_with_the_block(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(os, "fork", recorded_fork)
     monkeypatch.setattr("flows.checked_meanwhile.walk_input", lambda *_: time.sleep(60))
+    return children
+
+
+def test_the_child_ends_with_the_block(tmp_path: Path, slow_children: list[int]) -> None:
+    """Interrupted while Prefect imports, the CLI kills the child (here walking for a
+    minute) and reaps it."""
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt), checked_meanwhile(tmp_path, tmp_path, OPTIONS):
         raise KeyboardInterrupt
     assert time.monotonic() - start < 10
-    assert len(children) == 1 and not Path(f"/proc/{children[0]}").exists()
-    assert not current_offered()
+    assert len(slow_children) == 1 and not Path(f"/proc/{slow_children[0]}").exists()
+    assert handed_over(tmp_path, tmp_path, OPTIONS) is None
 
 
 ENDING_CLI = """
@@ -111,6 +154,7 @@ import os, sys, time
 from pathlib import Path
 import flows.checked_meanwhile
 from flows.options import IngestOptions
+from tasks.models import RunSummary
 
 flows.checked_meanwhile.walk_input = lambda *_: time.sleep(60)
 fork = os.fork
@@ -180,11 +224,12 @@ def test_a_nothing_new_run_against_a_configured_server(tmp_path: Path) -> None:
     assert [run.state_name for run in recorded] == ["Completed", "Completed"]
 
 
-def test_the_cli_starts_the_fork_server_before_the_flow_run(
+def test_the_fork_server_starts_once_the_child_has_walked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its imports and tables are made while the CLI waits for the server, with the number
-    of files the walk found (which decides whether workers will be used)."""
+    """The CLI creates the flow run while the child walks; the flow starts the workers' fork
+    server once it has the walk, with the number of files found (which decides whether
+    workers will be used), and not at all when OUT is current."""
     from prefect.context import FlowRunContext
     from prefect.settings import PREFECT_API_URL
 
@@ -194,22 +239,64 @@ def test_the_cli_starts_the_fork_server_before_the_flow_run(
 
     warmed: list[tuple[int, bool]] = []
     monkeypatch.setattr(
-        "flows.workers.warm_up", lambda files: warmed.append((files, FlowRunContext.get() is None))
+        "flows.ingest.warm_up", lambda files: warmed.append((files, FlowRunContext.get() is None))
     )
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, FILES)
     assert main(["ingest", str(folder), "--out", str(out), "--quiet"]) == 0
-    assert warmed == [(2, True)]  # before the flow run, and once
+    assert warmed and set(warmed) == {(2, False)}  # in the flow run (warm_up is idempotent)
+    warmed.clear()
     assert main(["ingest", str(folder), "--out", str(out), "--quiet"]) == 0
-    assert warmed == [(2, True), (0, True)]  # OUT current: nothing to work on
+    assert warmed == []  # OUT current: nothing to work on
 
 
-def test_offered_files_counts_the_walk(tmp_path: Path) -> None:
+def test_offered_files_counts_a_walk_made(tmp_path: Path) -> None:
+    """A walk made in this process (a CLI run on its private server) is counted; a child's
+    finding only once it is taken."""
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, FILES)
     assert offered_files() == 0  # nothing offered
-    with checked_meanwhile(folder, out, OPTIONS):
-        pass
+    offer(walk_input(folder, out, OPTIONS), folder, out, OPTIONS)
     assert offered_files() == 2
     handed_over(folder, out, OPTIONS)
     assert offered_files() == 0
+    with checked_meanwhile(folder, out, OPTIONS):
+        pass
+    assert offered_files() == 0
+
+
+def test_a_finding_never_taken_ends_with_the_run(tmp_path: Path, slow_children: list[int]) -> None:
+    """A flow run that fails before it takes the child's finding, or takes another's (other
+    folders): the child, here walking for a minute, is killed and reaped at once."""
+    start = time.monotonic()
+    with withdrawn_after(), checked_meanwhile(tmp_path, tmp_path, OPTIONS):
+        pass
+    with checked_meanwhile(tmp_path, tmp_path, OPTIONS):
+        pass
+    assert handed_over(tmp_path / "other", tmp_path, OPTIONS) is None
+    assert time.monotonic() - start < 10
+    assert len(slow_children) == 2
+    assert not any(Path(f"/proc/{child}").exists() for child in slow_children)
+
+
+def test_the_child_says_first_whether_it_walked(tmp_path: Path) -> None:
+    """Before its walk, the child sends whether OUT is current and, if not, how many files
+    the walk holds: the run starts its workers and reads the parse cache's refs meanwhile."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    with checked_meanwhile(folder, out, OPTIONS):  # no output yet
+        pass
+    found = handed_over(folder, out, OPTIONS)
+    assert isinstance(found, Pending) and found.walked() == 2
+    walk = found.result()
+    assert isinstance(walk, Walk) and [file.path for file in walk.discovery.files] == [
+        "a.txt",
+        "b.txt",
+    ]
+    ingest_flow(str(folder), str(out), OPTIONS)
+    with checked_meanwhile(folder, out, OPTIONS):
+        pass
+    found = handed_over(folder, out, OPTIONS)
+    assert isinstance(found, Pending) and found.walked() is None
+    summary = found.result()
+    assert isinstance(summary, RunSummary) and summary.unchanged
