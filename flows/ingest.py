@@ -117,6 +117,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     if isinstance(found, Pending):  # a child's walk (flows/checked_meanwhile.py)
         found, cached = walk_and_cache(found, out_dir, work, clock)
     walk = _walk(input_dir, out_dir, options, clock, found)
+    del found  # the walk, when it is one: freed below
     if isinstance(walk, RunSummary):  # OUT current: no worker started, no stamp rewritten
         return walk
     discovery, reading = walk.discovery, Reading(work, options.shard_size, walk)
@@ -124,7 +125,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     files = discovery.files
     warm_up(len(files))
     result = process_files(files, out_dir, reading, clock, cached)
-    del reading  # and the walk's stamps with it: a million of them at 1M files
+    del reading, cached  # the walk's stamps (a million at 1M files), the cache's refs
     unread = (*discovery.rejected, *result.unread)
     state = run_state(settings, discovery.excluded, result.hashes, unread)
     current = current_summary(Path(out_dir), state)
