@@ -4,13 +4,16 @@ its walk over."""
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from flows.up_to_date import current_output, offer, walk_input, withdrawn_after
+from tasks.output import state
 from tasks.output.paths import ARTICLES
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
@@ -95,3 +98,26 @@ def test_a_walk_is_taken_only_by_its_run(tmp_path: Path) -> None:
     with withdrawn_after():
         offer(stale, folder, out, OPTIONS)
         assert ingest_flow(str(folder), str(out), other).inputs == 3
+
+
+def test_the_flow_frees_the_walk_once_the_files_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk taken over (its stamps and the last run's: a million of each at 1M files) is
+    not kept past the files stage: by the time the run state is computed, it is gone."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    walk = walk_input(folder, out, OPTIONS)
+    alive = weakref.ref(walk)
+    offer(walk, folder, out, OPTIONS)
+    del walk
+    freed: list[bool] = []
+
+    def run_state(*arguments: Any) -> str:
+        freed.append(alive() is None)
+        return state.run_state(*arguments)
+
+    monkeypatch.setattr("flows.ingest.run_state", run_state)
+    with withdrawn_after():
+        ingest_flow(str(folder), str(out), OPTIONS)
+    assert freed == [True]
