@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from flows.checked_meanwhile import checked_meanwhile
+from flows.checked_meanwhile import _Checking, checked_meanwhile
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from flows.up_to_date import (
@@ -300,3 +300,35 @@ def test_the_child_says_first_whether_it_walked(tmp_path: Path) -> None:
     assert isinstance(found, Pending) and found.walked() is None
     summary = found.result()
     assert isinstance(summary, RunSummary) and summary.unchanged
+
+
+def test_the_run_reads_the_cache_while_the_walk_crosses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse cache's refs are read once, after the child said OUT is stale and before
+    its walk is taken; not at all when OUT is current."""
+    import flows.files
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write(folder, FILES)
+    ingest_flow(str(folder), str(out), OPTIONS)
+    write(folder, {"c.txt": variant_text(paragraphs(1)[1:])})
+    steps: list[str] = []
+    read, take = flows.files.cached_refs, _Checking.result
+
+    def reading(*arguments: Any) -> Any:
+        steps.append("refs")
+        return read(*arguments)
+
+    def taking(checking: _Checking) -> Any:
+        steps.append("walk taken")
+        return take(checking)
+
+    monkeypatch.setattr("flows.files.cached_refs", reading)
+    monkeypatch.setattr(_Checking, "result", taking)
+    for expected in (["refs", "walk taken"], ["walk taken"]):  # OUT stale, then current
+        with checked_meanwhile(folder, out, OPTIONS):
+            pass
+        steps.clear()
+        ingest_flow(str(folder), str(out), OPTIONS)
+        assert steps == expected
