@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.match import candidates, index_update
-from tasks.match.index_store import IndexStore, unpack_postings
+from tasks.match.index_store import IndexStore, LoadedPostings, unpack_postings
 from tasks.match.index_update import update_index
 
 WORDS = ["brennan", "kettleby", "harbour", "bridge", "storm", "zinc", "the", "said"]
@@ -62,6 +62,26 @@ def test_an_index_updated_run_after_run_is_the_index_built_afresh(
     update(fresh, runs[-1])
     assert contents(store) == contents(fresh)
     assert set(store.indexed()) == set(runs[-1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(SOURCES, min_size=1, max_size=3), st.lists(st.integers(0, 12), max_size=6))
+def test_the_postings_a_match_worker_loads_answer_as_the_store_does(
+    runs: list[dict[str, str]], numbers: list[int]
+) -> None:
+    """Counts, posting lists and the sources' paths and SHA-256, read at once by a match
+    worker (`LoadedPostings`), are the store's own answers, also for numbers no source has."""
+    store = IndexStore.in_memory()
+    for sources in runs:
+        update(store, sources)
+    loaded = LoadedPostings(store)
+    assert loaded.held_by([*WORDS, "absent"]) == store.held_by([*WORDS, "absent"])
+    for word in [*WORDS, "absent"]:
+        made, stored = loaded.postings(word), store.postings(word)
+        assert (made.sources, made.weights) == (stored.sources, stored.weights)
+    assert loaded.sources(numbers) == store.sources(numbers)
+    every = [number for number, _ in store.indexed().values()]
+    assert loaded.sources(every) == store.sources(every)
 
 
 def test_a_word_back_under_the_bound_gets_its_postings_again() -> None:

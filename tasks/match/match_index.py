@@ -31,8 +31,9 @@ T = TypeVar("T")
 
 class MatchIndex:
     """What variants are matched against: the index's posting lists, and the sources' texts
-    read from `text_of(path, SHA-256)` on first use; the posting lists read from `lists`
-    when given (`LoadedPostings`), else from the store as they are needed; the pair scores
+    read from `text_of(path, SHA-256)` on first use; the posting lists and the sources'
+    paths read from `lists` when given (`LoadedPostings`), else from the store as they are
+    needed; the pair scores
     an earlier run kept, from `known`. The units of the `SOURCES_KEPT` sources used last
     are kept: a worker's memory stays flat however many it scores."""
 
@@ -43,7 +44,8 @@ class MatchIndex:
         lists: PostingLists | None = None,
         known: KnownScores | None = None,
     ) -> None:
-        self.candidates = CandidateIndex(store if lists is None else lists)
+        self._lists = store if lists is None else lists
+        self.candidates = CandidateIndex(self._lists)
         self.source_count = store.count()
         self.known = known
         self._store, self._text_of = store, text_of
@@ -65,7 +67,7 @@ class MatchIndex:
 
     def key(self, number: int) -> tuple[str, str]:
         """The path and SHA-256 of source `number` (its text is not read)."""
-        return _kept(self._named, number, lambda: self._store.sources([number])[number])
+        return _kept(self._named, number, lambda: self._lists.sources([number])[number])
 
     def text(self, path: str, sha256: str) -> Text:
         """The text of a document the index reads texts of (a source, or a variant in the
