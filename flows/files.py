@@ -140,7 +140,7 @@ def process_files(
             result.add(shard_result, _save_parses(out, fingerprint, shard_result, bool(cached)))
             clock.advance(count)
     walk = reading.walk
-    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes),
+    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes), opaque(vouched),
                      opaque(recorded), opaque(walk.discovery.feeds))  # fmt: skip
     return result
 

@@ -37,7 +37,8 @@ from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import NewLines, save_line_map
 from tasks.output.scores_file import save_scores
-from tasks.output.stamps import Stamps, save_stamps
+from tasks.output.stamps import Stamps
+from tasks.output.stamps_file import save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
 from tasks.records.records import Planned, plan_records
@@ -68,10 +69,11 @@ def save_stamps_task(
     taken_ns: int,
     files: list[InputFile],
     hashes: dict[str, str],
+    vouched: dict[str, str],
     recorded: Stamps | None,
     splits: dict[str, FeedSplit],
 ) -> None:
-    save_stamps(Path(out), taken_ns, files, hashes, recorded, splits)
+    save_stamps(Path(out), taken_ns, files, hashes, vouched, recorded, splits)
 
 
 @stage_task("save_parses", io=True)

@@ -38,7 +38,8 @@ from flows.options import IngestOptions
 from tasks.extract.formats import InputFormat
 from tasks.memory import paused_garbage_collection
 from tasks.models import RunSummary, StageTiming
-from tasks.output.stamps import Stamps, load_stamps, unchanged
+from tasks.output.stamps import Stamps, unchanged
+from tasks.output.stamps_file import load_stamps
 from tasks.output.state import current_summary, run_state
 from tasks.read.discover import Discovery, WalkRules, find_input_files
 from tasks.read.feeds import expand_feeds

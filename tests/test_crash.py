@@ -83,8 +83,8 @@ OUTSIDE_KILL_AFTER = "copydesk: files "  # the first stage reported: mid-run, ou
 # One run at a time: in CI, sixteen at once, then four at once, each time stalled one run.
 RUN_SECONDS = 60  # for one run; they took 3-6 s here
 KILL_POINTS = [
-    "before:stamps.json",
-    "after:stamps.json",
+    "before:stamps.sqlite",
+    "after:stamps.sqlite",
     "before:documents.sqlite",
     "after:documents.sqlite",
     "before:index.sqlite",

@@ -1,5 +1,6 @@
-"""What the two SQLite files in `.copydesk` share: the parse cache (tasks/output/cache.py)
-and the candidate index (tasks/output/index_file.py). Both are caches: a damaged one is
+"""What the SQLite files in `.copydesk` share: the parse cache (tasks/output/cache.py), the
+candidate index (tasks/output/index_file.py), the pair scores (tasks/output/scores_file.py)
+and the files' stamps (tasks/output/stamps_file.py). All are caches: a damaged one is
 removed and made again."""
 
 from __future__ import annotations

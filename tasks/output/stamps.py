@@ -14,20 +14,18 @@ archive that did not change reads no file. Two rules keep that safe:
 The same holds for a feed (tasks/read/feeds.py): its articles' stamps are the feed's, and
 the places of its articles are recorded with it, so an unchanged feed is not even split again.
 
-It is only a shortcut: a missing or damaged file means every file is read.
+They are kept in `.copydesk/stamps.sqlite` (tasks/output/stamps_file.py). It is only a
+shortcut: a missing or damaged file means every file is read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from tasks.extract.formats import InputFormat
 from tasks.models import FeedPart, FeedSplit, FileStamp, InputFile, Model, Sha256
-from tasks.output.paths import STAMPS_FILE, work_folder
-from tasks.output.write import write_atomic
 
 # Times within this much of the moment stamps were taken do not vouch for the contents.
 RACY_NS = 2_000_000_000
@@ -58,13 +56,6 @@ def entry(sha256: str, stamp: FileStamp) -> Entry:
     return (sha256, *stamp.numbers())
 
 
-def load_stamps(out: Path) -> Stamps | None:
-    try:
-        return Stamps.model_validate_json((out / STAMPS_FILE).read_bytes())
-    except (OSError, ValidationError):
-        return None
-
-
 def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, str]:
     """path -> SHA-256 of the files whose stamp is the recorded one and not racy.
 
@@ -91,7 +82,7 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
         known = entries.get(file.path)
         if known is None or file.stamp is None:
             continue
-        if known[1:] == file.stamp.numbers() and _settled(known[2], known[3], taken_ns):
+        if known[1:] == file.stamp.numbers() and settled(known[2], known[3], taken_ns):
             found[file.path] = known[0]
     return found
 
@@ -103,54 +94,12 @@ def recorded_split(recorded: Stamps | None, feed: InputFile, form: InputFormat) 
     stamp = known.stamp
     if (known.form, stamp) != (form, feed.stamp.numbers()):
         return None
-    if not _settled(*stamp[1:3], recorded.taken_ns):
+    if not settled(*stamp[1:3], recorded.taken_ns):
         return None
     parts = None if known.parts is None else tuple(FeedPart(*part) for part in known.parts)
     return FeedSplit(form, feed.stamp, parts)
 
 
-def _settled(mtime_ns: int, ctime_ns: int, taken_ns: int) -> bool:
+def settled(mtime_ns: int, ctime_ns: int, taken_ns: int) -> bool:
     """Whether neither time is within `RACY_NS` of when the stamps were taken."""
     return max(mtime_ns, ctime_ns) + RACY_NS <= taken_ns
-
-
-def save_stamps(
-    out: Path,
-    taken_ns: int,
-    files: Iterable[InputFile],
-    hashes: Mapping[str, str],
-    recorded: Stamps | None,
-    splits: Mapping[str, FeedSplit],
-) -> None:
-    """Record this run's stamps (those of the files hashed) and how its feeds were split,
-    unless the ones on disk say the same: the same stamps, all settled (a run that changed
-    nothing writes nothing; one that read a racy file again records the later time, which
-    may settle it)."""
-    entries = {
-        file.path: entry(hashes[file.path], file.stamp)
-        for file in files
-        if file.stamp is not None and file.path in hashes
-    }
-    feeds = {path: _feed_stamps(split) for path, split in splits.items()}
-    if (
-        recorded is not None
-        and (recorded.files, recorded.feeds) == (entries, feeds)
-        and _all_settled(recorded)
-    ):
-        return
-    # Made here from checked values: validating 100,000 entries again would cost a second.
-    stamps = Stamps.model_construct(taken_ns=taken_ns, files=entries, feeds=feeds)
-    data = stamps.model_dump_json().encode()
-    write_atomic(work_folder(out) / STAMPS_FILE.name, data, private=True)
-
-
-def _feed_stamps(split: FeedSplit) -> FeedStamps:
-    parts = None if split.parts is None else [(p.number, p.offset, p.length) for p in split.parts]
-    return FeedStamps.model_construct(form=split.form, stamp=split.stamp.numbers(), parts=parts)
-
-
-def _all_settled(stamps: Stamps) -> bool:
-    taken = stamps.taken_ns
-    return all(_settled(*known[2:4], taken) for known in stamps.files.values()) and all(
-        _settled(*feed.stamp[1:3], taken) for feed in stamps.feeds.values()
-    )

@@ -1,0 +1,116 @@
+"""The stamps' file (tasks/output/stamps_file.py): what any sequence of runs saved is what the
+next run loads, whichever rows each run wrote, and a run writes only the rows that changed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.extract.formats import InputFormat
+from tasks.models import FeedPart, FeedSplit, FileStamp, InputFile
+from tasks.output.paths import STAMPS_FILE, work_folder
+from tasks.output.stamps import unchanged
+from tasks.output.stamps_file import load_stamps, save_stamps
+
+SETTLED = 2**62  # long after the small times of most stamps here: those are not racy
+TIMES = st.integers(-3, 3) | st.just(2**63 - 1)  # signed 64-bit, as the file system's
+NUMBERS = st.integers(0, 3) | st.just(2**64 - 1) | st.just(2**63)  # unsigned 64-bit
+STAMP = st.builds(FileStamp, st.integers(0, 3), TIMES, TIMES, NUMBERS, NUMBERS)
+SHA = st.sampled_from(["0" * 64, "f" * 64])
+# One run: path -> (SHA-256, stamp) of each file it hashed.
+RUN = st.dictionaries(st.sampled_from([f"f{n}.txt" for n in range(6)]), st.tuples(SHA, STAMP))
+SPLIT = FeedSplit(InputFormat.JSONL, FileStamp(9, 1, 1, 1, 9), (FeedPart(1, 0, 4),))
+
+
+def save(out: Path, run: dict[str, tuple[str, FileStamp]], taken: int, fresh: bool) -> None:
+    """Save `run`'s stamps as a run does, having loaded the file's (none if `fresh`: as
+    with --verify) at its start, without their rows (as a child's walk hands them over)."""
+    files = [InputFile(path, f"/in/{path}", stamp) for path, (_, stamp) in run.items()]
+    hashes = {path: sha for path, (sha, _) in run.items()}
+    recorded = None if fresh else load_stamps(out)
+    vouched = unchanged(files, recorded)
+    slim = recorded and recorded.model_copy(update={"files": {}})
+    feeds = {"feed.jsonl": SPLIT} if taken % 2 else {}
+    save_stamps(out, taken, files, hashes, vouched, slim, feeds)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(RUN, st.booleans()), min_size=1, max_size=5))
+def test_what_any_sequence_of_runs_saved_is_loaded(
+    tmp_path_factory: pytest.TempPathFactory,
+    runs: list[tuple[dict[str, tuple[str, FileStamp]], bool]],
+) -> None:
+    out = tmp_path_factory.mktemp("out")
+    for number, (run, fresh) in enumerate(runs):
+        save(out, run, SETTLED + number, fresh)
+    loaded = load_stamps(out)
+    assert loaded is not None
+    last = runs[-1][0]
+    assert loaded.files == {path: (sha, *stamp.numbers()) for path, (sha, stamp) in last.items()}
+    assert set(loaded.feeds) == ({"feed.jsonl"} if (len(runs) - 1) % 2 else set())
+
+
+def test_a_run_writes_only_the_rows_of_the_files_it_read_or_lost(tmp_path: Path) -> None:
+    """A row the run has no reason to write is left as it is: changed behind the run's back
+    (after it loaded the stamps) here, it stays changed."""
+    stamp = FileStamp(3, 1, 1, 1, 7)
+    first = dict.fromkeys(("a.txt", "b.txt", "c.txt"), ("0" * 64, stamp))
+    save(tmp_path, first, SETTLED, fresh=True)
+    recorded = load_stamps(tmp_path)
+    second = {"b.txt": first["b.txt"], "c.txt": ("f" * 64, stamp), "d.txt": first["a.txt"]}
+    files = [InputFile(path, f"/in/{path}", stamp) for path in second]
+    vouched = unchanged(files, recorded)
+    with sqlite3.connect(tmp_path / STAMPS_FILE) as connection:
+        connection.execute("UPDATE files SET sha256 = ? WHERE path = 'b.txt'", ("1" * 64,))
+    hashes = {path: sha for path, (sha, _) in second.items()}
+    save_stamps(tmp_path, SETTLED + 2, files, hashes, vouched, recorded, {})
+    loaded = load_stamps(tmp_path)
+    assert loaded is not None and loaded.taken_ns == SETTLED + 2
+    assert loaded.files == {
+        "b.txt": ("1" * 64, 3, 1, 1, 1, 7),  # vouched for: not written
+        "c.txt": ("f" * 64, 3, 1, 1, 1, 7),  # hashed otherwise
+        "d.txt": ("0" * 64, 3, 1, 1, 1, 7),  # new; a.txt's row is gone
+    }
+
+
+def test_stamps_loaded_from_another_file_state_write_every_row(tmp_path: Path) -> None:
+    """Stamps loaded before another run wrote the file (its time differs) are no base for
+    writing only changes: every row is written."""
+    stamp = FileStamp(3, 1, 1, 1, 7)
+    save(tmp_path, {"a.txt": ("0" * 64, stamp)}, SETTLED, fresh=True)
+    stale = load_stamps(tmp_path)
+    save(tmp_path, {"b.txt": ("0" * 64, stamp)}, SETTLED + 2, fresh=False)
+    files = [InputFile("a.txt", "/in/a.txt", stamp)]
+    vouched = unchanged(files, stale)
+    save_stamps(tmp_path, SETTLED + 4, files, {"a.txt": "0" * 64}, vouched, stale, {})
+    loaded = load_stamps(tmp_path)
+    assert loaded is not None and loaded.files == {"a.txt": ("0" * 64, 3, 1, 1, 1, 7)}
+
+
+def test_a_run_that_changed_nothing_writes_nothing_and_the_earlier_format_goes(
+    tmp_path: Path,
+) -> None:
+    stamp = FileStamp(3, 1, 1, 1, 7)
+    earlier = work_folder(tmp_path) / "stamps.json"
+    earlier.write_text("{}")
+    save(tmp_path, {"a.txt": ("0" * 64, stamp)}, SETTLED, fresh=True)
+    assert not earlier.exists()
+    database = tmp_path / STAMPS_FILE
+    written = database.stat().st_mtime_ns, database.stat().st_ino
+    save(tmp_path, {"a.txt": ("0" * 64, stamp)}, SETTLED + 2, fresh=False)
+    assert (database.stat().st_mtime_ns, database.stat().st_ino) == written
+    loaded = load_stamps(tmp_path)
+    assert loaded is not None and loaded.taken_ns == SETTLED
+
+
+def test_a_damaged_file_is_no_stamps_and_is_made_again(tmp_path: Path) -> None:
+    work_folder(tmp_path)
+    (tmp_path / STAMPS_FILE).write_bytes(b"{damaged")
+    assert load_stamps(tmp_path) is None
+    save(tmp_path, {"a.txt": ("0" * 64, FileStamp(3, 1, 1, 1, 7))}, SETTLED, fresh=False)
+    loaded = load_stamps(tmp_path)
+    assert loaded is not None and list(loaded.files) == ["a.txt"]
