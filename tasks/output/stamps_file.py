@@ -23,17 +23,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from tasks.models import FeedSplit, InputFile
+from tasks.models import FeedSplit, FileStamp, InputFile
 from tasks.output import databases
 from tasks.output.paths import STAMPS_FILE, work_folder
-from tasks.output.stamps import Entry, FeedStamps, Stamps
+from tasks.output.stamps import Entry, FeedStamps, Stamps, settled
 
 # STRICT: a value of another type is refused, as the JSON's validation refused it.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (taken_ns INTEGER NOT NULL, files INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
-    sha256 TEXT NOT NULL,
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     ctime_ns INTEGER NOT NULL,
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, split TEXT NOT NULL) ST
 """
 EARLIER_FILE = "stamps.json"  # the whole-file format before this one: removed when saving
 _WRAP = 1 << 64  # device and inode numbers are unsigned 64-bit, SQLite's integers signed
+_LEAST, _MOST = -(1 << 63), (1 << 63) - 1
 
 
 def load_stamps(out: Path) -> Stamps | None:
@@ -84,13 +85,16 @@ def save_stamps(
     longer hashed removed. A run whose every file was vouched for writes nothing (those
     stamps were settled); one that read a racy file again records the later time, which
     may settle it."""
-    hashed = [file for file in files if file.stamp is not None and file.path in hashes]
+    hashed = [file for file in files
+              if file.stamp is not None and file.path in hashes and _fits(file.stamp)]  # fmt: skip
     changed = [file for file in hashed if vouched.get(file.path) != hashes[file.path]]
     feeds = {path: _feed_stamps(split) for path, split in splits.items()}
     path = work_folder(out) / STAMPS_FILE.name
     same = recorded is not None and not changed and recorded.feeds == feeds
     if same and recorded is not None and _held(path) == (recorded.taken_ns, len(hashed)):
-        return  # no row to remove either: the file holds this run's stamps
+        taken = recorded.taken_ns
+        if all(settled(*feed.stamp[1:3], taken) for feed in feeds.values()):
+            return  # no row to remove either: the file holds this run's stamps
     stamps = Stamps.model_construct(taken_ns=taken_ns, files={}, feeds=feeds)
     try:
         _write(path, stamps, hashed, changed, hashes, recorded)
@@ -151,6 +155,12 @@ def _rows(files: Iterable[InputFile], hashes: Mapping[str, str]) -> Iterator[tup
         assert file.stamp is not None
         size, mtime, ctime, device, inode = file.stamp.numbers()
         yield file.path, hashes[file.path], size, mtime, ctime, _signed(device), _signed(inode)
+
+
+def _fits(stamp: FileStamp) -> bool:
+    """Whether SQLite's integers hold the stamp's times (a file dated past the year 2262 or
+    before 1678 has none recorded: it is read at every run)."""
+    return _LEAST <= stamp.mtime_ns <= _MOST and _LEAST <= stamp.ctime_ns <= _MOST
 
 
 def _signed(number: int) -> int:
