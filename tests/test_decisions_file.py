@@ -1,20 +1,16 @@
-"""The decisions kept for the next run (tasks/output/decisions.py): what any sequence of runs
-saved is what the next loads; a run writes only the decisions it made again, and only to the
-file it loaded them from."""
+"""The decisions kept for the next run (tasks/output/decisions.py): kept decisions are
+saved as the bytes they were loaded from, and only while that file is unchanged."""
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import replace
+import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tasks.match.reuse import Decided
 from tasks.output.decisions import load_decisions, save_decisions
-from tasks.output.paths import DECISIONS_FILE, work_folder
+from tasks.output.paths import DECISIONS_FILE
 
 FINGERPRINT = "f" * 64
 SOURCES = {"a.txt": "1" * 64}
@@ -28,13 +24,15 @@ def decided(variant: str, floor: float = 0.5) -> Decided:
     )  # fmt: skip
 
 
-def tampered(out: Path, variant: str) -> None:
-    """A decision's row changed behind the runs' backs: still read, another floor."""
-    with sqlite3.connect(out / DECISIONS_FILE) as connection:
-        connection.execute(
-            "UPDATE decided SET decision = ? WHERE variant = ?",
-            (decided(variant, floor=0.125).model_dump_json(), variant),
-        )
+def saved(out: Path) -> list[bytes]:
+    return (out / DECISIONS_FILE).read_bytes().splitlines(keepends=True)
+
+
+def respaced(out: Path, line: int) -> None:
+    """The same JSON with a space more, in `line`: still read, but not what encoding gives."""
+    lines = saved(out)
+    lines[line] = lines[line].replace(b'{"variant"', b'{ "variant"', 1)
+    (out / DECISIONS_FILE).write_bytes(b"".join(lines))
 
 
 def test_saved_and_loaded_they_are_the_same(tmp_path: Path) -> None:
@@ -42,80 +40,87 @@ def test_saved_and_loaded_they_are_the_same(tmp_path: Path) -> None:
     loaded = load_decisions(tmp_path, FINGERPRINT)
     assert loaded is not None and loaded.sources == SOURCES
     assert loaded.decided == {"v1.txt": decided("v1.txt"), "v2.txt": decided("v2.txt")}
+    lines, content = saved(tmp_path), (tmp_path / DECISIONS_FILE).read_bytes()
+    offset, length = loaded.spans["v2.txt"]
+    assert content[offset : offset + length] == lines[2]
     assert load_decisions(tmp_path, "other fingerprint") is None
 
 
-# One run: the variants it decided (each with a floor: another floor, another decision) and
-# the sources they were made against; whether it loaded the last run's decisions first.
-RUN = st.tuples(
-    st.dictionaries(st.sampled_from(["v1", "v2", "v3", "v4"]), st.sampled_from([0.25, 0.5])),
-    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.sampled_from(["1" * 64, "2" * 64])),
-    st.booleans(),
-    st.sampled_from([FINGERPRINT, "e" * 64]),
-)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.lists(RUN, min_size=1, max_size=5))
-def test_what_any_sequence_of_runs_saved_is_loaded(
-    tmp_path_factory: pytest.TempPathFactory,
-    runs: list[tuple[dict[str, float], dict[str, str], bool, str]],
-) -> None:
-    """Each run keeps the loaded objects of the decisions it did not make again and makes
-    the others anew; as the match stage does, it hands back the loaded decisions with only
-    those it kept."""
-    out = tmp_path_factory.mktemp("out")
-    for floors, sources, loads, fingerprint in runs:
-        loaded = load_decisions(out, fingerprint) if loads else None
-        held = loaded.decided if loaded is not None else {}
-        kept = {v: held[v] for v, floor in floors.items() if v in held and held[v].floor == floor}
-        items = [kept.get(variant) or decided(variant, floor) for variant, floor in floors.items()]
-        loaded = loaded and replace(loaded, decided=kept)
-        save_decisions(out, fingerprint, sources, items, loaded)
-    floors, sources, _, fingerprint = runs[-1]
-    last = load_decisions(out, fingerprint)
-    assert last is not None and last.sources == sources
-    assert last.decided == {variant: decided(variant, floor) for variant, floor in floors.items()}
-
-
-def test_a_run_writes_only_the_decisions_it_made_again(tmp_path: Path) -> None:
-    """A kept decision's row is left as it is: changed behind the run's back (after it was
-    loaded) here, it stays changed; a decision no longer made goes."""
-    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided(f"v{n}.txt") for n in (1, 2, 3)])
+def test_kept_decisions_are_copied_and_new_ones_encoded(tmp_path: Path) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt"), decided("v2.txt")])
+    respaced(tmp_path, 1)
+    respaced(tmp_path, 2)
     loaded = load_decisions(tmp_path, FINGERPRINT)
     assert loaded is not None
-    tampered(tmp_path, "v1.txt")
-    again = decided("v2.txt", floor=0.75)
-    items = [loaded.decided["v1.txt"], again, decided("v4.txt")]
-    save_decisions(tmp_path, FINGERPRINT, {"b.txt": "2" * 64}, items, loaded)
-    after = load_decisions(tmp_path, FINGERPRINT)
-    assert after is not None and after.sources == {"b.txt": "2" * 64}
-    assert after.decided == {
-        "v1.txt": decided("v1.txt", floor=0.125),  # kept: not written
-        "v2.txt": again,
-        "v4.txt": decided("v4.txt"),
-    }
-    assert after.generation == loaded.generation + 1
+    kept, again = loaded.decided["v1.txt"], decided("v2.txt", floor=0.75)
+    before = saved(tmp_path)
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [kept, again, decided("v3.txt")], loaded)
+    after = saved(tmp_path)
+    assert after[1] == before[1]  # copied, space and all
+    assert after[2] == again.model_dump_json().encode() + b"\n"
+    assert after[3] == decided("v3.txt").model_dump_json().encode() + b"\n"
+    assert load_decisions(tmp_path, FINGERPRINT).decided == {  # type: ignore[union-attr]
+        "v1.txt": kept, "v2.txt": again, "v3.txt": decided("v3.txt")
+    }  # fmt: skip
 
 
-def test_decisions_loaded_from_another_generation_are_all_written(tmp_path: Path) -> None:
-    """Another run saved since these were loaded: no row is left to stand for them."""
+def test_nothing_is_copied_from_a_file_changed_since_it_was_loaded(tmp_path: Path) -> None:
     save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")])
-    stale = load_decisions(tmp_path, FINGERPRINT)
-    assert stale is not None
+    respaced(tmp_path, 1)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    path = tmp_path / DECISIONS_FILE
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [loaded.decided["v1.txt"]], loaded)
+    assert saved(tmp_path)[1] == decided("v1.txt").model_dump_json().encode() + b"\n"
+
+
+def test_no_file_to_copy_from(tmp_path: Path) -> None:
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")])
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    (tmp_path / DECISIONS_FILE).unlink()
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")], loaded)
+    again = load_decisions(tmp_path, FINGERPRINT)
+    assert again is not None and loaded is not None and again.decided == loaded.decided
+
+
+def test_kept_decisions_in_a_row_are_copied_as_one_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"v{number}.txt" for number in range(5)]
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided(name) for name in names])
+    for line in range(1, 6):
+        respaced(tmp_path, line)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    before, reads = saved(tmp_path), []
+
+    def counted(descriptor: int, length: int, offset: int) -> bytes:
+        reads.append((offset, length))
+        return _pread(descriptor, length, offset)
+
+    monkeypatch.setattr(os, "pread", counted)
+    kept = [loaded.decided[name] for name in names]
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [*kept[:2], decided("new.txt"), *kept[2:]],
+                   loaded)  # fmt: skip
+    assert saved(tmp_path) == [*before[:3], _encoded(decided("new.txt")), *before[3:]]
+    assert len(reads) == 2  # the two runs of kept lines, one read each
+
+
+def test_a_copy_that_fails_midway_writes_every_decision_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt"), decided("v2.txt")])
-    tampered(tmp_path, "v1.txt")
-    save_decisions(tmp_path, FINGERPRINT, SOURCES, [stale.decided["v1.txt"]], stale)
-    after = load_decisions(tmp_path, FINGERPRINT)
-    assert after is not None and after.decided == {"v1.txt": decided("v1.txt")}
+    respaced(tmp_path, 1)
+    loaded = load_decisions(tmp_path, FINGERPRINT)
+    assert loaded is not None
+    monkeypatch.setattr(os, "pread", lambda descriptor, length, offset: b"")  # cut short
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, list(loaded.decided.values()), loaded)
+    assert saved(tmp_path)[1:] == [_encoded(decided("v1.txt")), _encoded(decided("v2.txt"))]
 
 
-def test_a_damaged_file_is_none_and_is_made_again(tmp_path: Path) -> None:
-    earlier = work_folder(tmp_path) / "decisions.jsonl"  # the earlier format's: removed
-    earlier.write_text("{}\n")
-    (tmp_path / DECISIONS_FILE).write_bytes(b"{damaged")
-    assert load_decisions(tmp_path, FINGERPRINT) is None
-    save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt")])
-    after = load_decisions(tmp_path, FINGERPRINT)
-    assert after is not None and list(after.decided) == ["v1.txt"]
-    assert not earlier.exists()
+_pread = os.pread
+
+
+def _encoded(item: Decided) -> bytes:
+    return item.model_dump_json().encode() + b"\n"

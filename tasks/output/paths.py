@@ -21,7 +21,7 @@ STATE_FILE = Path(WORK_DIR, "state.json")
 CACHE_FILE = Path(WORK_DIR, "documents.sqlite")
 INDEX_FILE = Path(WORK_DIR, "index.sqlite")
 STAMPS_FILE = Path(WORK_DIR, "stamps.sqlite")
-DECISIONS_FILE = Path(WORK_DIR, "decisions.sqlite")
+DECISIONS_FILE = Path(WORK_DIR, "decisions.jsonl")
 LINES_FILE = Path(WORK_DIR, "record_lines.json")
 SCORES_FILE = Path(WORK_DIR, "scores.sqlite")
 
