@@ -115,6 +115,13 @@ def test_a_run_that_changed_nothing_writes_nothing_and_the_earlier_format_goes(
 
 def test_a_damaged_file_is_no_stamps_and_is_made_again(tmp_path: Path) -> None:
     work_folder(tmp_path)
+    with sqlite3.connect(tmp_path / STAMPS_FILE) as connection:  # tables of other making
+        connection.executescript("CREATE TABLE meta (taken_ns, files); CREATE TABLE files (x);")
+        connection.execute("INSERT INTO meta VALUES ('soon', 'none')")
+    assert load_stamps(tmp_path) is None
+    save(tmp_path, {"a.txt": ("0" * 64, FileStamp(3, 1, 1, 1, 7))}, SETTLED, fresh=False)
+    loaded = load_stamps(tmp_path)
+    assert loaded is not None and list(loaded.files) == ["a.txt"]
     (tmp_path / STAMPS_FILE).write_bytes(b"{damaged")
     assert load_stamps(tmp_path) is None
     save(tmp_path, {"a.txt": ("0" * 64, FileStamp(3, 1, 1, 1, 7))}, SETTLED, fresh=False)

@@ -55,7 +55,7 @@ def load_stamps(out: Path) -> Stamps | None:
     try:
         with databases.opened(path, "rw") as connection:
             taken = connection.execute("SELECT taken_ns FROM meta").fetchone()
-            if taken is None:
+            if taken is None or not isinstance(taken[0], int):  # a table of other making
                 return None
             rows = connection.execute("SELECT * FROM files")
             files: dict[str, Entry] = {row[0]: row[1:] for row in rows}  # tuples, as compared
@@ -111,7 +111,7 @@ def _held(path: Path) -> tuple[int, int] | None:
             row = connection.execute("SELECT taken_ns, files FROM meta").fetchone()
     except sqlite3.Error:
         return None
-    return None if row is None else (int(row[0]), int(row[1]))
+    return row if row is not None and all(isinstance(value, int) for value in row) else None
 
 
 def _write(
