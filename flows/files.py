@@ -121,8 +121,7 @@ def process_files(
     fingerprint = parse_fingerprint(work)
     if cached is None:
         cached = cached_refs(out, work, clock)
-    recorded, vouched = reading.walk.recorded, reading.walk.unchanged
-    known = {path: ref.sha256 for path, sha in vouched.items()
+    known = {path: ref.sha256 for path, sha in reading.walk.unchanged.items()
              if (ref := cached.get(path)) is not None and ref.sha256 == sha}  # fmt: skip
     result = FilesResult(hashes=known, cached=cached, not_read=len(known))
     to_read = [file for file in files if file.path not in known]
@@ -139,9 +138,7 @@ def process_files(
             shard_result = future.result()
             result.add(shard_result, _save_parses(out, fingerprint, shard_result, bool(cached)))
             clock.advance(count)
-    walk = reading.walk
-    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes), opaque(vouched),
-                     opaque(recorded), opaque(walk.discovery.feeds))  # fmt: skip
+    save_stamps_task(out, opaque(reading.walk), opaque(result.hashes))
     return result
 
 

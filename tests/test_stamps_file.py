@@ -143,3 +143,13 @@ def test_a_run_that_changed_nothing_settles_a_racy_feed(tmp_path: Path) -> None:
     save_stamps(tmp_path, later + 5, [], {}, {}, loaded, {"feed.jsonl": racy})  # settled now
     again = load_stamps(tmp_path)
     assert again is not None and again.taken_ns == later
+
+
+def test_a_file_gone_while_the_others_are_vouched_for_loses_its_row(tmp_path: Path) -> None:
+    """Nothing to write for the files left, yet the gone file's row must go."""
+    stamp = FileStamp(3, 1, 1, 1, 7)
+    both = {"a.txt": ("0" * 64, stamp), "b.txt": ("f" * 64, stamp)}
+    save(tmp_path, both, SETTLED, fresh=True)
+    save(tmp_path, {"a.txt": both["a.txt"]}, SETTLED + 2, fresh=False)
+    loaded = load_stamps(tmp_path)
+    assert loaded is not None and loaded.files == {"a.txt": ("0" * 64, 3, 1, 1, 1, 7)}
