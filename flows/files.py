@@ -138,7 +138,12 @@ def process_files(
             shard_result = future.result()
             result.add(shard_result, _save_parses(out, fingerprint, shard_result, bool(cached)))
             clock.advance(count)
-    save_stamps_task(out, opaque(reading.walk), opaque(result.hashes))
+    # The walk's fields, not the walk: a task run's arguments may outlive it (a run kept
+    # the walk, a million stamps at 1M files, past the files in 1 of 2 test runs).
+    walk = reading.walk
+    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes),
+                     opaque(walk.unchanged), opaque(walk.recorded),
+                     opaque(walk.discovery.feeds))  # fmt: skip
     return result
 
 

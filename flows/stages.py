@@ -24,6 +24,8 @@ from tasks.match.reuse import Decided
 from tasks.match.shards import MatchShard, decide_shard, decide_shard_with
 from tasks.match.thresholds import Thresholds
 from tasks.models import (
+    FeedSplit,
+    InputFile,
     Match,
     ParsedDocument,
     Rejection,
@@ -35,6 +37,7 @@ from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
 from tasks.output.record_lines import NewLines, save_line_map
 from tasks.output.scores_file import save_scores
+from tasks.output.stamps import Stamps
 from tasks.output.stamps_file import save_stamps
 from tasks.output.write import write_outputs
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -61,12 +64,16 @@ def load_cached_refs_task(
 
 
 @stage_task("save_stamps", io=True)
-def save_stamps_task(out: str, walk: Walk, hashes: dict[str, str]) -> None:
-    """The stamps of the walk's files that were hashed (`hashes`), and how its feeds were
-    split, against the last run's stamps the walk loaded and the files they vouched for."""
-    found = walk.discovery
-    save_stamps(Path(out), walk.taken_ns, found.files, hashes, walk.unchanged, walk.recorded,
-                found.feeds)  # fmt: skip
+def save_stamps_task(
+    out: str,
+    taken_ns: int,
+    files: list[InputFile],
+    hashes: dict[str, str],
+    vouched: dict[str, str],
+    recorded: Stamps | None,
+    splits: dict[str, FeedSplit],
+) -> None:
+    save_stamps(Path(out), taken_ns, files, hashes, vouched, recorded, splits)
 
 
 @stage_task("save_parses", io=True)
