@@ -93,7 +93,9 @@ def _ingest(arguments: argparse.Namespace) -> int:
             else checked_meanwhile(arguments.input, arguments.out, options)
         )
         with meanwhile:
+            from flows.cache_keys import CacheKeys
             from flows.ingest import ingest_flow
+            from flows.prefetch import prefetching
             from flows.runners import task_runner
             from flows.workers import warm_up
 
@@ -110,7 +112,10 @@ def _ingest(arguments: argparse.Namespace) -> int:
         # for minutes has crashed): the flow sends them itself (flows/heartbeats.py), from a
         # thread that stops at once with it. A private server has no one to tell.
         quiet = without_heartbeats() if launched else sent_by_copydesk()
-        with api_server(launched), task_runner(runner) as chosen, progress, quiet:
+        # The cache's refs and the decisions are read while this process waits on the
+        # server and the workers (flows/prefetch.py).
+        read = prefetching(arguments.out, CacheKeys.of(options))
+        with read, api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             with withdrawn_after():
                 summary = flow(str(arguments.input), str(arguments.out), options)

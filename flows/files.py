@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from flows.cache_keys import parse_fingerprint
+from flows.prefetch import take_refs
 from flows.progress import StageClock
 from flows.runtime import opaque
 from flows.stages import (
@@ -20,7 +22,6 @@ from flows.up_to_date import Pending, Walk
 from flows.workers import tasks_run_here, warm_up, worker_processes
 from tasks.batch import shard
 from tasks.models import InputFile, Rejection, RunSummary, StepSummary
-from tasks.output.cache import cache_fingerprint
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally
 from tasks.refs import DocumentRef
 
@@ -86,25 +87,27 @@ class Reading:
 
 def cached_refs(out: str, work: ShardWork, clock: StageClock) -> dict[str, DocumentRef]:
     """The refs of the parses the cache holds (made as `work` says), by path."""
+    fingerprint, today = parse_fingerprint(work), work.rules.today
     with clock.stage("cache"):
-        return load_cached_refs_task(out, parse_fingerprint(work), work.rules.today).value
+        refs = take_refs(out, fingerprint, today)  # read while the CLI waited
+        return refs if refs is not None else load_cached_refs_task(out, fingerprint, today).value
 
 
 def walk_and_cache(
     pending: Pending, out: str, work: ShardWork, clock: StageClock
 ) -> tuple[Walk | RunSummary | None, dict[str, DocumentRef] | None]:
     """A child's finding (`pending`), and the cache's refs when it is a walk: once the child
-    says OUT is not current, the workers' fork server starts and the refs are read while the
-    child sends its walk (0.2-0.3 s at 118,145 files)."""
-    cached = None
+    says OUT is not current, the workers' fork server starts, then the walk is taken as the
+    child sends it (0.2-0.3 s at 118,145 files), while the CLI's thread reads the refs
+    (flows/prefetch.py)."""
     try:
         if (walked := pending.walked()) is not None:
             warm_up(walked)
-            cached = cached_refs(out, work, clock)
     except BaseException:
         pending.discard()
         raise
-    return pending.result(), cached
+    found = pending.result()
+    return found, cached_refs(out, work, clock) if walked is not None else None
 
 
 def process_files(
@@ -145,11 +148,6 @@ def process_files(
                      opaque(walk.unchanged), opaque(walk.recorded),
                      opaque(walk.discovery.feeds))  # fmt: skip
     return result
-
-
-def parse_fingerprint(work: ShardWork) -> str:
-    """The parse cache's key for parses made as `work` says (its options, not its files)."""
-    return cache_fingerprint(work.max_bytes, work.rules.order, work.input_format, work.fields)
 
 
 def _save_parses(out: str, fingerprint: str, result: ShardResult, held: bool) -> list[DocumentRef]:

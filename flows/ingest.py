@@ -17,10 +17,10 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows.cache_keys import parse_fingerprint, run_work
 from flows.files import (
     Reading,
     documents_in_order,
-    parse_fingerprint,
     process_files,
     walk_and_cache,
 )
@@ -35,7 +35,6 @@ from flows.summary import summary_rows, to_markdown
 from flows.up_to_date import Pending, Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
-from tasks.match.thresholds import Thresholds
 from tasks.memory import settling_scope
 from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
@@ -46,7 +45,6 @@ from tasks.output.lock import output_lock
 from tasks.output.paths import ARTICLES
 from tasks.output.record_lines import NewLines, record_lines
 from tasks.output.state import current_summary, run_state
-from tasks.pipeline import ShardWork
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import ledger_lines
 
@@ -112,7 +110,7 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
 def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
-    work = ShardWork([], {}, options.max_bytes, rules, options.input_format, options.field_choice)
+    work = run_work(options, rules)
     found, cached = handed_over(Path(input_dir), Path(out_dir), options), None
     if isinstance(found, Pending):  # a child's walk (flows/checked_meanwhile.py)
         found, cached = walk_and_cache(found, out_dir, work, clock)
@@ -137,7 +135,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         sources = [document for document in parsed if document.role == "source"]
         variants = [document for document in parsed if document.role == "variant"]
         groups = group_duplicate_sources(sources)
-        thresholds = Thresholds(options.threshold, options.word_order_threshold)
+        thresholds = options.thresholds()
         fingerprint = decisions_fingerprint(parse_fingerprint(work), thresholds)
         matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
         assignment = matched.assignment

@@ -19,6 +19,7 @@ from typing import Any
 
 from prefect.context import FlowRunContext
 
+from flows.prefetch import take_decisions
 from flows.runtime import opaque
 from flows.stages import (
     load_decisions_task,
@@ -84,7 +85,8 @@ def _still_held(
     """The last run's decisions that still hold once OUT's stored index holds `sources`
     (updated here), as they were loaded, and those that only added sources can change
     (tasks/match/reached.py); the others are not kept past this."""
-    previous = load_decisions_task(out, fingerprint)
+    fetched = take_decisions(out, fingerprint)  # read while the CLI waited
+    previous = fetched.value if fetched else load_decisions_task(out, fingerprint)
     change = update_index_task(out, opaque(sources), track=previous is not None)
     if previous is None:
         return None, {}

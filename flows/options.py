@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tasks.extract.formats import InputFormat
 from tasks.extract.json_article import FIELD_NAMES, FieldChoice
-from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD
+from tasks.match.thresholds import MATCH_THRESHOLD, WORD_ORDER_THRESHOLD, Thresholds
 from tasks.parse.dates import DateOrder
 from tasks.parse.header import DateRules
 from tasks.read.discover import WalkRules
@@ -91,6 +91,9 @@ class IngestOptions(BaseModel):
         defaults = DEFAULT_EXCLUDES if self.default_excludes else ()
         selection = Selection(include=self.include, exclude=(*defaults, *self.exclude))
         return WalkRules(selection, self.follow_outside_links, out)
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.threshold, self.word_order_threshold)
 
     def run_rules(self) -> tuple[DateRules, dict[str, Any]]:
         """The run's date rules (today fixed once) and its settings as `run.json` keeps

@@ -302,11 +302,11 @@ def test_the_child_says_first_whether_it_walked(tmp_path: Path) -> None:
     assert isinstance(summary, RunSummary) and summary.unchanged
 
 
-def test_the_run_reads_the_cache_while_the_walk_crosses(
+def test_the_run_takes_the_cache_once_the_walk_crossed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The parse cache's refs are read once, after the child said OUT is stale and before
-    its walk is taken; not at all when OUT is current."""
+    """The parse cache's refs are asked for once, after the child's walk is taken (the
+    CLI's thread reads them meanwhile, flows/prefetch.py); not at all when OUT is current."""
     import flows.files
 
     folder, out = tmp_path / "in", tmp_path / "out"
@@ -326,7 +326,7 @@ def test_the_run_reads_the_cache_while_the_walk_crosses(
 
     monkeypatch.setattr("flows.files.cached_refs", reading)
     monkeypatch.setattr(_Checking, "result", taking)
-    for expected in (["refs", "walk taken"], ["walk taken"]):  # OUT stale, then current
+    for expected in (["walk taken", "refs"], ["walk taken"]):  # OUT stale, then current
         with checked_meanwhile(folder, out, OPTIONS):
             pass
         steps.clear()

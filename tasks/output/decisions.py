@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from tasks.match.reuse import Decided
 from tasks.match.thresholds import CANDIDATES, Thresholds
 from tasks.memory import paused_garbage_collection
 from tasks.models import FileStamp, Model
+from tasks.output import stoppable
 from tasks.output.fingerprint import match_code_fingerprint
 from tasks.output.paths import DECISIONS_FILE, work_folder
 from tasks.output.ranges import ChangedWhileCopied, CopiedRanges
@@ -54,8 +56,11 @@ def decisions_fingerprint(parse_fingerprint: str, thresholds: Thresholds) -> str
 
 
 @paused_garbage_collection()
-def load_decisions(out: Path, fingerprint: str) -> Decisions | None:
-    """The last run's decisions if they were made under `fingerprint` and can be read."""
+def load_decisions(
+    out: Path, fingerprint: str, stop: threading.Event | None = None
+) -> Decisions | None:
+    """The last run's decisions if they were made under `fingerprint` and can be read;
+    `stop`, once set, ends the reading (tasks/output/stoppable.py)."""
     try:
         with (out / DECISIONS_FILE).open("rb") as handle:
             stamp = FileStamp.of(os.fstat(handle.fileno()))
@@ -65,6 +70,7 @@ def load_decisions(out: Path, fingerprint: str) -> Decisions | None:
                 return None
             decided, spans, offset = {}, {}, len(first)
             for line in handle:
+                stoppable.check(stop)  # a line takes 30 us to read, the look 0.1 us
                 item = Decided.model_validate_json(line)
                 decided[item.variant] = item
                 spans[item.variant] = (offset, len(line))

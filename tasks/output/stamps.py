@@ -66,9 +66,8 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
     True
     >>> unchanged([file], recorded.model_copy(update={"taken_ns": 2 * 10**9}))
     {}
-    >>> from dataclasses import replace
-    >>> touched = replace(stamp, ctime_ns=2 * 10**9)
-    >>> unchanged([replace(file, stamp=touched)], recorded)
+    >>> touched = stamp._replace(ctime_ns=2 * 10**9)
+    >>> unchanged([file._replace(stamp=touched)], recorded)
     {}
     """
     if recorded is None:

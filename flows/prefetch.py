@@ -1,0 +1,121 @@
+"""The parse cache's refs and the last run's match decisions read while the CLI waits on
+Prefect and on its workers, not when the flow run gets to them.
+
+A run that is not current reads the refs of every cached parse before its files stage
+(tasks/output/cache_read.py `load_cached_refs`: 0.3-0.4 s at 118,145 files) and the last
+run's decisions before its match stage (tasks/output/decisions.py `load_decisions`: 0.25-0.33
+s). The CLI has that time to spare: with a private server it waits for the server to answer
+(0.5-0.6 s after its own imports and walk, on a 1 %-new rerun of that archive); against a
+configured server it waits for the flow run to be created and for its child's walk
+(flows/checked_meanwhile.py); and in the files stage the run mostly waits for its workers.
+So the CLI reads both in a thread of its own (`prefetching`), refs first, and the flow takes
+each (`take_refs`, `take_decisions`) if it was read for its output folder and options (and
+day, for the refs); else it reads it itself. Nothing writes either file meanwhile: the run
+holds OUT's lock, and writes the decisions only once it has taken them.
+
+Against a configured server the CLI does not know yet whether OUT is current: when it is,
+the flow never asks, and the reading is stopped (tasks/output/stoppable.py) at the end of the
+block. What is read is held only until it is taken: a flow run started again (a damaged
+cache, flows/ingest.py) reads anew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from flows.cache_keys import CacheKeys
+from tasks.output.cache_read import load_cached_refs
+from tasks.output.decisions import Decisions, load_decisions
+from tasks.refs import DocumentRef
+
+T = TypeVar("T")
+
+
+@dataclass
+class Fetched(Generic[T]):
+    """What a read gave (None is an answer too: there are no decisions to keep)."""
+
+    value: T
+
+
+@dataclass
+class _Slot(Generic[T]):
+    """One read: what it is for (`key`), how it is made, and its outcome once `done`."""
+
+    key: tuple[object, ...]
+    read: Callable[[threading.Event], T]
+    done: threading.Event = field(default_factory=threading.Event)
+    fetched: Fetched[T] | None = None  # None: not read (stopped, or it failed)
+
+    def fill(self, stop: threading.Event) -> None:
+        try:
+            if not stop.is_set():
+                self.fetched = Fetched(self.read(stop))
+        except Exception:  # stopped (`LoadStopped`), or failed: the flow reads it, and fails
+            self.fetched = None
+        finally:
+            self.done.set()
+
+    def take(self, key: tuple[object, ...]) -> Fetched[T] | None:
+        """The outcome, once (waiting for it), if it was read for `key`."""
+        if key != self.key:
+            return None
+        self.done.wait()
+        fetched, self.fetched = self.fetched, None
+        return fetched
+
+
+@dataclass
+class _Prefetch:
+    refs: _Slot[dict[str, DocumentRef]]
+    decisions: _Slot[Decisions | None]
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        self.refs.fill(self.stop)
+        self.decisions.fill(self.stop)
+
+
+_started: list[_Prefetch] = []  # at most one: the CLI's, for the flow run it starts
+
+
+@contextmanager
+def prefetching(out: Path, keys: CacheKeys) -> Iterator[None]:
+    """Read the refs of `out`'s parse cache, then its decisions, as a run with `keys` reads
+    them, in a thread while the block runs; stopped at its end, if the flow did not take
+    them."""
+    folder, parses, today, decided = out.absolute(), keys.parses, keys.today, keys.decisions
+    prefetch = _Prefetch(
+        _Slot((folder, parses, today), lambda stop: load_cached_refs(folder, parses, today, stop)),
+        _Slot((folder, decided), lambda stop: load_decisions(folder, decided, stop)),
+    )
+    thread = threading.Thread(target=prefetch.run, name="copydesk-prefetch", daemon=True)
+    thread.start()
+    _started.append(prefetch)
+    try:
+        yield
+    finally:
+        _started.remove(prefetch)
+        prefetch.stop.set()
+        thread.join()
+
+
+def take_refs(out: str, fingerprint: str, today: dt.date) -> dict[str, DocumentRef] | None:
+    """The refs read for this output folder, parse fingerprint and day, once; None when
+    none were (read them)."""
+    key = (Path(out).absolute(), fingerprint, today)
+    fetched = next((found for p in _started if (found := p.refs.take(key))), None)
+    return fetched.value if fetched else None
+
+
+def take_decisions(out: str, fingerprint: str) -> Fetched[Decisions | None] | None:
+    """The decisions read for this output folder and decisions fingerprint, once; None
+    when they were not read (read them)."""
+    key = (Path(out).absolute(), fingerprint)
+    return next((found for p in _started if (found := p.decisions.take(key))), None)
