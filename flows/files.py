@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from flows.cache_keys import parse_fingerprint
-from flows.prefetch import take_refs
+from flows.prefetch import needed, take_refs
 from flows.progress import StageClock
 from flows.runtime import opaque
 from flows.stages import (
@@ -102,6 +102,7 @@ def walk_and_cache(
     (flows/prefetch.py)."""
     try:
         if (walked := pending.walked()) is not None:
+            needed()  # the CLI's thread reads the refs (flows/prefetch.py)
             warm_up(walked)
     except BaseException:
         pending.discard()

@@ -1,22 +1,23 @@
 """The parse cache's refs and the last run's match decisions read while the CLI waits on
-Prefect and on its workers, not when the flow run gets to them.
+Prefect, on its child's walk and on its workers, not when the flow run gets to them.
 
 A run that is not current reads the refs of every cached parse before its files stage
 (tasks/output/cache_read.py `load_cached_refs`: 0.3-0.4 s at 118,145 files) and the last
 run's decisions before its match stage (tasks/output/decisions.py `load_decisions`: 0.25-0.33
-s). The CLI has that time to spare: with a private server it waits for the server to answer
-(0.5-0.6 s after its own imports and walk, on a 1 %-new rerun of that archive); against a
-configured server it waits for the flow run to be created and for its child's walk
-(flows/checked_meanwhile.py); and in the files stage the run mostly waits for its workers.
-So the CLI reads both in a thread of its own (`prefetching`), refs first, and the flow takes
-each (`take_refs`, `take_decisions`) if it was read for its output folder and options (and
-day, for the refs); else it reads it itself. Nothing writes either file meanwhile: the run
-holds OUT's lock, and writes the decisions only once it has taken them.
+s). The CLI has time to spare then: with a private server it waits for the server to answer
+(0.5-0.6 s after its own imports and walk, on a 1 %-new rerun of that archive) and for the
+flow run to be created; against a configured server it waits for its child to send the walk
+(flows/checked_meanwhile.py); in the files stage it mostly waits for its workers. So a thread
+of the CLI reads both (`prefetching`), refs first, and the flow takes each (`take_refs`,
+`take_decisions`) if it was read for its output folder and options (and day, for the refs);
+else it reads it itself. Nothing writes either file meanwhile: the run holds OUT's lock,
+and writes the decisions only once it has taken them.
 
-Against a configured server the CLI does not know yet whether OUT is current: when it is,
-the flow never asks, and the reading is stopped (tasks/output/stoppable.py) at the end of the
-block. What is read is held only until it is taken: a flow run started again (a damaged
-cache, flows/ingest.py) reads anew.
+Against a configured server the CLI does not know yet whether OUT is current: the reads
+wait until its child says OUT is stale (`needed`), so that a run with nothing to do pays
+nothing for them. A read still going when the block ends is stopped
+(tasks/output/stoppable.py). What is read is held only until it is taken: a flow run
+started again (a damaged cache, flows/ingest.py) reads anew.
 """
 
 from __future__ import annotations
@@ -73,28 +74,41 @@ class _Slot(Generic[T]):
 
 @dataclass
 class _Prefetch:
+    """Once the run is known to need them (`stale`), the refs read, then the decisions."""
+
     refs: _Slot[dict[str, DocumentRef]]
     decisions: _Slot[Decisions | None]
     stop: threading.Event = field(default_factory=threading.Event)
+    stale: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
+        self.stale.wait()
         self.refs.fill(self.stop)
         self.decisions.fill(self.stop)
+
+    def end(self) -> None:
+        self.stop.set()
+        self.stale.set()  # wakes the thread, which reads nothing more
 
 
 _started: list[_Prefetch] = []  # at most one: the CLI's, for the flow run it starts
 
 
 @contextmanager
-def prefetching(out: Path, keys: CacheKeys) -> Iterator[None]:
+def prefetching(out: Path, keys: CacheKeys, stale: bool) -> Iterator[None]:
     """Read the refs of `out`'s parse cache, then its decisions, as a run with `keys` reads
     them, in a thread while the block runs; stopped at its end, if the flow did not take
-    them."""
+    them. Unless OUT is known to be `stale`, nothing is read before `needed` says it is
+    (OUT may be current: the flow then takes nothing, and the reads would only slow its
+    creation, and hold, at a million files, a few hundred megabytes of refs and most of a
+    gigabyte of decisions)."""
     folder, parses, today, decided = out.absolute(), keys.parses, keys.today, keys.decisions
     prefetch = _Prefetch(
         _Slot((folder, parses, today), lambda stop: load_cached_refs(folder, parses, today, stop)),
         _Slot((folder, decided), lambda stop: load_decisions(folder, decided, stop)),
     )
+    if stale:
+        prefetch.stale.set()
     thread = threading.Thread(target=prefetch.run, name="copydesk-prefetch", daemon=True)
     thread.start()
     _started.append(prefetch)
@@ -102,8 +116,14 @@ def prefetching(out: Path, keys: CacheKeys) -> Iterator[None]:
         yield
     finally:
         _started.remove(prefetch)
-        prefetch.stop.set()
+        prefetch.end()
         thread.join()
+
+
+def needed() -> None:
+    """OUT is stale: the run will ask for the refs, then the decisions."""
+    for prefetch in _started:
+        prefetch.stale.set()
 
 
 def take_refs(out: str, fingerprint: str, today: dt.date) -> dict[str, DocumentRef] | None:

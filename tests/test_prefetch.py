@@ -5,6 +5,7 @@ itself; either way its output is a fresh run's. A read not taken is stopped."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from flows.cache_keys import CacheKeys
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.prefetch import prefetching, take_decisions, take_refs
+from flows.prefetch import needed, prefetching, take_decisions, take_refs
 from tasks.output.cache_read import load_cached_refs
 from tasks.output.decisions import load_decisions
 from tasks.output.stoppable import LoadStopped
@@ -59,7 +60,7 @@ def test_the_flow_takes_what_was_read_for_it(
     folder, out = _ingested(tmp_path)
     monkeypatch.setattr("flows.files.load_cached_refs_task", _never)
     monkeypatch.setattr("flows.matching.load_decisions_task", _never)
-    with prefetching(out, CacheKeys.of(OPTIONS)):
+    with prefetching(out, CacheKeys.of(OPTIONS), stale=True):
         ingest_flow(str(folder), str(out), OPTIONS)
     monkeypatch.undo()
     assert not _prefetch_threads()
@@ -74,7 +75,7 @@ def test_what_was_read_for_other_options_is_left(tmp_path: Path) -> None:
     the run's: the flow reads its own, and writes what a fresh run writes."""
     folder, out = _ingested(tmp_path)
     other = IngestOptions(today=TODAY, max_bytes=OPTIONS.max_bytes + 1)
-    with prefetching(out, CacheKeys.of(other)):
+    with prefetching(out, CacheKeys.of(other), stale=True):
         ingest_flow(str(folder), str(out), OPTIONS)
         assert take_refs(str(out), CacheKeys.of(other).parses, TODAY) is not None
     ingest_flow(str(folder), str(tmp_path / "fresh"), OPTIONS)
@@ -86,7 +87,8 @@ def test_what_was_read_for_other_options_is_left(tmp_path: Path) -> None:
 def test_each_read_is_taken_once_and_as_the_flow_would_read_it(tmp_path: Path) -> None:
     _, out = _ingested(tmp_path)
     keys = CacheKeys.of(OPTIONS)
-    with prefetching(out, keys):
+    with prefetching(out, keys, stale=False):
+        needed()  # as the flow says once its child found OUT stale
         refs = take_refs(str(out), keys.parses, keys.today)
         decisions = take_decisions(str(out), keys.decisions)
         again = (
@@ -108,7 +110,7 @@ def test_a_read_that_fails_is_left_to_the_flow(
 
     monkeypatch.setattr("flows.prefetch.load_cached_refs", failing)
     keys = CacheKeys.of(OPTIONS)
-    with prefetching(tmp_path, keys):
+    with prefetching(tmp_path, keys, stale=True):
         assert take_refs(str(tmp_path), keys.parses, keys.today) is None
         fetched = take_decisions(str(tmp_path), keys.decisions)  # none there: an answer
     assert fetched is not None and fetched.value is None
@@ -127,13 +129,40 @@ def test_a_read_not_taken_is_stopped_at_the_end(
         raise LoadStopped
 
     monkeypatch.setattr("flows.prefetch.load_cached_refs", waiting)
-    with prefetching(tmp_path, CacheKeys.of(OPTIONS)):
+    with prefetching(tmp_path, CacheKeys.of(OPTIONS), stale=True):
         assert started.wait(30)
     assert stops == [True] and not _prefetch_threads()
 
 
-@pytest.mark.usefixtures("prefect_server", "settled")
+def test_nothing_is_read_before_the_run_is_known_to_need_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before OUT is known to be stale, nothing is read: a current OUT's run takes nothing,
+    and pays nothing for the reads."""
+    read: list[str] = []
+
+    def refs(*arguments: Any) -> dict[str, Any]:
+        read.append("refs")
+        return {}
+
+    def decisions(*arguments: Any) -> None:
+        read.append("decisions")
+
+    monkeypatch.setattr("flows.prefetch.load_cached_refs", refs)
+    monkeypatch.setattr("flows.prefetch.load_decisions", decisions)
+    keys = CacheKeys.of(OPTIONS)
+    with prefetching(tmp_path, keys, stale=False):
+        time.sleep(0.1)
+    assert read == []
+    with prefetching(tmp_path, keys, stale=False):
+        needed()
+        assert take_refs(str(tmp_path), keys.parses, keys.today) == {}
+        assert take_decisions(str(tmp_path), keys.decisions) is not None
+    assert read == ["refs", "decisions"]
+
+
 @pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server", "settled")
 def test_a_stopped_read_ends(tmp_path: Path) -> None:
     _, out = _ingested(tmp_path)
     keys, stop = CacheKeys.of(OPTIONS), threading.Event()
