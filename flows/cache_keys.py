@@ -32,7 +32,8 @@ class CacheKeys:
     decisions: str
 
     @classmethod
-    def of(cls, options: IngestOptions) -> CacheKeys:
-        work = run_work(options, options.run_rules()[0])
+    def of(cls, options: IngestOptions, work: ShardWork | None = None) -> CacheKeys:
+        """The keys of a run with `options` (whose shards' `work` is made of them)."""
+        work = work or run_work(options, options.run_rules()[0])
         parses = parse_fingerprint(work)
         return cls(parses, work.rules.today, decisions_fingerprint(parses, options.thresholds()))

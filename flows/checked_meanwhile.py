@@ -12,8 +12,8 @@ The CLI does not wait for the child: it creates the flow run meanwhile (0.2-0.3 
 the server), and the flow takes the child's finding when it needs it (`Pending`). The
 child says first which it found, and for a walk how many files it holds, then pickles and
 sends the walk (0.2-0.3 s each way at 118,145 files): meanwhile the run starts the workers'
-fork server and reads the parse cache's refs (flows/files.py, `walk_and_cache`), which it
-does not read for a current OUT.
+fork server and the CLI's thread reads the parse cache's refs (flows/files.py
+`walk_and_cache`, flows/prefetch.py), which no one reads for a current OUT.
 
 Not a thread: the walk's `stat` calls let go of the GIL and the import takes it back each
 time, and walk and import together took longer than one after the other (6.2 s against

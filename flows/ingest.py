@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.cache_keys import parse_fingerprint, run_work
+from flows.cache_keys import CacheKeys, run_work
 from flows.files import (
     Reading,
     documents_in_order,
@@ -39,7 +39,6 @@ from tasks.memory import settling_scope
 from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
 from tasks.output.cache_read import DamagedParse
-from tasks.output.decisions import decisions_fingerprint
 from tasks.output.fingerprint import code_fingerprint
 from tasks.output.lock import output_lock
 from tasks.output.paths import ARTICLES
@@ -136,7 +135,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         variants = [document for document in parsed if document.role == "variant"]
         groups = group_duplicate_sources(sources)
         thresholds = options.thresholds()
-        fingerprint = decisions_fingerprint(parse_fingerprint(work), thresholds)
+        fingerprint = CacheKeys.of(options, work).decisions
         matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
         assignment = matched.assignment
     with clock.stage("build_records"):  # planned here, each built as it is written

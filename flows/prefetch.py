@@ -2,7 +2,7 @@
 Prefect, on its child's walk and on its workers, not when the flow run gets to them.
 
 A run that is not current reads the refs of every cached parse before its files stage
-(tasks/output/cache_read.py `load_cached_refs`: 0.3-0.4 s at 118,145 files) and the last
+(tasks/output/cache_read.py `load_cached_refs`: 0.3-0.6 s at 118,145 files) and the last
 run's decisions before its match stage (tasks/output/decisions.py `load_decisions`: 0.25-0.33
 s). The CLI has time to spare then: with a private server it waits for the server to answer
 (0.5-0.6 s after its own imports and walk, on a 1 %-new rerun of that archive) and for the
@@ -16,8 +16,9 @@ and writes the decisions only once it has taken them.
 Against a configured server the CLI does not know yet whether OUT is current: the reads
 wait until its child says OUT is stale (`needed`), so that a run with nothing to do pays
 nothing for them. A read still going when the block ends is stopped
-(tasks/output/stoppable.py). What is read is held only until it is taken: a flow run
-started again (a damaged cache, flows/ingest.py) reads anew.
+(tasks/output/stoppable.py). What is read is given once: a flow run started again (a
+damaged cache, flows/ingest.py) reads anew what the first attempt took (the decisions, if
+it stopped before its match stage, it takes then: nothing writes them before).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def take_refs(out: str, fingerprint: str, today: dt.date) -> dict[str, DocumentR
     """The refs read for this output folder, parse fingerprint and day, once; None when
     none were (read them)."""
     key = (Path(out).absolute(), fingerprint, today)
-    fetched = next((found for p in _started if (found := p.refs.take(key))), None)
+    fetched = next((found for p in _reading() if (found := p.refs.take(key))), None)
     return fetched.value if fetched else None
 
 
@@ -138,4 +139,10 @@ def take_decisions(out: str, fingerprint: str) -> Fetched[Decisions | None] | No
     """The decisions read for this output folder and decisions fingerprint, once; None
     when they were not read (read them)."""
     key = (Path(out).absolute(), fingerprint)
-    return next((found for p in _started if (found := p.decisions.take(key))), None)
+    return next((found for p in _reading() if (found := p.decisions.take(key))), None)
+
+
+def _reading() -> list[_Prefetch]:
+    """The prefetches whose reads began: one still waiting for `needed` has nothing to
+    give (its child failed before it could say OUT was stale, and the flow walked itself)."""
+    return [prefetch for prefetch in _started if prefetch.stale.is_set()]

@@ -13,6 +13,11 @@ from contextlib import contextmanager
 # leave objects out of the collector's reach for the life of the process.
 _scopes = 0
 _scopes_lock = threading.Lock()
+# How many `paused_garbage_collection` blocks are running, in any thread, and whether the
+# collector was on before the first of them.
+_pauses = 0
+_was_enabled = True
+_pauses_lock = threading.Lock()
 
 
 @contextmanager
@@ -25,15 +30,23 @@ def paused_garbage_collection() -> Iterator[None]:
     planning the records took 0.9 s against 0.3 s without). Reference counting still frees
     everything; the cyclic collector resumes afterwards (and was never off if it was off
     before). Within a `settling_scope`, what the block leaves alive is settled first. Usable
-    as a decorator."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    as a decorator. Pauses overlap in threads (the CLI reads caches in one while the flow
+    runs, flows/prefetch.py): the first to begin turns the collector off, the last to end
+    turns it back on."""
+    global _pauses, _was_enabled
+    with _pauses_lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
         settle()
-        if was_enabled:
-            gc.enable()
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()
 
 
 @contextmanager

@@ -281,7 +281,8 @@ def test_a_finding_never_taken_ends_with_the_run(tmp_path: Path, slow_children: 
 
 def test_the_child_says_first_whether_it_walked(tmp_path: Path) -> None:
     """Before its walk, the child sends whether OUT is current and, if not, how many files
-    the walk holds: the run starts its workers and reads the parse cache's refs meanwhile."""
+    the walk holds: the run starts its workers, and the CLI's thread reads the parse cache's
+    refs, meanwhile."""
     folder, out = tmp_path / "in", tmp_path / "out"
     write(folder, FILES)
     with checked_meanwhile(folder, out, OPTIONS):  # no output yet

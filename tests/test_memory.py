@@ -88,3 +88,25 @@ def test_a_pause_keeps_the_collector_off_when_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_pauses_in_two_threads_keep_the_collector_off_until_both_end() -> None:
+    """The collector stays off until the last pause ends, whichever thread's it is (each
+    pause restoring what it found left it on under the other's, or off for good)."""
+    began, ended = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def other() -> None:
+        with paused_garbage_collection():
+            began.set()
+            ended.wait(10)
+            seen.append(gc.isenabled())
+
+    thread = threading.Thread(target=other)
+    with paused_garbage_collection():
+        thread.start()
+        assert began.wait(10)
+    seen.append(gc.isenabled())  # the other thread's pause still runs
+    ended.set()
+    thread.join(10)
+    assert seen == [False, False] and gc.isenabled()

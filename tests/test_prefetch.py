@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from flows.cache_keys import CacheKeys
+from flows.checked_meanwhile import checked_meanwhile
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
 from flows.prefetch import needed, prefetching, take_decisions, take_refs
+from flows.up_to_date import withdrawn_after
 from tasks.output.cache_read import load_cached_refs
 from tasks.output.decisions import load_decisions
 from tasks.output.stoppable import LoadStopped
@@ -78,6 +80,7 @@ def test_what_was_read_for_other_options_is_left(tmp_path: Path) -> None:
     with prefetching(out, CacheKeys.of(other), stale=True):
         ingest_flow(str(folder), str(out), OPTIONS)
         assert take_refs(str(out), CacheKeys.of(other).parses, TODAY) is not None
+        assert take_decisions(str(out), CacheKeys.of(other).decisions) is not None
     ingest_flow(str(folder), str(tmp_path / "fresh"), OPTIONS)
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
@@ -100,6 +103,36 @@ def test_each_read_is_taken_once_and_as_the_flow_would_read_it(tmp_path: Path) -
     assert decisions.value.decided == load_decisions(out, keys.decisions).decided  # type: ignore[union-attr]
     assert again == (None, None)
     assert take_refs(str(out), keys.parses, keys.today) is None  # none left past the block
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server", "settled")
+def test_a_child_that_fails_leaves_the_reads_to_the_flow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that fails never says OUT is stale: the flow walks and reads for itself (it
+    must not wait for reads that never begin), and writes what a fresh run writes."""
+    folder, out = _ingested(tmp_path)
+
+    def failing(*_: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("flows.checked_meanwhile.walk_input", failing)
+    done: list[bool] = []
+
+    def run() -> None:
+        with withdrawn_after(), prefetching(out, CacheKeys.of(OPTIONS), stale=False):
+            with checked_meanwhile(folder, out, OPTIONS):
+                pass
+            ingest_flow(str(folder), str(out), OPTIONS)
+            done.append(True)
+
+    flow = threading.Thread(target=run, daemon=True)
+    flow.start()
+    flow.join(120)
+    assert done == [True]
+    ingest_flow(str(folder), str(tmp_path / "fresh"), OPTIONS)
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
 def test_a_read_that_fails_is_left_to_the_flow(

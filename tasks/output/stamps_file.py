@@ -173,4 +173,5 @@ def _signed(number: int) -> int:
 
 def _feed_stamps(split: FeedSplit) -> FeedStamps:
     parts = None if split.parts is None else [(p.number, p.offset, p.length) for p in split.parts]
-    return FeedStamps.model_construct(form=split.form, stamp=split.stamp.numbers(), parts=parts)
+    # [:]: the stamp as the plain tuple the model holds when it is loaded
+    return FeedStamps.model_construct(form=split.form, stamp=split.stamp[:], parts=parts)

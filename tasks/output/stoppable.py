@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-STEP = 8192  # rows read between two looks at the stop, when one look each costs
+STEP = 8192  # rows read between two looks at the stop (where a look per row would show)
 
 
 class LoadStopped(Exception):
