@@ -93,7 +93,6 @@ def _ingest(arguments: argparse.Namespace) -> int:
             else checked_meanwhile(arguments.input, arguments.out, options)
         )
         with meanwhile:
-            from flows.cache_keys import CacheKeys
             from flows.ingest import ingest_flow
             from flows.prefetch import prefetching
             from flows.runners import task_runner
@@ -114,7 +113,7 @@ def _ingest(arguments: argparse.Namespace) -> int:
         quiet = without_heartbeats() if launched else sent_by_copydesk()
         # The cache's refs and the decisions are read while this process waits on the
         # server and the workers (flows/prefetch.py).
-        read = prefetching(arguments.out, CacheKeys.of(options), stale=bool(launched))
+        read = prefetching(arguments.out, options, stale=bool(launched))
         with read, api_server(launched), task_runner(runner) as chosen, progress, quiet:
             flow = ingest_flow.with_options(task_runner=chosen) if chosen else ingest_flow
             with withdrawn_after():

@@ -62,7 +62,7 @@ def test_the_flow_takes_what_was_read_for_it(
     folder, out = _ingested(tmp_path)
     monkeypatch.setattr("flows.files.load_cached_refs_task", _never)
     monkeypatch.setattr("flows.matching.load_decisions_task", _never)
-    with prefetching(out, CacheKeys.of(OPTIONS), stale=True):
+    with prefetching(out, OPTIONS, stale=True):
         ingest_flow(str(folder), str(out), OPTIONS)
     monkeypatch.undo()
     assert not _prefetch_threads()
@@ -77,7 +77,7 @@ def test_what_was_read_for_other_options_is_left(tmp_path: Path) -> None:
     the run's: the flow reads its own, and writes what a fresh run writes."""
     folder, out = _ingested(tmp_path)
     other = IngestOptions(today=TODAY, max_bytes=OPTIONS.max_bytes + 1)
-    with prefetching(out, CacheKeys.of(other), stale=True):
+    with prefetching(out, other, stale=True):
         ingest_flow(str(folder), str(out), OPTIONS)
         assert take_refs(str(out), CacheKeys.of(other).parses, TODAY) is not None
         assert take_decisions(str(out), CacheKeys.of(other).decisions) is not None
@@ -90,7 +90,7 @@ def test_what_was_read_for_other_options_is_left(tmp_path: Path) -> None:
 def test_each_read_is_taken_once_and_as_the_flow_would_read_it(tmp_path: Path) -> None:
     _, out = _ingested(tmp_path)
     keys = CacheKeys.of(OPTIONS)
-    with prefetching(out, keys, stale=False):
+    with prefetching(out, OPTIONS, stale=False):
         needed()  # as the flow says once its child found OUT stale
         refs = take_refs(str(out), keys.parses, keys.today)
         decisions = take_decisions(str(out), keys.decisions)
@@ -121,7 +121,7 @@ def test_a_child_that_fails_leaves_the_reads_to_the_flow(
     done: list[bool] = []
 
     def run() -> None:
-        with withdrawn_after(), prefetching(out, CacheKeys.of(OPTIONS), stale=False):
+        with withdrawn_after(), prefetching(out, OPTIONS, stale=False):
             with checked_meanwhile(folder, out, OPTIONS):
                 pass
             ingest_flow(str(folder), str(out), OPTIONS)
@@ -143,7 +143,7 @@ def test_a_read_that_fails_is_left_to_the_flow(
 
     monkeypatch.setattr("flows.prefetch.load_cached_refs", failing)
     keys = CacheKeys.of(OPTIONS)
-    with prefetching(tmp_path, keys, stale=True):
+    with prefetching(tmp_path, OPTIONS, stale=True):
         assert take_refs(str(tmp_path), keys.parses, keys.today) is None
         fetched = take_decisions(str(tmp_path), keys.decisions)  # none there: an answer
     assert fetched is not None and fetched.value is None
@@ -162,7 +162,7 @@ def test_a_read_not_taken_is_stopped_at_the_end(
         raise LoadStopped
 
     monkeypatch.setattr("flows.prefetch.load_cached_refs", waiting)
-    with prefetching(tmp_path, CacheKeys.of(OPTIONS), stale=True):
+    with prefetching(tmp_path, OPTIONS, stale=True):
         assert started.wait(30)
     assert stops == [True] and not _prefetch_threads()
 
@@ -184,10 +184,10 @@ def test_nothing_is_read_before_the_run_is_known_to_need_it(
     monkeypatch.setattr("flows.prefetch.load_cached_refs", refs)
     monkeypatch.setattr("flows.prefetch.load_decisions", decisions)
     keys = CacheKeys.of(OPTIONS)
-    with prefetching(tmp_path, keys, stale=False):
+    with prefetching(tmp_path, OPTIONS, stale=False):
         time.sleep(0.1)
     assert read == []
-    with prefetching(tmp_path, keys, stale=False):
+    with prefetching(tmp_path, OPTIONS, stale=False):
         needed()
         assert take_refs(str(tmp_path), keys.parses, keys.today) == {}
         assert take_decisions(str(tmp_path), keys.decisions) is not None
