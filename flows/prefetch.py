@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -92,19 +93,18 @@ class _Prefetch:
         self.stale.wait()
         try:
             keys = None if self.stop.is_set() else CacheKeys.of(self.options)
-        except Exception:  # the flow makes them, and meets the error
-            keys = None
-        if keys is None:  # nothing to give
+            if keys is None:
+                return
+            out, parses, today, decided = self.out, keys.parses, keys.today, keys.decisions
+            self.refs.fill(
+                (out, parses, today), partial(load_cached_refs, out, parses, today), self.stop
+            )
+            self.decisions.fill((out, decided), partial(load_decisions, out, decided), self.stop)
+        except Exception:  # the keys failed: the flow makes them, and meets the error
+            pass
+        finally:  # whatever ended it, a take never waits for what will not come
             self.refs.done.set()
             self.decisions.done.set()
-            return
-        out, parses, today, decided = self.out, keys.parses, keys.today, keys.decisions
-        self.refs.fill(
-            (out, parses, today), lambda stop: load_cached_refs(out, parses, today, stop), self.stop
-        )
-        self.decisions.fill(
-            (out, decided), lambda stop: load_decisions(out, decided, stop), self.stop
-        )
 
     def end(self) -> None:
         self.stop.set()
@@ -118,7 +118,8 @@ _started: list[_Prefetch] = []  # at most one: the CLI's, for the flow run it st
 def prefetching(out: Path, options: IngestOptions, stale: bool) -> Iterator[None]:
     """Read the refs of `out`'s parse cache, then its decisions, as a run with `options`
     reads them, in a thread while the block runs; stopped at its end, if the flow did not
-    take them. Unless OUT is known to be `stale`, nothing is done before `needed` says it is
+    take them. The caller holds OUT's lock (tasks/output/lock.py), so that nothing writes
+    them meanwhile. Unless OUT is known to be `stale`, nothing is done before `needed` says it is
     (OUT may be current: the flow then takes nothing, and the reads would only slow its
     creation, and hold, at a million files, a few hundred megabytes of refs and most of a
     gigabyte of decisions)."""

@@ -42,11 +42,13 @@ def paused_garbage_collection() -> Iterator[None]:
     try:
         yield
     finally:
-        settle()
-        with _pauses_lock:
-            _pauses -= 1
-            if _pauses == 0 and _was_enabled:
-                gc.enable()
+        try:
+            settle()
+        finally:
+            with _pauses_lock:
+                _pauses -= 1
+                if _pauses == 0 and _was_enabled:
+                    gc.enable()
 
 
 @contextmanager

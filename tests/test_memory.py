@@ -6,6 +6,8 @@ import gc
 import threading
 import weakref
 
+import pytest
+
 from tasks.memory import paused_garbage_collection, settle, settling_scope
 
 
@@ -110,3 +112,14 @@ def test_pauses_in_two_threads_keep_the_collector_off_until_both_end() -> None:
     ended.set()
     thread.join(10)
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_nested_pauses_and_a_failing_one_leave_the_collector_on() -> None:
+    import tasks.memory
+
+    with pytest.raises(ValueError), paused_garbage_collection():
+        with paused_garbage_collection():
+            pass
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled() and tasks.memory._pauses == 0

@@ -5,7 +5,6 @@ itself; either way its output is a fresh run's. A read not taken is stopped."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +98,7 @@ def test_each_read_is_taken_once_and_as_the_flow_would_read_it(tmp_path: Path) -
             take_decisions(str(out), keys.decisions),
         )
     assert refs == load_cached_refs(out, keys.parses, keys.today) and len(refs) == 3
-    assert decisions is not None and decisions.value is not None
+    assert decisions is not None and decisions.value is not None and decisions.value.decided
     assert decisions.value.decided == load_decisions(out, keys.decisions).decided  # type: ignore[union-attr]
     assert again == (None, None)
     assert take_refs(str(out), keys.parses, keys.today) is None  # none left past the block
@@ -170,9 +169,18 @@ def test_a_read_not_taken_is_stopped_at_the_end(
 def test_nothing_is_read_before_the_run_is_known_to_need_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Before OUT is known to be stale, nothing is read: a current OUT's run takes nothing,
-    and pays nothing for the reads."""
+    """Before OUT is known to be stale, nothing is made or read: a current OUT's run takes
+    nothing, and pays nothing for the reads (nor for their keys)."""
     read: list[str] = []
+    began = threading.Event()
+    keys = CacheKeys.of(OPTIONS)
+
+    class Keys:
+        @staticmethod
+        def of(options: IngestOptions) -> CacheKeys:
+            read.append("keys")
+            began.set()
+            return keys
 
     def refs(*arguments: Any) -> dict[str, Any]:
         read.append("refs")
@@ -181,17 +189,33 @@ def test_nothing_is_read_before_the_run_is_known_to_need_it(
     def decisions(*arguments: Any) -> None:
         read.append("decisions")
 
+    monkeypatch.setattr("flows.prefetch.CacheKeys", Keys)
     monkeypatch.setattr("flows.prefetch.load_cached_refs", refs)
     monkeypatch.setattr("flows.prefetch.load_decisions", decisions)
-    keys = CacheKeys.of(OPTIONS)
     with prefetching(tmp_path, OPTIONS, stale=False):
-        time.sleep(0.1)
+        assert not began.wait(0.3)
     assert read == []
     with prefetching(tmp_path, OPTIONS, stale=False):
         needed()
         assert take_refs(str(tmp_path), keys.parses, keys.today) == {}
         assert take_decisions(str(tmp_path), keys.decisions) is not None
-    assert read == ["refs", "decisions"]
+    assert read == ["keys", "refs", "decisions"]
+
+
+def test_keys_that_fail_leave_the_reads_to_the_flow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = CacheKeys.of(OPTIONS)
+
+    class Keys:
+        @staticmethod
+        def of(options: IngestOptions) -> CacheKeys:
+            raise ValueError("no keys")
+
+    monkeypatch.setattr("flows.prefetch.CacheKeys", Keys)
+    with prefetching(tmp_path, OPTIONS, stale=True):
+        assert take_refs(str(tmp_path), keys.parses, keys.today) is None
+        assert take_decisions(str(tmp_path), keys.decisions) is None
 
 
 @pytest.mark.flow
