@@ -99,7 +99,8 @@ def test_each_read_is_taken_once_and_as_the_flow_would_read_it(tmp_path: Path) -
         )
     assert refs == load_cached_refs(out, keys.parses, keys.today) and len(refs) == 3
     assert decisions is not None and decisions.value is not None and decisions.value.decided
-    assert decisions.value.decided == load_decisions(out, keys.decisions).decided  # type: ignore[union-attr]
+    loaded = load_decisions(out, keys.decisions)
+    assert loaded is not None and decisions.value.decided == loaded.decided
     assert again == (None, None)
     assert take_refs(str(out), keys.parses, keys.today) is None  # none left past the block
 
