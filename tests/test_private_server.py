@@ -52,6 +52,25 @@ def test_a_failure_while_the_server_lives_is_the_failure(launched: Launched) -> 
         raise RuntimeError("Runner failed to start: event_emitter")
 
 
+def test_the_api_url_is_set_while_the_server_starts(
+    launched: Launched, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prefect's settings (copied whole, 0.05-0.07 s) are made while the server starts, not
+    once it answers."""
+    from prefect.settings import PREFECT_API_URL
+
+    seen: list[str | None] = []
+    monkeypatch.setattr(
+        private_server,
+        "wait_until_healthy",
+        lambda *arguments: seen.append(PREFECT_API_URL.value()),
+    )
+    with api_server(launched):
+        assert PREFECT_API_URL.value() == launched.url
+    assert seen == [launched.url]
+    assert not PREFECT_API_URL.value()
+
+
 def service_settings(environment: dict[str, str]) -> dict[str, object]:
     """Which of Prefect's server services a server started with `environment` runs."""
     from prefect.settings import Settings
