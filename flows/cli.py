@@ -36,7 +36,7 @@ from flows.prefect_env import (
 )
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
-from tasks.memory import settle, settle_for_exit, settling_scope
+from tasks.memory import ending_after_run, settle, settle_for_exit, settling_scope
 from tasks.models import ArticleRecord, RunSummary
 from tasks.output.lock import OutputBusyError, output_lock
 from tasks.output.paths import RUN
@@ -170,7 +170,9 @@ def run_explain(arguments: argparse.Namespace) -> int:
 
 
 def command() -> int:
-    """The `copydesk` executable: `main`, then a quick exit (`settle_for_exit`)."""
+    """The `copydesk` executable: `main`, then a quick exit (`settle_for_exit`); what its
+    run leaves is not freed (`ending_after_run`)."""
+    ending_after_run()
     code = main()
     settle_for_exit()
     return code

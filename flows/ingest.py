@@ -35,7 +35,7 @@ from flows.summary import summary_rows, to_markdown
 from flows.up_to_date import Pending, Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
-from tasks.memory import settling_scope
+from tasks.memory import release, settling_scope
 from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
 from tasks.output.cache_read import DamagedParse
@@ -92,7 +92,10 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
     remade = False
     while True:
         try:
-            return _ingest(input_dir, out_dir, options)
+            leftovers: list[object] = []
+            summary = _ingest(input_dir, out_dir, options, leftovers)
+            release(leftovers)
+            return summary
         except DamagedParse as damaged:
             if damaged.path in dropped:  # dropped, parsed again and still damaged: a bug
                 raise
@@ -106,7 +109,10 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
             get_run_logger().warning("%s; the run starts again", error)
 
 
-def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
+def _ingest(
+    input_dir: str, out_dir: str, options: IngestOptions, leftovers: list[object]
+) -> RunSummary:
+    """One run; its bookkeeping goes to `leftovers` at the end (tasks/memory.py `release`)."""
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
     work = run_work(options, rules)
@@ -167,6 +173,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     )  # fmt: skip
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, matched)
     save_line_map_task(out_dir, opaque(lines), written.outputs[ARTICLES].sha256, salt)
+    leftovers += [files, discovery, result, parsed, sources, variants, groups, matched, plans]
     return written
 
 

@@ -89,3 +89,30 @@ def settle_for_exit() -> None:
     those (the operating system takes the memory back). For a process's last steps only:
     `copydesk`'s own entry point, never a function that tests or a server call."""
     gc.freeze()
+
+
+# Set by a process that ends once its run is done (`ending_after_run`).
+_ending = threading.Event()
+
+
+def ending_after_run() -> None:
+    """This process ends once its run is done (`copydesk`'s own entry point, never tests or
+    a server): what a run lets go of (`release`) is left to the operating system."""
+    _ending.set()
+
+
+def release(objects: list[object]) -> None:
+    """Let go of `objects`, the last references to a run's bookkeeping (the list is
+    emptied). Freeing them, a few objects for each file of the run, took the main thread
+    0.12-0.13 s at 118,145 files, on the way to the end of a CLI run, whose process then
+    ends: there they are kept to the end by a thread that never runs again, and the
+    operating system takes the memory back. Elsewhere they are freed now."""
+    held = objects[:]
+    objects.clear()
+    if _ending.is_set():
+        threading.Thread(target=_kept, args=(held,), name="copydesk-kept", daemon=True).start()
+
+
+def _kept(held: list[object]) -> None:
+    """Hold `held` until the process ends (a daemon thread's frame is never cleared)."""
+    threading.Event().wait()

@@ -8,7 +8,8 @@ import weakref
 
 import pytest
 
-from tasks.memory import paused_garbage_collection, settle, settling_scope
+from tasks import memory
+from tasks.memory import paused_garbage_collection, release, settle, settling_scope
 
 
 class Node:
@@ -123,3 +124,24 @@ def test_nested_pauses_and_a_failing_one_leave_the_collector_on() -> None:
         assert not gc.isenabled()
         raise ValueError
     assert gc.isenabled() and tasks.memory._pauses == 0
+
+
+def test_a_release_frees_at_once() -> None:
+    leftovers: list[object] = [Node()]
+    gone = weakref.ref(leftovers[0])
+    release(leftovers)
+    assert leftovers == [] and gone() is None
+
+
+def test_a_process_that_ends_after_its_run_keeps_what_it_releases(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Kept by a thread to the process's end, not freed on the run's way out."""
+    monkeypatch.setattr(memory, "_ending", threading.Event())
+    memory.ending_after_run()
+    leftovers: list[object] = [Node()]
+    kept = weakref.ref(leftovers[0])
+    release(leftovers)
+    gc.collect()
+    assert leftovers == [] and kept() is not None
+    assert any(thread.name == "copydesk-kept" and thread.daemon for thread in threading.enumerate())
