@@ -104,7 +104,7 @@ def ending_after_run() -> None:
 def release(objects: list[object]) -> None:
     """Let go of `objects`, the last references to a run's bookkeeping (the list is
     emptied). Freeing them, a few objects for each file of the run, took the main thread
-    0.12-0.13 s at 118,145 files, on the way to the end of a CLI run, whose process then
+    0.12-0.20 s at 118,145 files, on the way to the end of a CLI run, whose process then
     ends: there they are kept to the end by a thread that never runs again, and the
     operating system takes the memory back. Elsewhere they are freed now."""
     held = objects[:]
