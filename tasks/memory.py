@@ -96,8 +96,9 @@ _ending = threading.Event()
 
 
 def ending_after_run() -> None:
-    """This process ends once its run is done (`copydesk`'s own entry point, never tests or
-    a server): what a run lets go of (`release`) is left to the operating system."""
+    """This process ends once its run is done (`copydesk`'s own entry point: an ingest runs
+    one flow; `serve`'s runner spawns a process for each of its runs; never tests): what a
+    run lets go of (`release`) is left to the operating system."""
     _ending.set()
 
 

@@ -8,17 +8,21 @@ import gc
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 
 import pytest
 
 from flows import cli
+from tasks import memory
 
 
 @pytest.fixture
-def unfrozen_after() -> Iterator[None]:
-    """`command` ends a process; here the test process goes on, so it gets its objects back."""
+def unfrozen_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """`command` ends a process; here the test process goes on, so it gets its objects back,
+    and the runs after it free what they release (tasks/memory.py `ending_after_run`)."""
+    monkeypatch.setattr(memory, "_ending", threading.Event())
     yield
     gc.unfreeze()
 
@@ -36,6 +40,7 @@ def test_command_returns_mains_code_and_settles_what_is_left(
     assert gc.get_freeze_count() == 0
     assert cli.command() == cli.EXIT_OK
     assert gc.get_freeze_count() > 0
+    assert memory._ending.is_set()  # what its run releases is left to the process's end
     assert json.loads(capsys.readouterr().out)["title"] == "ArticleRecord"
     monkeypatch.setattr(sys, "argv", ["copydesk", "explain", "missing"])
     assert cli.command() == cli.EXIT_USAGE

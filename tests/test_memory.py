@@ -126,7 +126,8 @@ def test_nested_pauses_and_a_failing_one_leave_the_collector_on() -> None:
     assert gc.isenabled() and tasks.memory._pauses == 0
 
 
-def test_a_release_frees_at_once() -> None:
+def test_a_release_frees_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_ending", threading.Event())
     leftovers: list[object] = [Node()]
     gone = weakref.ref(leftovers[0])
     release(leftovers)
