@@ -120,7 +120,7 @@ def walk_bytes(walk: Walk) -> bytes:
     files = walk.discovery.files
     numbers: list[int] = []  # any int: times before 1970, inodes past 2**63
     for file in files:
-        numbers.extend(_MISSING if file.stamp is None else file.stamp.numbers())
+        numbers.extend(_MISSING if file.stamp is None else file.stamp)
     columns = ([file.path for file in files], [file.location for file in files], numbers,
                [file.part for file in files])  # fmt: skip
     recorded = walk.recorded and walk.recorded.model_copy(update={"files": {}})

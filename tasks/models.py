@@ -95,7 +95,8 @@ class FileStamp(NamedTuple):
     """What the file system says of a file without reading it. Equal stamps, on a file
     whose times are not too close to when they were taken, mean equal contents (the rule git
     and rsync use): size, modification and change times (the change time moves on any
-    write, rename or `touch` back, and cannot be set by hand), device and inode."""
+    write, rename or `touch` back, and cannot be set by hand), device and inode. As a tuple,
+    in this order, they are what the stamps file records (tasks/output/stamps.py)."""
 
     size: int
     mtime_ns: int
@@ -106,11 +107,6 @@ class FileStamp(NamedTuple):
     @classmethod
     def of(cls, info: os.stat_result) -> FileStamp:
         return cls(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino)
-
-    def numbers(self) -> tuple[int, int, int, int, int]:
-        """Its fields as a tuple, in order: what the stamps file records, and what
-        `FileStamp(*numbers)` makes again."""
-        return self
 
 
 @dataclass(frozen=True, slots=True)

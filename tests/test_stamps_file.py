@@ -53,7 +53,7 @@ def test_what_any_sequence_of_runs_saved_is_loaded(
     last = runs[-1][0]
     fits = range(-(2**63), 2**63)
     assert loaded.files == {
-        path: (sha, *stamp.numbers())
+        path: (sha, *stamp)
         for path, (sha, stamp) in last.items()
         if stamp.mtime_ns in fits and stamp.ctime_ns in fits
     }

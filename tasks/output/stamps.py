@@ -53,7 +53,7 @@ class Stamps(Model):
 
 
 def entry(sha256: str, stamp: FileStamp) -> Entry:
-    return (sha256, *stamp.numbers())
+    return (sha256, *stamp)
 
 
 def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, str]:
@@ -81,7 +81,7 @@ def unchanged(files: Iterable[InputFile], recorded: Stamps | None) -> dict[str, 
         known = entries.get(file.path)
         if known is None or file.stamp is None:
             continue
-        if known[1:] == file.stamp.numbers() and settled(known[2], known[3], taken_ns):
+        if known[1:] == file.stamp and settled(known[2], known[3], taken_ns):
             found[file.path] = known[0]
     return found
 
@@ -91,7 +91,7 @@ def recorded_split(recorded: Stamps | None, feed: InputFile, form: InputFormat) 
     if recorded is None or feed.stamp is None or (known := recorded.feeds.get(feed.path)) is None:
         return None
     stamp = known.stamp
-    if (known.form, stamp) != (form, feed.stamp.numbers()):
+    if (known.form, stamp) != (form, feed.stamp):
         return None
     if not settled(*stamp[1:3], recorded.taken_ns):
         return None

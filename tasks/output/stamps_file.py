@@ -152,7 +152,7 @@ def _write(
 def _rows(files: Iterable[InputFile], hashes: Mapping[str, str]) -> Iterator[tuple[str | int, ...]]:
     for file in files:
         assert file.stamp is not None
-        size, mtime, ctime, device, inode = file.stamp.numbers()
+        size, mtime, ctime, device, inode = file.stamp
         yield file.path, hashes[file.path], size, mtime, ctime, _signed(device), _signed(inode)
 
 
