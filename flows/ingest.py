@@ -92,10 +92,7 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
     remade = False
     while True:
         try:
-            leftovers: list[object] = []
-            summary = _ingest(input_dir, out_dir, options, leftovers)
-            release(leftovers)
-            return summary
+            return _ingest(input_dir, out_dir, options)
         except DamagedParse as damaged:
             if damaged.path in dropped:  # dropped, parsed again and still damaged: a bug
                 raise
@@ -109,10 +106,8 @@ def _repairing(input_dir: str, out_dir: str, options: IngestOptions) -> RunSumma
             get_run_logger().warning("%s; the run starts again", error)
 
 
-def _ingest(
-    input_dir: str, out_dir: str, options: IngestOptions, leftovers: list[object]
-) -> RunSummary:
-    """One run; its bookkeeping goes to `leftovers` at the end (tasks/memory.py `release`)."""
+def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
+    """One run; its bookkeeping is released as it returns (tasks/memory.py `release`)."""
     rules, settings = options.run_rules()
     clock = StageClock(current_sink())
     work = run_work(options, rules)
@@ -173,7 +168,7 @@ def _ingest(
     )  # fmt: skip
     keep_decisions(out_dir, fingerprint, groups.canonical, variants, matched)
     save_line_map_task(out_dir, opaque(lines), written.outputs[ARTICLES].sha256, salt)
-    leftovers += [files, discovery, result, parsed, sources, variants, groups, matched, plans]
+    release([files, discovery, result, parsed, sources, variants, groups, matched, plans])
     return written
 
 

@@ -126,23 +126,23 @@ def test_nested_pauses_and_a_failing_one_leave_the_collector_on() -> None:
     assert gc.isenabled() and tasks.memory._pauses == 0
 
 
-def test_a_release_frees_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memory, "_ending", threading.Event())
-    leftovers: list[object] = [Node()]
-    gone = weakref.ref(leftovers[0])
-    release(leftovers)
-    assert leftovers == [] and gone() is None
+def _kept_threads() -> int:
+    return sum(t.name == "copydesk-kept" and t.daemon for t in threading.enumerate())
 
 
-def test_a_process_that_ends_after_its_run_keeps_what_it_releases(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("ending", [False, True])
+def test_what_a_run_releases_is_kept_only_when_its_process_ends_after_it(
+    ending: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Kept by a thread to the process's end, not freed on the run's way out."""
+    """Freed with the caller's last reference; when the process ends once its run is done,
+    kept to the end by a thread of its own, not freed on the run's way out."""
     monkeypatch.setattr(memory, "_ending", threading.Event())
-    memory.ending_after_run()
-    leftovers: list[object] = [Node()]
-    kept = weakref.ref(leftovers[0])
-    release(leftovers)
+    if ending:
+        memory.ending_after_run()
+    threads, node = _kept_threads(), Node()
+    left = weakref.ref(node)
+    release([node])
+    del node
     gc.collect()
-    assert leftovers == [] and kept() is not None
-    assert any(thread.name == "copydesk-kept" and thread.daemon for thread in threading.enumerate())
+    assert (left() is not None) == ending
+    assert _kept_threads() - threads == ending
