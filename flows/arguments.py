@@ -83,10 +83,18 @@ def run_arguments() -> _Parser:
         action="store_true",
         help="read links that resolve outside INPUT (default: rejected, outside_input)",
     )
-    run.add_argument(
+    verifying = run.add_mutually_exclusive_group()
+    verifying.add_argument(
         "--verify",
         action="store_true",
         help="read and hash every file, even one whose size and times say it is unchanged",
+    )
+    verifying.add_argument(
+        "--verify-every",
+        metavar="DURATION",
+        default=None,
+        help="do as --verify when the last run that read every file began this long ago: "
+        "90m, 12h, 7d, 2w (plain: seconds)",
     )
     run.add_argument(
         "--parquet",
@@ -166,12 +174,14 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
         "exclude": arguments.exclude,
     }
     given = {name: value for name, value in chosen.items() if value is not None}
+    every = arguments.verify_every
     try:
         return IngestOptions(
             **given,
             default_excludes=not arguments.no_default_excludes,
             follow_outside_links=arguments.follow_outside_links,
             verify=arguments.verify,
+            verify_every=None if every is None else duration_seconds(every, "--verify-every"),
             parquet=arguments.parquet,
             fields=dict(item.partition("=")[::2] for item in arguments.field or ()),
         )
@@ -181,6 +191,28 @@ def read_options(arguments: argparse.Namespace) -> IngestOptions:
             for e in error.errors()
         ]
         raise UsageError("; ".join(problems)) from None
+
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def duration_seconds(text: str, flag: str) -> float:
+    """A duration as `flag` gives it: a number and a unit (s, m, h, d, w), or seconds.
+
+    >>> [duration_seconds(text, "--x") for text in ("90", "90s", "30m", "12h", "7d", "1.5w")]
+    [90.0, 90.0, 1800.0, 43200.0, 604800.0, 907200.0]
+    >>> duration_seconds("a week", "--x")
+    Traceback (most recent call last):
+    ...
+    flows.arguments.UsageError: --x: 'a week' is not a duration (a number and s, m, h, d or w)
+    """
+    number, unit = (text[:-1], text[-1]) if text[-1:] in _SECONDS else (text, "s")
+    try:
+        return float(number) * _SECONDS[unit]
+    except ValueError:
+        raise UsageError(
+            f"{flag}: '{text}' is not a duration (a number and s, m, h, d or w)"
+        ) from None
 
 
 def _flag(option: str) -> str:

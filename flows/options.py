@@ -18,6 +18,10 @@ from tasks.read.discover import WalkRules
 from tasks.read.selection import DEFAULT_EXCLUDES, Selection, check_pattern
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a long article is ~100 KB; 10 MiB is never an article
+# Options that change which files are read (hashed again), never what a run writes: not in
+# the run's settings (run.json, the run state), so a run with them writes what one without
+# would. They are still options of the flow (a deployment's runs receive them).
+READING_ONLY = {"verify", "verify_every"}
 
 
 class IngestOptions(BaseModel):
@@ -62,9 +66,13 @@ class IngestOptions(BaseModel):
     fields: dict[str, str] = Field(
         {}, description="A JSON article's text, title or date read from the field named here."
     )
-    # Not among the run's settings (excluded): it changes what is read, never the output.
-    verify: bool = Field(
-        False, exclude=True, description="Read every file, trusting no size or time."
+    # Not among the run's settings (`READING_ONLY`): they change what is read, never the output.
+    verify: bool = Field(False, description="Read every file, trusting no size or time.")
+    verify_every: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Read every file when the last run that did began this many seconds ago.",
     )
 
     @field_validator("fields")
@@ -99,7 +107,8 @@ class IngestOptions(BaseModel):
         """The run's date rules (today fixed once) and its settings as `run.json` keeps
         them."""
         rules = DateRules(today=self.today or dt.date.today(), order=self.ambiguous_dates)
-        return rules, self.model_copy(update={"today": rules.today}).model_dump(mode="json")
+        settings = self.model_copy(update={"today": rules.today})
+        return rules, settings.model_dump(mode="json", exclude=READING_ONLY)
 
 
 @dataclass(frozen=True)

@@ -63,15 +63,10 @@ def _serve_until_stopped(
         # One run at a time: a run that outlasts the interval delays the next one instead
         # of meeting it at the output folder's lock.
         runner = _Runner(name=name, pause_on_shutdown=True, limit=1)
-        parameters = {
-            "input_dir": str(input_dir.absolute()),
-            "out_dir": str(out_dir.absolute()),
-            "options": options.model_dump(mode="json", exclude_none=True),
-        }
         runner.add_flow(
             ingest_flow,
             name=name,
-            parameters=parameters,
+            parameters=deployment_parameters(input_dir, out_dir, options),
             entrypoint_type=EntrypointType.MODULE_PATH,
             **schedule,
         )
@@ -81,6 +76,16 @@ def _serve_until_stopped(
             flush=True,
         )
         asyncio.run(runner.start())
+
+
+def deployment_parameters(input_dir: Path, out_dir: Path, options: IngestOptions) -> dict[str, Any]:
+    """The flow's parameters for each scheduled run: every option (those that only change
+    what is read too, `--verify` and `--verify-every`), as JSON."""
+    return {
+        "input_dir": str(input_dir.absolute()),
+        "out_dir": str(out_dir.absolute()),
+        "options": options.model_dump(mode="json", exclude_none=True),
+    }
 
 
 def _interrupt(*args: object) -> None:

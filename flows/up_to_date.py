@@ -38,8 +38,8 @@ from flows.options import IngestOptions
 from tasks.extract.formats import InputFormat
 from tasks.memory import paused_garbage_collection
 from tasks.models import RunSummary, StageTiming
-from tasks.output.stamps import Stamps, unchanged
-from tasks.output.stamps_file import load_stamps
+from tasks.output.stamps import Stamps, unchanged, verification_due
+from tasks.output.stamps_file import load_stamps, verified_at
 from tasks.output.state import current_summary, run_state
 from tasks.read.discover import Discovery, WalkRules, find_input_files
 from tasks.read.feeds import expand_feeds
@@ -48,11 +48,11 @@ from tasks.read.feeds import expand_feeds
 @dataclass(frozen=True)
 class Walk:
     """INPUT as found at `taken_ns` (wall clock, before the walk), with the last run's
-    stamps (none with --verify) and the files they vouch for (path -> SHA-256)."""
+    stamps (none when every file is to be read: `trusts_no_stamp`) and the files they vouch
+    for (path -> SHA-256)."""
 
     root: Path  # absolute
     rules: WalkRules
-    verify: bool
     input_format: InputFormat | None  # --format: which files are feeds
     taken_ns: int
     seconds: float  # what the walk took
@@ -67,15 +67,25 @@ def walk_input(input_dir: Path, out: Path, options: IngestOptions) -> Walk:
     the last run's stamps vouch for (none read; an unchanged feed is not split again)."""
     taken_ns, start = time.time_ns(), time.perf_counter()
     rules = options.walk_rules(out)
-    recorded = None if options.verify else load_stamps(out)
+    recorded = None if trusts_no_stamp(out, options, taken_ns) else load_stamps(out)
     discovery = expand_feeds(find_input_files(input_dir, rules), recorded, options.input_format)
     seconds = time.perf_counter() - start
     known = unchanged(discovery.files, recorded)
     absolute = input_dir.absolute()
     return Walk(
-        absolute, rules, options.verify, options.input_format, taken_ns, seconds, discovery,
+        absolute, rules, options.input_format, taken_ns, seconds, discovery,
         recorded, known,
     )  # fmt: skip
+
+
+def trusts_no_stamp(out: Path, options: IngestOptions, taken_ns: int) -> bool:
+    """Whether a walk begun at `taken_ns` reads every file: with --verify, or with
+    --verify-every once that long has passed since the last run that did
+    (tasks/output/stamps.py)."""
+    if options.verify:
+        return True
+    every = options.verify_every
+    return every is not None and verification_due(verified_at(out), taken_ns, every)
 
 
 def current_output(walk: Walk, out: Path, options: IngestOptions) -> RunSummary | None:

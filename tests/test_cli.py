@@ -76,6 +76,10 @@ def test_unwritable_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
             ["ingest", "seeds", "--out", "o", "--format", "pdf"],
             "argument --format: invalid choice: 'pdf' (choose from 'txt', 'md', 'html', 'jsonl', 'json')",
         ),
+        (
+            ["ingest", "seeds", "--out", "o", "--verify", "--verify-every", "7d"],
+            "argument --verify-every: not allowed with argument --verify",
+        ),
     ],
 )
 def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
@@ -106,6 +110,12 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str], argv: list[str], mess
         ),
         (["--field", "body=content"], "--field: 'body' is not one of text, title, date"),
         (["--field", "text"], "--field: no field name for text (FIELD=NAME)"),
+        (
+            ["--verify-every", "weekly"],
+            "--verify-every: 'weekly' is not a duration (a number and s, m, h, d or w)",
+        ),
+        (["--verify-every", "0d"], "--verify-every: Input should be greater than 0"),
+        (["--verify-every", "inf"], "--verify-every: Input should be a finite number"),
     ],
 )
 def test_out_of_range_options(
@@ -161,7 +171,11 @@ def test_options_reach_the_run() -> None:
         shard_size=7, verify=True, input_format=InputFormat.HTML, parquet=True,
     )  # fmt: skip
     # --verify changes what is read, never the output: it is not among the run's settings.
-    assert "verify" not in read_options(arguments).model_dump()
+    assert "verify" not in read_options(arguments).run_rules()[1]
+    periodic = build_parser().parse_args(["serve", "in", "--out", "o", "--interval", "60",
+                                          "--verify-every", "7d"])  # fmt: skip
+    assert read_options(periodic) == IngestOptions(verify_every=7 * 86_400)
+    assert "verify_every" not in read_options(periodic).run_rules()[1]
     assert (
         read_options(build_parser().parse_args(["ingest", "in", "--out", "o"])) == IngestOptions()
     )

@@ -254,7 +254,7 @@ def test_a_walk_crosses_from_the_child_as_it_was(files: list[InputFile], vouched
     recorded = Stamps(taken_ns=7, files={"a.txt": ("0" * 64, 1, 2, 3, 4, 5)})
     unchanged = {file.path: "0" * 64 for file in files} if vouched else {}
     discovery = Discovery(files=files, excluded=2)
-    walk = Walk(Path("/in"), WalkRules(), False, None, 5, 0.5, discovery, recorded, unchanged)
+    walk = Walk(Path("/in"), WalkRules(), None, 5, 0.5, discovery, recorded, unchanged)
     again = walk_from(walk_bytes(walk))
     assert again.discovery == discovery and again.unchanged == unchanged
     assert [type(file.stamp) for file in again.discovery.files] == [

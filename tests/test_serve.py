@@ -16,6 +16,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
+from flows.serve import deployment_parameters
 from tests.conftest import SEEDS
 from tests.corpus import paragraphs, variant_text, write
 from tests.helpers import snapshot
@@ -53,6 +54,16 @@ def ledger_paths(out: Path) -> list[str]:
     except FileNotFoundError:
         return []
     return [json.loads(line)["path"] for line in lines]
+
+
+@pytest.mark.parametrize(
+    "options", [IngestOptions(verify=True, threshold=60), IngestOptions(verify_every=86_400)]
+)
+def test_each_scheduled_run_gets_every_option_given_to_serve(options: IngestOptions) -> None:
+    """--verify and --verify-every are not among a run's settings (they never change its
+    output), yet a deployment's runs must receive them with the flow's other parameters."""
+    parameters = deployment_parameters(Path("in"), Path("out"), options)
+    assert ingest_flow.validate_parameters(parameters)["options"] == options
 
 
 @pytest.mark.flow

@@ -14,7 +14,7 @@ from tasks.extract.formats import InputFormat
 from tasks.models import FeedPart, FeedSplit, FileStamp, InputFile
 from tasks.output.paths import STAMPS_FILE, work_folder
 from tasks.output.stamps import unchanged
-from tasks.output.stamps_file import load_stamps, save_stamps
+from tasks.output.stamps_file import load_stamps, save_stamps, verified_at
 
 SETTLED = 2**62  # long after the small times of most stamps here: those are not racy
 # Any int: past SQLite's signed 64 bits (after 2262, before 1678) nothing is recorded.
@@ -58,6 +58,9 @@ def test_what_any_sequence_of_runs_saved_is_loaded(
         if stamp.mtime_ns in fits and stamp.ctime_ns in fits
     }
     assert set(loaded.feeds) == ({"feed.jsonl"} if (len(runs) - 1) % 2 else set())
+    # The last run that loaded no stamps (the first, or a fresh one) read every file.
+    read_all = [number for number, (_, fresh) in enumerate(runs) if fresh or number == 0]
+    assert verified_at(out) == SETTLED + read_all[-1]
 
 
 def test_a_run_writes_only_the_rows_of_the_files_it_read_or_lost(tmp_path: Path) -> None:

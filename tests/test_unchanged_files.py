@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from unittest.mock import patch
 
@@ -91,6 +92,25 @@ def test_verify_and_lost_stamps_read_everything(tmp_path: Path, reads: list[str]
     assert sorted(reads) == sorted(FILES)
     assert run(tmp_path / "in", tmp_path / "out") == 4  # the stamps were written again
     assert sorted(reads) == sorted(FILES)  # none read since
+
+
+@pytest.mark.usefixtures("settled")
+def test_verify_every_reads_everything_once_due(tmp_path: Path, reads: list[str]) -> None:
+    """--verify-every trusts the stamps until the last run that read every file (here the
+    first) began that long ago; the run that reads them all again restarts the clock."""
+    hourly = OPTIONS.model_copy(update={"verify_every": 3600.0})
+    write(tmp_path / "in", FILES)
+    run(tmp_path / "in", tmp_path / "out")
+    reads.clear()
+    assert run(tmp_path / "in", tmp_path / "out", hourly) == 4
+    assert reads == []
+    with sqlite3.connect(tmp_path / "out" / STAMPS_FILE) as connection:  # two hours back
+        connection.execute("UPDATE verified SET taken_ns = taken_ns - 7200 * 1000000000")
+    assert run(tmp_path / "in", tmp_path / "out", hourly) == 0
+    assert sorted(reads) == sorted(FILES)
+    reads.clear()
+    assert run(tmp_path / "in", tmp_path / "out", hourly) == 4
+    assert reads == []
 
 
 TEXTS = [

@@ -9,7 +9,9 @@ archive that did not change reads no file. Two rules keep that safe:
   system that keeps times in whole seconds (or two, on FAT), a write later in that same
   second leaves the stamp as it was (git's "racy clean" rule).
 - `--verify` trusts no stamp, for file systems whose times cannot be trusted (some network
-  shares, clocks set back, tools that restore times and inodes).
+  shares, clocks set back, tools that restore times and inodes); `--verify-every` trusts
+  them for a while, then reads every file again (`verification_due`): a scheduled run on
+  such a file system pays for a full read once a day or a week, not at every run.
 
 The same holds for a feed (tasks/read/feeds.py): its articles' stamps are the feed's, and
 the places of its articles are recorded with it, so an unchanged feed is not even split again.
@@ -102,3 +104,16 @@ def recorded_split(recorded: Stamps | None, feed: InputFile, form: InputFormat) 
 def settled(mtime_ns: int, ctime_ns: int, taken_ns: int) -> bool:
     """Whether neither time is within `RACY_NS` of when the stamps were taken."""
     return max(mtime_ns, ctime_ns) + RACY_NS <= taken_ns
+
+
+def verification_due(verified_ns: int | None, taken_ns: int, every_seconds: float) -> bool:
+    """Whether a run whose walk began at `taken_ns` reads every file, under --verify-every
+    `every_seconds`: when no run is known to have read them all (`verified_ns` None), or
+    the last one that did began that long ago. A clock that went back (a walk begun before
+    that run's) makes it due too: the times it stamped are not to be trusted.
+
+    >>> day = 86_400 * 10**9
+    >>> [verification_due(at, 10 * day, 7 * 86_400) for at in (None, 3 * day, 4 * day, 11 * day)]
+    [True, True, False, True]
+    """
+    return verified_ns is None or not 0 <= taken_ns - verified_ns < every_seconds * 1e9

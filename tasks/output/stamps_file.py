@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS files (
 -- The rows whose numbers were wrapped, found without a scan (none, on most file systems).
 CREATE INDEX IF NOT EXISTS wrapped ON files (path) WHERE device < 0 OR inode < 0;
 CREATE TABLE IF NOT EXISTS feeds (path TEXT PRIMARY KEY, split TEXT NOT NULL) STRICT;
+-- When the last run that trusted no stamp (so read every file) began: --verify-every's clock.
+CREATE TABLE IF NOT EXISTS verified (taken_ns INTEGER NOT NULL) STRICT;
 """
 EARLIER_FILE = "stamps.json"  # the whole-file format before this one: removed when saving
 _WRAP = 1 << 64  # device and inode numbers are unsigned 64-bit, SQLite's integers signed
@@ -71,6 +73,20 @@ def load_stamps(out: Path) -> Stamps | None:
     return Stamps.model_construct(taken_ns=taken[0], files=files, feeds=feeds)
 
 
+def verified_at(out: Path) -> int | None:
+    """When the last run that read every file began (its walk's time); None when no run is
+    known to have (no stamps, or stamps from before this was recorded)."""
+    path = out / STAMPS_FILE
+    if not path.is_file():
+        return None
+    try:
+        with databases.opened(path, "rw") as connection:
+            row = connection.execute("SELECT taken_ns FROM verified").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row is not None and isinstance(row[0], int) else None
+
+
 def save_stamps(
     out: Path,
     taken_ns: int,
@@ -86,7 +102,8 @@ def save_stamps(
     SHA-256, as `unchanged` gave them) or that hashed otherwise, and those of the files no
     longer hashed removed. A run whose every file was vouched for writes nothing (those
     stamps were settled); one that read a racy file again records the later time, which
-    may settle it."""
+    may settle it. A run that loaded none read every file: its time is recorded as the
+    last verification (`verified_at`)."""
     hashed = [file for file in files
               if file.stamp is not None and file.path in hashes and _fits(file.stamp)]  # fmt: skip
     changed = [file for file in hashed if vouched.get(file.path) != hashes[file.path]]
@@ -100,11 +117,12 @@ def save_stamps(
         and all(settled(*feed.stamp[1:3], recorded.taken_ns) for feed in feeds.values())
     )
     path = work_folder(out) / STAMPS_FILE.name
+    verified = recorded is None
     try:
-        _write(path, taken_ns, feeds, hashed, changed, hashes, recorded, unmoved)
+        _write(path, taken_ns, feeds, hashed, changed, hashes, recorded, unmoved, verified)
     except sqlite3.DatabaseError:
         databases.remove_database(path)
-        _write(path, taken_ns, feeds, hashed, hashed, hashes, None, False)
+        _write(path, taken_ns, feeds, hashed, hashed, hashes, None, False, verified)
     (path.parent / EARLIER_FILE).unlink(missing_ok=True)
 
 
@@ -117,10 +135,12 @@ def _write(
     hashes: Mapping[str, str],
     loaded: Stamps | None,
     unmoved: bool,
+    verified: bool,
 ) -> None:
     """Write the rows of `changed`, remove those of files not `hashed`, and write the time
-    and feeds; every row of `hashed` when the file does not hold what was `loaded` (its
-    time says so); nothing when `unmoved` and it holds as many rows as `hashed`."""
+    and feeds (and, when `verified`, the time as the last verification's); every row of
+    `hashed` when the file does not hold what was `loaded` (its time says so); nothing when
+    `unmoved` and it holds as many rows as `hashed`."""
     databases.create_private(path)
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
@@ -146,6 +166,9 @@ def _write(
         )
         connection.execute("DELETE FROM meta")
         connection.execute("INSERT INTO meta VALUES (?, ?)", (taken_ns, len(hashed)))
+        if verified:
+            connection.execute("DELETE FROM verified")
+            connection.execute("INSERT INTO verified VALUES (?)", (taken_ns,))
         databases.commit(connection)
 
 
