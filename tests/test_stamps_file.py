@@ -132,6 +132,21 @@ def test_a_damaged_file_is_no_stamps_and_is_made_again(tmp_path: Path) -> None:
     assert loaded is not None and list(loaded.files) == ["a.txt"]
 
 
+def test_stamps_without_a_verification_time_make_one_due(tmp_path: Path) -> None:
+    """Stamps saved before the verification time was kept (or by a damaged write) say no
+    run is known to have read every file: --verify-every reads them all, once."""
+    stamp = FileStamp(3, 1, 1, 1, 7)
+    save(tmp_path, {"a.txt": ("0" * 64, stamp)}, SETTLED, fresh=True)
+    assert verified_at(tmp_path) == SETTLED
+    with sqlite3.connect(tmp_path / STAMPS_FILE) as connection:  # as an earlier version left it
+        connection.execute("DROP TABLE verified")
+    assert verified_at(tmp_path) is None
+    save(tmp_path, {"a.txt": ("0" * 64, stamp)}, SETTLED + 1, fresh=False)
+    assert verified_at(tmp_path) is None  # a run that trusted the stamps verified nothing
+    save(tmp_path, {"a.txt": ("0" * 64, stamp)}, SETTLED + 2, fresh=True)
+    assert verified_at(tmp_path) == SETTLED + 2
+
+
 def test_a_run_that_changed_nothing_settles_a_racy_feed(tmp_path: Path) -> None:
     """A feed split shortly before its stamps were taken is split again; the run that does
     so records its later time, which settles it, even when no file changed."""
