@@ -145,7 +145,7 @@ def process_files(
     # The walk's fields, not the walk: a task run's arguments may outlive it (a run kept
     # the walk, a million stamps at 1M files, past the files in 1 of 2 test runs).
     walk = reading.walk
-    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(result.hashes),
+    save_stamps_task(out, walk.taken_ns, opaque(files), opaque(to_read), opaque(result.hashes),
                      opaque(walk.unchanged), opaque(walk.recorded),
                      opaque(walk.discovery.feeds))  # fmt: skip
     return result

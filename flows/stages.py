@@ -68,12 +68,13 @@ def save_stamps_task(
     out: str,
     taken_ns: int,
     files: list[InputFile],
+    read: list[InputFile],
     hashes: dict[str, str],
     vouched: dict[str, str],
     recorded: Stamps | None,
     splits: dict[str, FeedSplit],
 ) -> None:
-    save_stamps(Path(out), taken_ns, files, hashes, vouched, recorded, splits)
+    save_stamps(Path(out), taken_ns, files, read, hashes, vouched, recorded, splits)
 
 
 @stage_task("save_parses", io=True)

@@ -123,7 +123,8 @@ def test_an_unchanged_feed_is_not_split_again(
     (folder / "none.json").write_text("[]")
     found = expand_feeds(find_input_files(folder), None, None)
     hashes = {file.path: "0" * 64 for file in found.files}
-    save_stamps(out, 2**62, found.files, hashes, {}, None, found.feeds)  # taken long after: settled
+    # taken long after: settled
+    save_stamps(out, 2**62, found.files, found.files, hashes, {}, None, found.feeds)
     monkeypatch.setattr(feeds, "_split", _refuse)
     assert _discover(folder, out) == [
         ("b.jsonl#1", 1),
@@ -181,7 +182,7 @@ def test_stamps_keep_the_places_of_a_feeds_articles(tmp_path: Path) -> None:
     part = _part(tmp_path, "b.jsonl#1")
     assert part.part is not None
     split = FeedSplit(InputFormat.JSONL, stamp, (part.part,))
-    save_stamps(tmp_path, 10**10, [part], {}, {}, None, {"b.jsonl": split})
+    save_stamps(tmp_path, 10**10, [part], [part], {}, {}, None, {"b.jsonl": split})
     recorded = load_stamps(tmp_path)
     assert recorded is not None
     assert (recorded.feeds["b.jsonl"].form, recorded.feeds["b.jsonl"].parts) == (

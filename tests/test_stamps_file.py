@@ -27,27 +27,40 @@ RUN = st.dictionaries(st.sampled_from([f"f{n}.txt" for n in range(6)]), st.tuple
 SPLIT = FeedSplit(InputFormat.JSONL, FileStamp(9, 1, 1, 1, 9), (FeedPart(1, 0, 4),))
 
 
-def save(out: Path, run: dict[str, tuple[str, FileStamp]], taken: int, fresh: bool) -> None:
+def save(
+    out: Path, run: dict[str, tuple[str, FileStamp]], taken: int, fresh: bool, reread: bool = False
+) -> None:
     """Save `run`'s stamps as a run does, having loaded the file's (none if `fresh`: as
-    with --verify) at its start, without their rows (as a child's walk hands them over)."""
+    with --verify) at its start, without their rows (as a child's walk hands them over);
+    having read the files its stamps did not vouch for, or every file if `reread` (as a
+    run reads the vouched files whose parse the cache lost)."""
     files = [InputFile(path, f"/in/{path}", stamp) for path, (_, stamp) in run.items()]
     hashes = {path: sha for path, (sha, _) in run.items()}
     recorded = None if fresh else load_stamps(out)
     vouched = unchanged(files, recorded)
     slim = recorded and recorded.model_copy(update={"files": {}})
     feeds = {"feed.jsonl": SPLIT} if taken % 2 else {}
-    save_stamps(out, taken, files, hashes, vouched, slim, feeds)
+    read = files if reread else least_read(files, hashes, vouched)
+    save_stamps(out, taken, files, read, hashes, vouched, slim, feeds)
+
+
+def least_read(
+    files: list[InputFile], hashes: dict[str, str], vouched: dict[str, str]
+) -> list[InputFile]:
+    """The files a run read at least: those whose SHA-256 is not what the stamps vouched
+    for (a file not read has that one)."""
+    return [file for file in files if vouched.get(file.path) != hashes.get(file.path)]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(RUN, st.booleans()), min_size=1, max_size=5))
+@given(st.lists(st.tuples(RUN, st.booleans(), st.booleans()), min_size=1, max_size=5))
 def test_what_any_sequence_of_runs_saved_is_loaded(
     tmp_path_factory: pytest.TempPathFactory,
-    runs: list[tuple[dict[str, tuple[str, FileStamp]], bool]],
+    runs: list[tuple[dict[str, tuple[str, FileStamp]], bool, bool]],
 ) -> None:
     out = tmp_path_factory.mktemp("out")
-    for number, (run, fresh) in enumerate(runs):
-        save(out, run, SETTLED + number, fresh)
+    for number, (run, fresh, reread) in enumerate(runs):
+        save(out, run, SETTLED + number, fresh, reread)
     loaded = load_stamps(out)
     assert loaded is not None
     last = runs[-1][0]
@@ -59,7 +72,7 @@ def test_what_any_sequence_of_runs_saved_is_loaded(
     }
     assert set(loaded.feeds) == ({"feed.jsonl"} if (len(runs) - 1) % 2 else set())
     # The last run that loaded no stamps (the first, or a fresh one) read every file.
-    read_all = [number for number, (_, fresh) in enumerate(runs) if fresh or number == 0]
+    read_all = [number for number, (_, fresh, _) in enumerate(runs) if fresh or number == 0]
     assert verified_at(out) == SETTLED + read_all[-1]
 
 
@@ -76,7 +89,8 @@ def test_a_run_writes_only_the_rows_of_the_files_it_read_or_lost(tmp_path: Path)
     with sqlite3.connect(tmp_path / STAMPS_FILE) as connection:
         connection.execute("UPDATE files SET sha256 = ? WHERE path = 'b.txt'", ("1" * 64,))
     hashes = {path: sha for path, (sha, _) in second.items()}
-    save_stamps(tmp_path, SETTLED + 2, files, hashes, vouched, recorded, {})
+    read = least_read(files, hashes, vouched)
+    save_stamps(tmp_path, SETTLED + 2, files, read, hashes, vouched, recorded, {})
     loaded = load_stamps(tmp_path)
     assert loaded is not None and loaded.taken_ns == SETTLED + 2
     assert loaded.files == {
@@ -95,7 +109,7 @@ def test_stamps_loaded_from_another_file_state_write_every_row(tmp_path: Path) -
     save(tmp_path, {"b.txt": ("0" * 64, stamp)}, SETTLED + 2, fresh=False)
     files = [InputFile("a.txt", "/in/a.txt", stamp)]
     vouched = unchanged(files, stale)
-    save_stamps(tmp_path, SETTLED + 4, files, {"a.txt": "0" * 64}, vouched, stale, {})
+    save_stamps(tmp_path, SETTLED + 4, files, [], {"a.txt": "0" * 64}, vouched, stale, {})
     loaded = load_stamps(tmp_path)
     assert loaded is not None and loaded.files == {"a.txt": ("0" * 64, 3, 1, 1, 1, 7)}
 
@@ -152,13 +166,13 @@ def test_a_run_that_changed_nothing_settles_a_racy_feed(tmp_path: Path) -> None:
     so records its later time, which settles it, even when no file changed."""
     taken = SETTLED
     racy = FeedSplit(InputFormat.JSONL, FileStamp(9, taken - 1, taken - 1, 1, 9), None)
-    save_stamps(tmp_path, taken, [], {}, {}, None, {"feed.jsonl": racy})
+    save_stamps(tmp_path, taken, [], [], {}, {}, None, {"feed.jsonl": racy})
     recorded = load_stamps(tmp_path)
     later = taken + 3 * 10**9
-    save_stamps(tmp_path, later, [], {}, {}, recorded, {"feed.jsonl": racy})
+    save_stamps(tmp_path, later, [], [], {}, {}, recorded, {"feed.jsonl": racy})
     loaded = load_stamps(tmp_path)
     assert loaded is not None and loaded.taken_ns == later
-    save_stamps(tmp_path, later + 5, [], {}, {}, loaded, {"feed.jsonl": racy})  # settled now
+    save_stamps(tmp_path, later + 5, [], [], {}, {}, loaded, {"feed.jsonl": racy})  # settled now
     again = load_stamps(tmp_path)
     assert again is not None and again.taken_ns == later
 
