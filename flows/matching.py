@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from flows.workers import index_workers, tasks_run_here, worker_count
 from tasks.batch import shard
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
+from tasks.match.index_update import SourceChange
 from tasks.match.reached import Reached
 from tasks.match.reuse import (
     decisions_of,
@@ -67,31 +70,48 @@ def match_changed(
 ) -> Matched:
     """`match_variants`, deciding again only the variants that what changed since the last
     run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
-    `sources`."""
-    kept, reached = _still_held(out, fingerprint, sources, variants)
-    held = kept.decided if kept is not None else {}
-    todo = [variant for variant in variants if variant.path not in held]
-    fresh = Assignment([], [], {})
-    if todo:  # a file present under several paths is decided once
-        decided = match_variants(out, fingerprint, sources, distinct(todo), thresholds, reached)
-        fresh = for_copies(decided, todo)
+    `sources` (updated here). The match workers start as soon as it does: they open it
+    while the last run's decisions are checked."""
+    fetched = take_decisions(out, fingerprint)  # read while the CLI waited
+    previous = fetched.value if fetched else load_decisions_task(out, fingerprint)
+    change = update_index_task(out, opaque(sources), track=previous is not None)
+    with match_workers(out, fingerprint, len(variants)) as key:
+        kept, reached = _still_held(previous, change, variants)
+        held = kept.decided if kept is not None else {}
+        todo = [variant for variant in variants if variant.path not in held]
+        fresh = Assignment([], [], {})
+        if todo:  # a file present under several paths is decided once
+            decided = match_variants(
+                out, fingerprint, sources, distinct(todo), thresholds, reached, key
+            )
+            fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held.values()), fresh])
     return Matched(in_variant_order(merged, variants), kept)
 
 
 def _still_held(
-    out: str, fingerprint: str, sources: list[DocumentRef], variants: list[DocumentRef]
+    previous: Decisions | None, change: SourceChange, variants: list[DocumentRef]
 ) -> tuple[Decisions | None, dict[str, Reached]]:
-    """The last run's decisions that still hold once OUT's stored index holds `sources`
-    (updated here), as they were loaded, and those that only added sources can change
+    """The last run's decisions that still hold after `change`, the update of the stored
+    index, as they were loaded, and those that only added sources can change
     (tasks/match/reached.py); the others are not kept past this."""
-    fetched = take_decisions(out, fingerprint)  # read while the CLI waited
-    previous = fetched.value if fetched else load_decisions_task(out, fingerprint)
-    change = update_index_task(out, opaque(sources), track=previous is not None)
     if previous is None:
         return None, {}
     kept = kept_decisions(previous.sources, previous.decided, change, variants)
     return replace(previous, decided=kept.held), kept.reached
+
+
+@contextmanager
+def match_workers(out: str, fingerprint: str, variants: int) -> Iterator[str | None]:
+    """Worker processes holding OUT's stored index, started now, when deciding `variants`
+    (the most a run decides) is worth them and tasks run here: the key they hold it under,
+    else None (`match_variants` then decides in one task)."""
+    if not tasks_run_here() or not worth_sharding(0, variants, worker_count()):
+        yield None
+        return
+    key = uuid.uuid4().hex
+    with index_workers(key, Path(out), fingerprint):
+        yield key
 
 
 def keep_decisions(
@@ -121,31 +141,34 @@ def match_variants(
     variants: list[DocumentRef],
     thresholds: Thresholds,
     reached: dict[str, Reached] | None = None,
+    key: str | None = None,
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
-    index and the pair scores kept under the decisions' `fingerprint` (Dask's workers index
-    `sources` themselves, and score every pair); those `reached` names are not looked up
-    (tasks/match/reached.py: not on Dask, whose indexes number the sources otherwise)."""
+    index and the pair scores kept under the decisions' `fingerprint`: in shards on the
+    `match_workers` holding it under `key`, or on Dask's workers (which index `sources`
+    themselves, and score every pair) when that is worth it, else in one task. Those
+    `reached` names are not looked up (tasks/match/reached.py: not on Dask, whose indexes
+    number the sources otherwise)."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
     shipped = 0 if client is None else len(sources)
     reached = reached or {}
-    if not worth_sharding(shipped, len(variants), workers):  # here, where OUT is
+    here = client is None and key is None
+    if here or not worth_sharding(shipped, len(variants), workers):  # here, where OUT is
         return match_task(out, fingerprint, opaque(variants), thresholds, opaque(reached))
-    key = uuid.uuid4().hex
     size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
     parts = [[(variant.path, variant.sha256) for variant in part] for part in shard(variants, size)]
-    if client is None:  # the workers read the variants' texts from the parse cache
-        with index_workers(key, Path(out), fingerprint):
-            shards = [MatchShard(key, part, thresholds, reached=_of(reached, part))
-                      for part in parts]  # fmt: skip
-            futures = [match_shard_task.submit(opaque(part)) for part in shards]
-            return merge_assignments(future.result() for future in futures)
+    if key is not None:  # the workers read the variants' texts from the parse cache
+        shards = [MatchShard(key, part, thresholds, reached=_of(reached, part)) for part in parts]
+        futures = [match_shard_task.submit(opaque(part)) for part in shards]
+        return merge_assignments(future.result() for future in futures)
+    assert client is not None
+    key = uuid.uuid4().hex
     with cached_texts(Path(out)) as texts:  # Dask's workers get them
         # One pickle (bytes: neither Dask nor Prefect walks them), resolved on each worker.
         packed = pack_sources((source.path, source.sha256, texts(source.path, source.sha256))
                               for source in sources)  # fmt: skip
-        with_texts = [MatchShard(key, part, thresholds, texts=[texts(*key) for key in part])
+        with_texts = [MatchShard(key, part, thresholds, texts=[texts(*item) for item in part])
                       for part in parts]  # fmt: skip
     scattered = client.scatter(packed, broadcast=True)
     futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in with_texts]

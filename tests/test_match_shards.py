@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
-from flows.workers import index_workers, run_in_worker
+from flows.workers import index_workers, run_in_worker, worker_count
 from tasks.batch import shard
 from tasks.match.assign import assign_variants, merge_assignments
 from tasks.match.score import SourceText
@@ -51,9 +52,12 @@ def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -
     refs = add_parses(tmp_path, "fingerprint", [*sources, *variants])
     update_stored_index(tmp_path, refs[: len(sources)], track=False)
     keys = [(variant.path, variant.origin.sha256) for variant in variants]
+    before = set(multiprocessing.active_children())
     with index_workers(
         "run", tmp_path, "fingerprint"
     ):  # the workers read the variants from the cache
+        # started at once: they open the index while the run does what comes first
+        assert len(set(multiprocessing.active_children()) - before) == worker_count()
         shards = [MatchShard("run", part, thresholds) for part in shard(keys, 7)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
     sharded = merge_assignments(parts)
