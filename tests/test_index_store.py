@@ -1,11 +1,13 @@
 """The stored candidate index, updated run after run, holds what one built afresh from the
 last run's sources holds (tasks/match/index_update.py): sources added, edited, removed,
-words crossing the bound past which postings are not kept, and back under it."""
+words crossing the bound past which postings are not kept, and back under it, posting
+lists in pieces and written whole again."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,10 +16,16 @@ from hypothesis import strategies as st
 from tasks.match import candidates, index_update
 from tasks.match.index_store import IndexStore, LoadedPostings, unpack_postings
 from tasks.match.index_update import update_index
+from tasks.output import databases
+from tasks.output.cache import add_parses
+from tasks.output.index_file import update_stored_index
+from tasks.output.paths import INDEX_FILE
+from tests.test_match_shards import corpus
 
 WORDS = ["brennan", "kettleby", "harbour", "bridge", "storm", "zinc", "the", "said"]
 TEXT = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
 # One run's sources: path -> text (a path whose text differs from the last run's was edited).
+PIECES = 2  # a posting list is written whole again often
 SOURCES = st.dictionaries(st.sampled_from([f"s{n}" for n in range(8)]), TEXT, max_size=8)
 
 
@@ -26,6 +34,7 @@ def small_bounds() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(candidates, "MAX_FALLBACK_POSTINGS", 3)
         patch.setattr(index_update, "ADD_AT_ONCE", 2)
+        patch.setattr(index_update, "MAX_PIECES", PIECES)
         yield
 
 
@@ -38,15 +47,20 @@ def contents(store: IndexStore) -> dict[str, tuple[int, list[tuple[str, float]] 
     """Each word's count of sources and postings (by path: numbers differ between stores)."""
     paths = {number: path for path, (number, _) in store.indexed().items()}
     found = {}
-    for word, held, packed in store.connection.execute("SELECT word, held_by, postings FROM words"):
+    for word, held, pieces in store.connection.execute("SELECT word, held_by, pieces FROM words"):
+        kept = store.pieces([word]).get(word, [])
+        assert len(kept) == pieces <= PIECES  # made whole again past it
         postings = None
-        if packed is not None:
-            unpacked = unpack_postings(packed)
+        if kept:
+            unpacked = unpack_postings(*kept)
             postings = sorted(
                 (paths[number], weight)
                 for number, weight in zip(unpacked.sources, unpacked.weights, strict=True)
             )
+            assert len(postings) == held  # each source once
         found[word] = (held, postings)
+    kept_words = {word for (word,) in store.connection.execute("SELECT word FROM postings")}
+    assert kept_words <= set(found)  # no piece of a word gone
     return found
 
 
@@ -98,3 +112,24 @@ def test_a_word_back_under_the_bound_gets_its_postings_again() -> None:
     assert [path for path, _ in contents(store)["harbour"][1] or []] == ["s0", "s1"]
     assert change.removed == {f"s{n}" for n in range(5)} and change.now == 2
     assert "harbour" in change.seen_by_fallback
+
+
+def test_an_index_of_other_code_is_made_afresh_whatever_its_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other code's index (here one whose posting lists are in many pieces) is dropped
+    whole: none of its pieces joins the new one's lists."""
+    sources, _ = corpus()
+    refs = add_parses(tmp_path / "out", "parses", sources)
+    for part in range(3):  # three runs: lists in pieces
+        update_stored_index(tmp_path / "out", refs[: 4 + part], track=False)
+    monkeypatch.setattr("tasks.output.index_file.match_code_fingerprint", lambda: "other")
+    update_stored_index(tmp_path / "out", refs[2:], track=False)
+    fresh = add_parses(tmp_path / "fresh", "parses", sources)
+    update_stored_index(tmp_path / "fresh", fresh[2:], track=False)
+    assert _stored(tmp_path / "out") == _stored(tmp_path / "fresh")
+
+
+def _stored(out: Path) -> dict[str, tuple[int, list[tuple[str, float]] | None]]:
+    with databases.opened(out / INDEX_FILE, "ro") as connection:
+        return contents(IndexStore(connection))

@@ -9,9 +9,15 @@ and a run adds the sources that are new and removes those gone (tasks/match/inde
 Layout (SQLite, for the reasons the parse cache gives in docs/benchmarks.md):
 - `sources`: one row per source indexed, its path, SHA-256 and distinct words (to remove it
   again without its text); its rowid is the number its postings give it.
-- `words`: per word, how many sources hold it and, while that is at most
-  `MAX_FALLBACK_POSTINGS` (beyond it no look-up reads them), its posting list: the sources'
-  numbers (int32) then their BM25 weights (double), the bytes of two arrays.
+- `words`: per word, how many sources hold it, and in how many pieces its posting list is
+  kept in `postings` while that count is at most `MAX_FALLBACK_POSTINGS` (beyond it no
+  look-up reads them; none then).
+- `postings`: the pieces, each the sources' numbers (int32) then their BM25 weights
+  (double), the bytes of two arrays. A run that adds sources adds a piece to each word they
+  hold instead of writing its list again whole: at 118,145 files a +1 % run wrote 15.4 MB
+  of lists for 0.6 MB of new postings. A list is written whole again, as one piece, when a
+  source leaves it or it has `MAX_PIECES` pieces. Their order does not matter: a source is
+  in a word's list once, and a look-up sums each source's score over the words.
 It is only a cache: a damaged one, or one made by other code, is made again.
 """
 
@@ -27,7 +33,8 @@ from typing import Any
 from tasks.match import candidates
 from tasks.match.candidates import Postings
 
-INDEX_FORMAT = 1  # bump when the layout changes
+INDEX_FORMAT = 2  # bump when the layout changes
+MAX_PIECES = 4  # pieces of a posting list before it is written whole again
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -39,8 +46,10 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE TABLE IF NOT EXISTS words (
     word TEXT NOT NULL UNIQUE,
     held_by INTEGER NOT NULL,  -- how many sources hold it
-    postings BLOB  -- NULL when held by more than MAX_FALLBACK_POSTINGS sources
+    pieces INTEGER NOT NULL  -- its rows in postings: 0 when held by more than MAX_FALLBACK_POSTINGS
 );
+CREATE TABLE IF NOT EXISTS postings (word TEXT NOT NULL, piece BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS postings_of_word ON postings (word);
 """
 _CHUNK = 900  # parameters per IN (...) query: under SQLite's default limit of 999
 
@@ -56,17 +65,20 @@ def pack_postings(postings: Postings) -> bytes:
     return postings.sources.tobytes() + postings.weights.tobytes()
 
 
-def unpack_postings(packed: bytes) -> Postings:
-    """
+def unpack_postings(*pieces: bytes) -> Postings:
+    """The posting list made of `pieces`, each `pack_postings`' bytes, in their order.
+
     >>> made = Postings(); made.add(7, 0.25); made.add(9, 1.5)
-    >>> found = unpack_postings(pack_postings(made))
+    >>> more = Postings(); more.add(3, 2.0)
+    >>> found = unpack_postings(pack_postings(made), pack_postings(more))
     >>> list(found.sources), list(found.weights)
-    ([7, 9], [0.25, 1.5])
+    ([7, 9, 3], [0.25, 1.5, 2.0])
     """
-    count = len(packed) // 12
     postings = Postings()
-    postings.sources.frombytes(packed[: 4 * count])
-    postings.weights.frombytes(packed[4 * count :])
+    for packed in pieces:
+        count = len(packed) // 12
+        postings.sources.frombytes(packed[: 4 * count])
+        postings.weights.frombytes(packed[4 * count :])
     return postings
 
 
@@ -103,10 +115,15 @@ class IndexStore:
 
     def postings(self, word: str) -> Postings:
         """`word`'s posting list (empty when it is not kept: held by too many sources)."""
-        row = self.connection.execute(
-            "SELECT postings FROM words WHERE word = ?", (word,)
-        ).fetchone()
-        return Postings() if row is None or row[0] is None else unpack_postings(row[0])
+        return unpack_postings(*self.pieces([word]).get(word, []))
+
+    def pieces(self, words: Iterable[str]) -> dict[str, list[bytes]]:
+        """The pieces of each of `words`' posting lists that are kept, in their order."""
+        query = "SELECT word, piece FROM postings WHERE word IN ({}) ORDER BY rowid"
+        found: dict[str, list[bytes]] = {}
+        for word, piece in self._rows_in(query, list(words)):
+            found.setdefault(word, []).append(piece)
+        return found
 
     def sources(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
         """The path and SHA-256 of the sources numbered `numbers`."""
@@ -142,24 +159,21 @@ class LoadedPostings:
     15-20 ms to read them all; about 40 MB a worker at 200,000 sources)."""
 
     def __init__(self, store: IndexStore) -> None:
-        rows = store.connection.execute("SELECT word, held_by, postings FROM words")
-        self._words: dict[str, tuple[int, bytes | None]] = {
-            word: (held, packed) for word, held, packed in rows
-        }
+        rows = store.connection.execute("SELECT word, held_by FROM words")
+        self._held: dict[str, int] = dict(rows)
+        self._pieces: dict[str, list[bytes]] = {}
+        pieces = store.connection.execute("SELECT word, piece FROM postings ORDER BY rowid")
+        for word, piece in pieces:
+            self._pieces.setdefault(word, []).append(piece)
         keys = store.connection.execute("SELECT id, path, sha256 FROM sources")
         self._keys = {number: (path, sha) for number, path, sha in keys}
 
     def held_by(self, words: Iterable[str]) -> dict[str, int]:
-        found = {}
-        for word in words:
-            row = self._words.get(word)
-            if row is not None:
-                found[word] = row[0]
-        return found
+        held = self._held
+        return {word: held[word] for word in words if word in held}
 
     def postings(self, word: str) -> Postings:
-        row = self._words.get(word)
-        return Postings() if row is None or row[1] is None else unpack_postings(row[1])
+        return unpack_postings(*self._pieces.get(word, []))
 
     def sources(self, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
         keys = self._keys

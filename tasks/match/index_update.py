@@ -20,6 +20,7 @@ from tasks.batch import shard
 from tasks.match import candidates
 from tasks.match.candidates import Postings, source_weights
 from tasks.match.index_store import (
+    MAX_PIECES,
     IndexStore,
     pack_postings,
     pack_words,
@@ -139,43 +140,59 @@ def _apply(
     counts: _Counts,
     rebuild: set[str],
 ) -> None:
-    """Write the words' new counts and postings; note in `rebuild` those whose postings
-    must be made again."""
+    """Write the words' new counts and postings: a piece more for a word that only gained
+    sources, its list whole for one that lost any or has `MAX_PIECES` pieces; note in
+    `rebuild` those whose postings must be made again."""
     touched = set(lost) | set(gained)
     stored = _stored_rows(store.connection, touched)
-    written: list[tuple[str, int, bytes | None]] = []
+    rows: list[tuple[str, int, int]] = []  # word, count, pieces
+    dropped: list[str] = []  # words whose postings are not kept (any more)
+    rewritten: list[str] = []  # words whose lists are written again whole
+    pieces_added: list[tuple[str, bytes]] = []
     for word in touched:
-        held, packed = stored.get(word, (0, None))
+        held, pieces = stored.get(word, (0, 0))
         gone, new = lost.get(word, set()), gained.get(word, Postings())
         count = held - len(gone) + len(new)
         counts.before.setdefault(word, held)
         counts.now[word] = count
-        if count > candidates.MAX_FALLBACK_POSTINGS:
-            written.append((word, count, None))
-        elif packed is None and held > candidates.MAX_FALLBACK_POSTINGS:
+        if count == 0 or count > candidates.MAX_FALLBACK_POSTINGS:
+            dropped.append(word)
+            rows.append((word, count, 0))
+        elif held > candidates.MAX_FALLBACK_POSTINGS:  # back under: none kept until now
             rebuild.add(word)
-            written.append((word, count, None))
-        else:
-            kept = _without(unpack_postings(packed) if packed else Postings(), gone)
-            kept.extend(new)
-            written.append((word, count, pack_postings(kept)))
-    store.connection.executemany("DELETE FROM words WHERE word = ?",
-                                 [(word,) for word, count, _ in written if count == 0])  # fmt: skip
-    store.connection.executemany(
-        "INSERT INTO words (word, held_by, postings) VALUES (?, ?, ?) ON CONFLICT (word)"
-        " DO UPDATE SET held_by = excluded.held_by, postings = excluded.postings",
-        [row for row in written if row[1] > 0],
+            rows.append((word, count, 0))
+        elif gone or pieces >= MAX_PIECES:
+            rewritten.append(word)
+            rows.append((word, count, 1))
+        else:  # only gained: a piece more
+            pieces_added.append((word, pack_postings(new)))
+            rows.append((word, count, pieces + 1))
+    old = store.pieces(rewritten)
+    for word in rewritten:
+        kept = _without(unpack_postings(*old.get(word, [])), lost.get(word, set()))
+        kept.extend(gained.get(word, Postings()))
+        pieces_added.append((word, pack_postings(kept)))
+    connection = store.connection
+    connection.executemany("DELETE FROM postings WHERE word = ?",
+                           [(word,) for word in (*dropped, *rewritten)])  # fmt: skip
+    connection.executemany("INSERT INTO postings (word, piece) VALUES (?, ?)", pieces_added)
+    connection.executemany("DELETE FROM words WHERE word = ?",
+                           [(word,) for word, count, _ in rows if count == 0])  # fmt: skip
+    connection.executemany(
+        "INSERT INTO words (word, held_by, pieces) VALUES (?, ?, ?) ON CONFLICT (word)"
+        " DO UPDATE SET held_by = excluded.held_by, pieces = excluded.pieces",
+        [row for row in rows if row[1] > 0],
     )
 
 
 def _stored_rows(
     connection: sqlite3.Connection, touched: Iterable[str]
-) -> dict[str, tuple[int, bytes | None]]:
+) -> dict[str, tuple[int, int]]:
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS touched (word TEXT PRIMARY KEY)")
     connection.execute("DELETE FROM touched")
     connection.executemany("INSERT INTO touched VALUES (?)", ((word,) for word in touched))
-    rows = connection.execute("SELECT word, held_by, postings FROM words JOIN touched USING (word)")
-    return {word: (held, packed) for word, held, packed in rows}
+    rows = connection.execute("SELECT word, held_by, pieces FROM words JOIN touched USING (word)")
+    return {word: (held, pieces) for word, held, pieces in rows}
 
 
 def _without(postings: Postings, gone: set[int]) -> Postings:
@@ -199,7 +216,11 @@ def _rebuild(store: IndexStore, rebuild: set[str], text_of: Callable[[str], str]
         for word, weight in source_weights(words(text_of(path))).items():
             if word in rebuild:
                 remade[word].add(number, weight)
-    store.connection.executemany(
-        "UPDATE words SET postings = ? WHERE word = ? AND held_by <= ?",
-        [(pack_postings(p), w, candidates.MAX_FALLBACK_POSTINGS) for w, p in remade.items()],
-    )
+    # made whole, in place of pieces added since (a later batch's), unless it went over again
+    held = store.held_by(remade)
+    kept = [word for word in remade if held.get(word, 0) <= candidates.MAX_FALLBACK_POSTINGS]
+    connection = store.connection
+    connection.executemany("DELETE FROM postings WHERE word = ?", [(word,) for word in kept])
+    connection.executemany("INSERT INTO postings (word, piece) VALUES (?, ?)",
+                           [(word, pack_postings(remade[word])) for word in kept])  # fmt: skip
+    connection.executemany("UPDATE words SET pieces = 1 WHERE word = ?", [(w,) for w in kept])
