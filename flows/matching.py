@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -70,48 +70,62 @@ def match_changed(
 ) -> Matched:
     """`match_variants`, deciding again only the variants that what changed since the last
     run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
-    `sources` (updated here). The match workers start as soon as it does: they open it
-    while the last run's decisions are checked."""
+    `sources` (updated here). The match workers start as soon as enough variants are found
+    to need deciding: they open the index while the rest of the decisions are checked."""
     fetched = take_decisions(out, fingerprint)  # read while the CLI waited
     previous = fetched.value if fetched else load_decisions_task(out, fingerprint)
     change = update_index_task(out, opaque(sources), track=previous is not None)
-    with match_workers(out, fingerprint, len(variants)) as key:
-        kept, reached = _still_held(previous, change, variants)
+    with ExitStack() as stack:
+        workers = MatchWorkers(stack, out, fingerprint)
+        kept, reached = _still_held(previous, change, variants, workers.to_decide)
         held = kept.decided if kept is not None else {}
         todo = [variant for variant in variants if variant.path not in held]
         fresh = Assignment([], [], {})
         if todo:  # a file present under several paths is decided once
-            decided = match_variants(
-                out, fingerprint, sources, distinct(todo), thresholds, reached, key
-            )
+            once = distinct(todo)
+            for variant in once:
+                workers.to_decide(variant)
+            key = workers.key
+            decided = match_variants(out, fingerprint, sources, once, thresholds, reached, key)
             fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held.values()), fresh])
     return Matched(in_variant_order(merged, variants), kept)
 
 
 def _still_held(
-    previous: Decisions | None, change: SourceChange, variants: list[DocumentRef]
+    previous: Decisions | None,
+    change: SourceChange,
+    variants: list[DocumentRef],
+    to_decide: Callable[[DocumentRef], None],
 ) -> tuple[Decisions | None, dict[str, Reached]]:
     """The last run's decisions that still hold after `change`, the update of the stored
     index, as they were loaded, and those that only added sources can change
     (tasks/match/reached.py); the others are not kept past this."""
     if previous is None:
         return None, {}
-    kept = kept_decisions(previous.sources, previous.decided, change, variants)
+    kept = kept_decisions(previous.sources, previous.decided, change, variants, to_decide)
     return replace(previous, decided=kept.held), kept.reached
 
 
-@contextmanager
-def match_workers(out: str, fingerprint: str, variants: int) -> Iterator[str | None]:
-    """Worker processes holding OUT's stored index, started now, when deciding `variants`
-    (the most a run decides) is worth them and tasks run here: the key they hold it under,
-    else None (`match_variants` then decides in one task)."""
-    if not tasks_run_here() or not worth_sharding(0, variants, worker_count()):
-        yield None
-        return
-    key = uuid.uuid4().hex
-    with index_workers(key, Path(out), fingerprint):
-        yield key
+class MatchWorkers:
+    """Worker processes holding OUT's stored index (`index_workers`, under `key`), started
+    into `stack` once deciding the distinct variants found `to_decide` is worth them and
+    tasks run here; `key` is None until then."""
+
+    def __init__(self, stack: ExitStack, out: str, fingerprint: str) -> None:
+        self._stack, self._out, self._fingerprint = stack, out, fingerprint
+        self._here, self._count = tasks_run_here(), worker_count()
+        self._found: set[str] = set()
+        self.key: str | None = None
+
+    def to_decide(self, variant: DocumentRef) -> None:
+        if self.key is not None or not self._here:
+            return
+        self._found.add(variant.sha256)  # copies are decided once
+        if worth_sharding(0, len(self._found), self._count):
+            key = uuid.uuid4().hex
+            self._stack.enter_context(index_workers(key, Path(self._out), self._fingerprint))
+            self.key = key
 
 
 def keep_decisions(
@@ -145,10 +159,10 @@ def match_variants(
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
     index and the pair scores kept under the decisions' `fingerprint`: in shards on the
-    `match_workers` holding it under `key`, or on Dask's workers (which index `sources`
-    themselves, and score every pair) when that is worth it, else in one task. Those
-    `reached` names are not looked up (tasks/match/reached.py: not on Dask, whose indexes
-    number the sources otherwise)."""
+    `MatchWorkers` holding it under `key`, or on Dask's workers (which index `sources`
+    themselves, and score every pair), when that is worth it; else in one task (so also
+    without a `key` when tasks run here). Those `reached` names are not looked up
+    (tasks/match/reached.py: not on Dask, whose indexes number the sources otherwise)."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
     shipped = 0 if client is None else len(sources)

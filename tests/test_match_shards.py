@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
-from flows.workers import index_workers, run_in_worker, worker_count
+from flows.matching import MatchWorkers
+from flows.workers import index_workers, run_in_worker
 from tasks.batch import shard
 from tasks.match.assign import assign_variants, merge_assignments
 from tasks.match.score import SourceText
@@ -20,6 +23,7 @@ from tasks.output.cache import add_parses
 from tasks.output.cache_read import CachedTexts, MissingParse
 from tasks.output.index_file import update_stored_index
 from tasks.output.paths import CACHE_FILE
+from tasks.refs import DocumentRef
 from tests.corpus import paragraphs
 from tests.helpers import parsed
 
@@ -44,7 +48,10 @@ def corpus() -> tuple[list[ParsedDocument], list[ParsedDocument]]:
     return sources, variants
 
 
-def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -> None:
+def test_shards_in_worker_processes_decide_as_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("flows.workers.worker_count", lambda: 2)  # not every core of CI's
     sources, variants = corpus()
     thresholds = Thresholds()
     alone = assign_variants(sources, variants, thresholds)
@@ -57,7 +64,7 @@ def test_shards_in_worker_processes_decide_as_one_process_does(tmp_path: Path) -
         "run", tmp_path, "fingerprint"
     ):  # the workers read the variants from the cache
         # started at once: they open the index while the run does what comes first
-        assert len(set(multiprocessing.active_children()) - before) == worker_count()
+        assert len(set(multiprocessing.active_children()) - before) == 2
         shards = [MatchShard("run", part, thresholds) for part in shard(keys, 7)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
     sharded = merge_assignments(parts)
@@ -94,3 +101,30 @@ def test_the_workers_read_the_sources_texts_from_the_cache_exactly(tmp_path: Pat
 def test_a_process_without_the_index_refuses_to_decide() -> None:
     with pytest.raises(RuntimeError, match="no match index"):
         decide_shard(MatchShard("nowhere", [], Thresholds()))
+
+
+def test_the_match_workers_start_once_enough_distinct_variants_need_deciding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the last run's decisions are checked, the workers start as soon as deciding
+    the variants found so far is worth them (copies count once), and not at all for a few;
+    never when tasks do not run here (Dask)."""
+    started: list[str] = []
+
+    @contextmanager
+    def starting(key: str, out: Path, fingerprint: str) -> Iterator[None]:
+        started.append(key)
+        yield
+
+    monkeypatch.setattr("flows.matching.index_workers", starting)
+    monkeypatch.setattr("flows.matching.worth_sharding", lambda _, variants, __: variants >= 3)
+    refs = [DocumentRef(f"v{n}.txt", sha, None, b"", "") for n, sha in enumerate("aabbc")]
+    for here, expected in ((True, [None, None, None, None, "key"]), (False, [None] * 5)):
+        monkeypatch.setattr("flows.matching.tasks_run_here", lambda here=here: here)
+        with ExitStack() as stack:
+            workers, keys = MatchWorkers(stack, str(tmp_path), "fingerprint"), []
+            for ref in refs:
+                workers.to_decide(ref)
+                keys.append(workers.key and "key")
+        assert keys == expected
+    assert len(started) == 1

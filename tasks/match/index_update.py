@@ -155,7 +155,7 @@ def _apply(
         count = held - len(gone) + len(new)
         counts.before.setdefault(word, held)
         counts.now[word] = count
-        if count == 0 or count > candidates.MAX_FALLBACK_POSTINGS:
+        if count <= 0 or count > candidates.MAX_FALLBACK_POSTINGS:
             dropped.append(word)
             rows.append((word, count, 0))
         elif held > candidates.MAX_FALLBACK_POSTINGS:  # back under: none kept until now
@@ -177,7 +177,7 @@ def _apply(
                            [(word,) for word in (*dropped, *rewritten)])  # fmt: skip
     connection.executemany("INSERT INTO postings (word, piece) VALUES (?, ?)", pieces_added)
     connection.executemany("DELETE FROM words WHERE word = ?",
-                           [(word,) for word, count, _ in rows if count == 0])  # fmt: skip
+                           [(word,) for word, count, _ in rows if count <= 0])  # fmt: skip
     connection.executemany(
         "INSERT INTO words (word, held_by, pieces) VALUES (?, ?, ?) ON CONFLICT (word)"
         " DO UPDATE SET held_by = excluded.held_by, pieces = excluded.pieces",

@@ -22,7 +22,7 @@ keeps the query weights these checks need (`Reach.weights`), so they read no tex
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, Reach
@@ -66,12 +66,14 @@ def kept_decisions(
     decided: dict[str, Decided],
     change: SourceChange,
     variants: Sequence[DocumentRef],
+    to_decide: Callable[[DocumentRef], None] = lambda variant: None,
 ) -> Kept:
     """Of the earlier run's decisions (`decided`, by variant path, made against sources of
     `sources_before`: path -> SHA-256), those that still hold after `change`, the update of
     the index to this run's sources, and those that added sources reach. None is kept when
     the index held other sources than those (a run stopped between updating it and keeping
-    its decisions), nor when there were or are no sources (a rejection then says so)."""
+    its decisions), nor when there were or are no sources (a rejection then says so).
+    `to_decide` hears of each variant found to need deciding, as it is found."""
     kept = Kept({}, {})
     if not sources_before or not change.now or change.before != sources_before:
         return kept
@@ -79,8 +81,10 @@ def kept_decisions(
         judged = judge(variant, decided.get(variant.path), change)
         if isinstance(judged, Decided):
             kept.held[variant.path] = judged
-        elif judged is not None:
+            continue
+        if judged is not None:
             kept.reached[variant.path] = judged
+        to_decide(variant)
     return kept
 
 
