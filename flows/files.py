@@ -27,8 +27,8 @@ from tasks.refs import DocumentRef
 
 SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
 MIN_SHARD, MAX_SHARD = 32, 4096
-# A shard is two task runs (its files, then saving their parses), each about 27 ms of CPU
-# against a lasting Prefect server, 23 of them the server's, on the same cores. So a worker
+# A shard is two task runs (its files, then saving their parses), each 20-27 ms of CPU
+# against a lasting Prefect server, 17-23 of them the server's, on the same cores. So a worker
 # takes fewer shards when each would hold less than this many files (about 0.75 s of work
 # at 2.5 ms a file): a run that reads 1 % of 118,145 files makes 2 shards, not 8.
 MIN_FILES_PER_SHARD = 300
