@@ -134,8 +134,11 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     hashes = {source.path: source.origin.sha256 for source in before}
     refs = refs_of(variants)
     change, index = updated(before, after)
-    kept = kept_decisions(hashes, earlier, change, refs)
+    heard: list[str] = []
+    kept = kept_decisions(hashes, earlier, change, refs, lambda ref: heard.append(ref.path))
     again = [variant for variant in variants if variant.path not in kept.held]
+    if hashes and after:  # the decisions were checked: each one to make is heard of
+        assert heard == [variant.path for variant in again]
     # Those the added sources reach are not looked up again (tasks/match/reached.py).
     fresh = decide_all(index, again, reached=kept.reached)
     reused = reused_assignment(kept.held.values())

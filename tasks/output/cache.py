@@ -148,7 +148,7 @@ def _writing(path: Path, fingerprint: str) -> Iterator[sqlite3.Connection]:
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
         if stored_fingerprint(connection) != fingerprint:  # other options, code or layout: afresh
-            connection.executescript(f"DROP TABLE meta; DROP TABLE documents; {SCHEMA}")
+            databases.made_afresh(connection, SCHEMA)
             connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
         yield connection
         databases.commit(connection)

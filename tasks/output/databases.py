@@ -39,6 +39,24 @@ def commit(connection: sqlite3.Connection) -> None:
     connection.commit()
 
 
+def made_afresh(connection: sqlite3.Connection, schema: str) -> None:
+    """Every table of `connection`'s database dropped, whichever layout made it, and
+    `schema`'s made (a cache of other code or options: a table of another layout left
+    behind would join the new one's rows). Committed at once, as `executescript` does: a
+    run killed after it leaves an empty cache, made again by the next run.
+
+    >>> connection = sqlite3.connect(":memory:")
+    >>> _ = connection.executescript("CREATE TABLE meta (code); CREATE TABLE pieces (x);")
+    >>> made_afresh(connection, "CREATE TABLE meta (fingerprint TEXT);")
+    >>> [name for (name,) in connection.execute("SELECT name FROM sqlite_master")]
+    ['meta']
+    """
+    tables = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+    ).fetchall()
+    connection.executescript("".join(f'DROP TABLE "{name}";' for (name,) in tables) + schema)
+
+
 def remove_database(path: Path) -> None:
     """The database at `path` and its journals."""
     for name in (path.name, f"{path.name}-journal", f"{path.name}-wal", f"{path.name}-shm"):

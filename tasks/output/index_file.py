@@ -57,12 +57,8 @@ def _update(
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.executescript(SCHEMA)
         row = connection.execute("SELECT fingerprint FROM meta").fetchone()
-        if row is None or row[0] != fingerprint:  # other code, whatever its tables: afresh
-            tables = connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
-            ).fetchall()
-            dropped = "".join(f'DROP TABLE "{name}";' for (name,) in tables)
-            connection.executescript(dropped + SCHEMA)
+        if row is None or row[0] != fingerprint:  # other code: made afresh
+            databases.made_afresh(connection, SCHEMA)
             connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
         change = update_index(IndexStore(connection), list(sources.items()), text_of, track)
         databases.commit(connection)
