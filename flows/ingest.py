@@ -40,9 +40,10 @@ from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
 from tasks.output.cache_read import DamagedParse
 from tasks.output.fingerprint import code_fingerprint
+from tasks.output.line_map import NewLines
 from tasks.output.lock import output_lock
 from tasks.output.paths import ARTICLES
-from tasks.output.record_lines import NewLines, record_lines
+from tasks.output.record_lines import record_lines
 from tasks.output.state import current_summary, run_state
 from tasks.records.accounting import check_accounting
 from tasks.records.ledger import ledger_lines

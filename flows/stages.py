@@ -35,7 +35,8 @@ from tasks.output.cache import add_parses, prune_cache
 from tasks.output.cache_read import load_cached_refs
 from tasks.output.decisions import Decisions, load_decisions, save_decisions
 from tasks.output.index_file import stored_match_index, update_stored_index
-from tasks.output.record_lines import NewLines, save_line_map
+from tasks.output.line_map import NewLines
+from tasks.output.record_lines import save_line_map
 from tasks.output.scores_file import save_scores
 from tasks.output.stamps import Stamps
 from tasks.output.stamps_file import save_stamps

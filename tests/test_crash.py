@@ -98,8 +98,8 @@ KILL_POINTS = [
     "after:decisions.jsonl",
     "before:scores.sqlite",
     "after:scores.sqlite",
-    "before:record_lines.json",
-    "after:record_lines.json",
+    "before:record_lines.bin",
+    "after:record_lines.bin",
 ]
 
 

@@ -8,11 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+import tasks.records.ledger as ledger_module
 from tasks.match.duplicates import SourceGroups, group_duplicate_sources
 from tasks.models import ArticleRecord, InputFile, Match, ParsedDocument, Rejection, RejectReason
 from tasks.read.names import display_name
 from tasks.records.accounting import AccountingError, check_accounting
-from tasks.records.ledger import LedgerEntry, Outcome, ledger_line
+from tasks.records.ledger import LedgerEntry, Outcome, ledger_line, ledger_lines, ledger_tail
 from tasks.records.records import build_record, plan_records
 from tasks.refs import DocumentRef, record_id
 from tests.helpers import match, parsed
@@ -131,7 +132,7 @@ def test_a_ledger_line_is_the_entry_models_json(
     """The ledger's lines are written without models: byte for byte what the model writes,
     and read back as the same entry."""
     entry = LedgerEntry(path=path, sha256=sha256, outcome=outcome, record=record, reason=reason)
-    line = ledger_line(path, sha256, outcome, record, reason)
+    line = ledger_line(path, sha256, ledger_tail(outcome, record, reason))
     assert line == (entry.model_dump_json() + "\n").encode()
     assert LedgerEntry.model_validate_json(line) == entry
 
@@ -151,3 +152,31 @@ def test_accounting_fails_exactly_when_the_placed_paths_are_not_the_inputs(
     else:
         with pytest.raises(AccountingError):
             check_accounting(files, [], [], rejected)
+
+
+@pytest.mark.parametrize("feed", [False, True], ids=["files", "a feed's articles"])
+def test_the_ledger_lists_every_input_in_input_order(
+    feed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources, variants, duplicates and rejections, each once, in path order (a feed's
+    articles in line order), in chunks of `LINES_AT_ONCE` lines."""
+    monkeypatch.setattr(ledger_module, "LINES_AT_ONCE", 2)
+    name = (lambda n: f"f.jsonl#{n}") if feed else (lambda n: f"{n:02d}.txt")
+    source, copy = parsed(name(2), "Body.", DAY), parsed(name(10), "Body.", DAY)
+    variant = parsed(name(9), "Body, reprinted.")
+    plans = plan_records(groups_of([source, copy]), [DocumentRef.of(variant)],
+                         [match(variant.path, source.path, 90.0)])  # fmt: skip
+    rejected = [Rejection(path=name(1), reason=RejectReason.EMPTY, detail="")]
+    hashes = {document.path: document.origin.sha256 for document in (source, copy, variant)}
+    chunks = list(ledger_lines(hashes, plans, rejected))
+    entries = [LedgerEntry.model_validate_json(line) for line in b"".join(chunks).splitlines()]
+    assert [len(chunk.splitlines()) for chunk in chunks] == [2, 2]
+    record = plans[0].id
+    assert [(entry.path, entry.outcome, entry.record) for entry in entries] == [
+        (name(1), "rejected", None),
+        (name(2), "source", record),
+        (name(9), "variant", record),
+        (name(10), "duplicate", record),
+    ]
+    assert [entry.sha256 for entry in entries] == [None, source.origin.sha256, variant.origin.sha256,
+                                                   copy.origin.sha256]  # fmt: skip

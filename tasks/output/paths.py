@@ -22,7 +22,7 @@ CACHE_FILE = Path(WORK_DIR, "documents.sqlite")
 INDEX_FILE = Path(WORK_DIR, "index.sqlite")
 STAMPS_FILE = Path(WORK_DIR, "stamps.sqlite")
 DECISIONS_FILE = Path(WORK_DIR, "decisions.jsonl")
-LINES_FILE = Path(WORK_DIR, "record_lines.json")
+LINES_FILE = Path(WORK_DIR, "record_lines.bin")
 SCORES_FILE = Path(WORK_DIR, "scores.sqlite")
 
 # A temporary holds a file being written: `.NAME.copydesk-PID.tmp`, a name only copydesk

@@ -3,13 +3,14 @@
 A record's line is a function of the code, of the options that shape a parse, and of what
 its plan names: its source and every attached document (path and SHA-256, whether it is a
 duplicate, the match with its evidence). So the plan's digest names the line. Each run keeps
-where every line of the file it wrote sits (`.copydesk/record_lines.json`: the file's
-SHA-256, and digest -> offset and length), and the next run copies the line of an unchanged
-plan from that file instead of reading the record's documents from the parse cache and
-building it again: a run that adds 1 % of an archive builds the records that changed, not
-all of them. Lines that follow each other in both files are copied as one range, a read per
-megabyte, not a read and a hash per line (a million records' file of 682 MB, every line
-copied, staged and hashed: 2.6 s against 3.0-3.35 s).
+where every line of the file it wrote sits (`.copydesk/record_lines.bin`, tasks/output/
+line_map.py: the file's SHA-256, each line's digest, record id and length), and the next
+run copies the line of an unchanged plan from that file instead of reading the record's
+documents from the parse cache and building it again: a run that adds 1 % of an archive
+builds the records that changed, not all of them. Lines that follow each other in both
+files are copied as one range, a read per megabyte, not a read and a hash per line (a
+million records' file of 682 MB, every line copied, staged and hashed: 2.6 s against
+3.0-3.35 s).
 
 Lines are copied only from the file the map was made for: the file in OUT must hash to the
 map's SHA-256 (one pass in C, about 0.35 s a gigabyte). A file edited, replaced, restored or
@@ -22,42 +23,22 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from tasks.models import ArticleRecord, Model, Sha256
+from tasks.models import ArticleRecord
 from tasks.output import databases
 from tasks.output.cache_read import CachedDocuments
+from tasks.output.line_map import DIGEST_BYTES, LineMap, NewLines, map_bytes, read_map
 from tasks.output.paths import ARTICLES, CACHE_FILE, LINES_FILE, work_folder
 from tasks.output.ranges import CopiedRanges, read_exactly
 from tasks.output.write import write_atomic
 from tasks.records.patch import patched_record
 from tasks.records.records import DocumentOf, Planned, build_record
 
-Entry = tuple[int, int]  # offset, length
+FORMER_MAP = "record_lines.json"  # the map as JSON of copydesk before line_map.py: removed
 
 
-class LineMap(Model):
-    """Where each record line of an `articles.jsonl` sits, by its plan's digest and by its
-    record's id, the SHA-256 of that file and the salt its lines were built with."""
-
-    sha256: Sha256
-    salt: str
-    lines: dict[str, Entry]
-    records: dict[str, Entry]
-
-
-@dataclass
-class NewLines:
-    """Where each line of the file being written sits, by plan digest and by record id."""
-
-    lines: dict[str, Entry] = field(default_factory=dict)
-    records: dict[str, Entry] = field(default_factory=dict)
-
-
-def plan_digest(plan: Planned, salt: str) -> str:
+def plan_digest(plan: Planned, salt: str) -> bytes:
     """The digest of everything `plan`'s record line is made of; `salt` names the code and
     options (see the module's docstring).
 
@@ -74,7 +55,7 @@ def plan_digest(plan: Planned, salt: str) -> str:
         parts += (item.document.path, item.document.sha256, str(item.duplicate), match)
     # surrogatepass: a path from a file name that is not UTF-8 keeps its escapes
     key = "\0".join(parts).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(key, digest_size=16).hexdigest()
+    return hashlib.blake2b(key, digest_size=DIGEST_BYTES).digest()
 
 
 def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines) -> Iterator[bytes]:
@@ -83,14 +64,13 @@ def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines)
     plan's digest, else made from the record's line there (tasks/records/patch.py) or built,
     reading the parse cache (opened by the thread that consumes the lines). `made` receives
     the new file's map."""
-    offset = 0
     with contextlib.ExitStack() as stack:
         previous, descriptor = _copyable(stack, out, salt)
         ranges = CopiedRanges(descriptor, ARTICLES) if descriptor is not None else None
         documents: DocumentOf | None = None
         for plan in plans:
             digest = plan_digest(plan, salt)
-            entry = previous.lines.get(digest)
+            entry = previous.line(digest) if previous is not None else None
             if entry is not None and ranges is not None:
                 length = entry[1]
                 if (done := ranges.add(*entry)) is not None:
@@ -101,7 +81,7 @@ def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines)
                 if documents is None:
                     cache = databases.opened(out / CACHE_FILE, "ro")
                     documents = CachedDocuments(stack.enter_context(cache))
-                last = previous.records.get(plan.id)
+                last = previous.record(plan.id) if previous is not None else None
                 record = None
                 if last is not None and descriptor is not None:
                     record = patched_record(plan, _line_at(descriptor, *last), documents)
@@ -109,8 +89,7 @@ def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines)
                 line = (record.model_dump_json() + "\n").encode()
                 length = len(line)
                 yield line
-            made.lines[digest] = made.records[plan.id] = (offset, length)
-            offset += length
+            made.add(digest, plan.id, length)
         if ranges is not None and (done := ranges.flush()) is not None:
             yield done
 
@@ -122,31 +101,31 @@ def _line_at(descriptor: int, offset: int, length: int) -> ArticleRecord:
 
 def load_line_map(out: Path) -> LineMap | None:
     """The map OUT's last run saved: None when there is none or it cannot be read."""
-    try:
-        return LineMap.model_validate_json((out / LINES_FILE).read_bytes())
-    except (OSError, ValidationError):
-        return None
+    return read_map(out / LINES_FILE)
 
 
 def save_line_map(out: Path, made: NewLines, sha256: str, salt: str) -> None:
     """The map of the `articles.jsonl` now in OUT, whose SHA-256 is `sha256` (once it is
     in place), its lines built with `salt`."""
-    kept = LineMap(sha256=sha256, salt=salt, lines=made.lines, records=made.records)
-    write_atomic(work_folder(out) / LINES_FILE.name, kept.model_dump_json().encode(), private=True)
+    work = work_folder(out)
+    write_atomic(work / LINES_FILE.name, map_bytes(made, sha256, salt), private=True)
+    (work / FORMER_MAP).unlink(missing_ok=True)
 
 
-def _copyable(stack: contextlib.ExitStack, out: Path, salt: str) -> tuple[NewLines, int | None]:
-    """The lines of OUT's map, and a descriptor of OUT's `articles.jsonl` open for the life
-    of `stack` to copy them from, when that file is the one the map was made for (the same
+def _copyable(
+    stack: contextlib.ExitStack, out: Path, salt: str
+) -> tuple[LineMap | None, int | None]:
+    """OUT's map, and a descriptor of OUT's `articles.jsonl` open for the life of `stack`
+    to copy its lines from, when that file is the one the map was made for (the same
     SHA-256, hashed through the descriptor the lines are read with) and its lines were built
     with `salt`; else nothing."""
     previous = load_line_map(out)
     if previous is None or previous.salt != salt:
-        return NewLines(), None
+        return None, None
     try:
         handle = stack.enter_context((out / ARTICLES).open("rb", buffering=0))
         if hashlib.file_digest(handle, "sha256").hexdigest() != previous.sha256:
-            return NewLines(), None
+            return None, None
     except OSError:
-        return NewLines(), None
-    return NewLines(previous.lines, previous.records), handle.fileno()
+        return None, None
+    return previous, handle.fileno()

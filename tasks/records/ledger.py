@@ -8,7 +8,8 @@ which version, and where each one went, without reading the records (the run sta
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Literal
 
 from pydantic_core import to_json
@@ -30,44 +31,58 @@ class LedgerEntry(Model):
     reason: RejectReason | None = None  # why it was rejected
 
 
+LINES_AT_ONCE = 10_000  # lines joined into one chunk: a chunk per line cost more than the lines
+
+
 def ledger_lines(
     hashes: Mapping[str, str], plans: Iterable[Planned], rejected: Iterable[Rejection]
 ) -> Iterator[bytes]:
-    """One JSON line per input, in path order (`in_input_order`); `hashes` holds the
-    SHA-256 of every file read. The order is settled on plain tuples (a million entries as
-    models took most of a gigabyte), and each line is written as it is needed by `ledger_line`."""
-    rows: list[tuple[str, Outcome, str | None, RejectReason | None]] = [
-        (rejection.path, "rejected", None, rejection.reason) for rejection in rejected
+    """One JSON line per input, in path order (`in_input_order`), `LINES_AT_ONCE` lines to
+    a chunk; `hashes` holds the SHA-256 of every file read. The order is settled on plain
+    tuples (a million entries as models took most of a gigabyte): each entry's path and the
+    end of its line, the same bytes for every file of a record that placed the same way."""
+    rows: list[tuple[str, bytes]] = [
+        (rejection.path, ledger_tail("rejected", None, rejection.reason)) for rejection in rejected
     ]
     for plan in plans:
-        rows.append((plan.source.path, "source", plan.id, None))
-        for item in plan.attached:
-            rows.append((item.document.path, "duplicate" if item.duplicate else "variant",
-                         plan.id, None))  # fmt: skip
-    rows.sort(key=lambda row: in_input_order(row[0]))
-    for path, outcome, record, reason in rows:
-        yield ledger_line(path, hashes.get(path), outcome, record, reason)
+        rows.append((plan.source.path, ledger_tail("source", plan.id, None)))
+        if plan.attached:
+            variant, duplicate = (ledger_tail(placed, plan.id, None) for placed in _ATTACHED)
+            rows += [(item.document.path, duplicate if item.duplicate else variant)
+                     for item in plan.attached]  # fmt: skip
+    rows.sort(key=_row_order(rows))
+    for start in range(0, len(rows), LINES_AT_ONCE):
+        batch = rows[start : start + LINES_AT_ONCE]
+        yield b"".join([ledger_line(path, hashes.get(path), tail) for path, tail in batch])
 
 
-def ledger_line(
-    path: str,
-    sha256: str | None,
-    outcome: Outcome,
-    record: str | None,
-    reason: RejectReason | None,
-) -> bytes:
+_ATTACHED: tuple[Outcome, Outcome] = ("variant", "duplicate")
+
+
+def _row_order(rows: list[tuple[str, bytes]]) -> Callable[[tuple[str, bytes]], str]:
+    """The rows' sort key: their paths, in input order when a feed's articles are among
+    them (a path without `#` is its own key: a million rows sort 0.3 s faster by it)."""
+    if any("#" in path for path, _ in rows):
+        return lambda row: in_input_order(row[0])
+    return itemgetter(0)
+
+
+def ledger_line(path: str, sha256: str | None, tail: bytes) -> bytes:
     r"""`LedgerEntry(...).model_dump_json()` and a newline, byte for byte, without making
     and validating a model: the fields are this run's own checked values, and a million
     models cost 6 s of a 1M-file run's write. The path is encoded by pydantic's own JSON
     encoder; the other fields are hex digits, the outcome's and reason's fixed codes, or
-    null.
+    null. `tail`: the line's end, `ledger_tail`'s.
 
-    >>> ledger_line("a.txt", None, "rejected", None, RejectReason.EMPTY)
+    >>> ledger_line("a.txt", None, ledger_tail("rejected", None, RejectReason.EMPTY))
     b'{"path":"a.txt","sha256":null,"outcome":"rejected","record":null,"reason":"empty"}\n'
     """
-    return b'{"path":%b,"sha256":%b,"outcome":"%b","record":%b,"reason":%b}\n' % (
-        to_json(path),
-        _quoted(sha256),
+    return b'{"path":%b,"sha256":%b%b' % (to_json(path), _quoted(sha256), tail)
+
+
+def ledger_tail(outcome: Outcome, record: str | None, reason: RejectReason | None) -> bytes:
+    """The end of a ledger line, after the SHA-256: what became of the file."""
+    return b',"outcome":"%b","record":%b,"reason":%b}\n' % (
         outcome.encode(),
         _quoted(record),
         _quoted(reason and reason.value),
