@@ -161,13 +161,17 @@ def test_the_ledger_lists_every_input_in_input_order(
     """Sources, variants, duplicates and rejections, each once, in path order (a feed's
     articles in line order), in chunks of `LINES_AT_ONCE` lines."""
     monkeypatch.setattr(ledger_module, "LINES_AT_ONCE", 2)
-    name = (lambda n: f"f.jsonl#{n}") if feed else (lambda n: f"{n:02d}.txt")
+
+    def name(number: int) -> str:
+        return f"f.jsonl#{number}" if feed else f"{number:02d}.txt"
+
     source, copy = parsed(name(2), "Body.", DAY), parsed(name(10), "Body.", DAY)
     variant = parsed(name(9), "Body, reprinted.")
     plans = plan_records(groups_of([source, copy]), [DocumentRef.of(variant)],
                          [match(variant.path, source.path, 90.0)])  # fmt: skip
     rejected = [Rejection(path=name(1), reason=RejectReason.EMPTY, detail="")]
     hashes = {document.path: document.origin.sha256 for document in (source, copy, variant)}
+    hashes[name(1)] = "f" * 64  # read, then rejected
     chunks = list(ledger_lines(hashes, plans, rejected))
     entries = [LedgerEntry.model_validate_json(line) for line in b"".join(chunks).splitlines()]
     assert [len(chunk.splitlines()) for chunk in chunks] == [2, 2]
@@ -178,5 +182,5 @@ def test_the_ledger_lists_every_input_in_input_order(
         (name(9), "variant", record),
         (name(10), "duplicate", record),
     ]
-    assert [entry.sha256 for entry in entries] == [None, source.origin.sha256, variant.origin.sha256,
+    assert [entry.sha256 for entry in entries] == ["f" * 64, source.origin.sha256, variant.origin.sha256,
                                                    copy.origin.sha256]  # fmt: skip
