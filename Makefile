@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.runtime.many_files
 	$(BIN)/python -m bench.runtime.archive
 	$(BIN)/python -m bench.runtime.archive --files 1000000
+	$(BIN)/python -m bench.runtime.write_parts
 	$(BIN)/python -m bench.formats.run
 	$(BIN)/python -m bench.formats.feed_cost
 

@@ -11,6 +11,7 @@ import pytest
 
 from bench.common.jsonl import read_jsonl
 from bench.matching import labelled
+from bench.runtime import write_parts
 
 SMOKE_FILES = 20
 HEADINGS = (
@@ -77,3 +78,14 @@ def test_matching_benchmark_on_the_smoke_corpus(
     home = {v["path"]: record["source"]["path"] for record in records for v in record["variants"]}
     assert home[seed["path"]] == seed["label"]
     assert any(line.startswith("| translation_seed | 1 | 1 | 0 | 0 | 0 |") for line in lines)
+
+
+def test_the_write_parts_benchmark_reports_each_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert write_parts.main(["--records", "30", "--rounds", "2", "--work", str(tmp_path)]) == 0
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert capsys.readouterr().out == report
+    assert report.startswith("# The write's bookkeeping at 30 records (load ")
+    parts = [row[0] for row in _rows("\n## x\n" + report, "## x")]
+    assert parts == ["line map saved", "line map loaded", "ledger made"]

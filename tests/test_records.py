@@ -13,7 +13,7 @@ from tasks.match.duplicates import SourceGroups, group_duplicate_sources
 from tasks.models import ArticleRecord, InputFile, Match, ParsedDocument, Rejection, RejectReason
 from tasks.read.names import display_name
 from tasks.records.accounting import AccountingError, check_accounting
-from tasks.records.ledger import LedgerEntry, Outcome, ledger_line, ledger_lines, ledger_tail
+from tasks.records.ledger import LedgerEntry, Outcome, ledger_end, ledger_line, ledger_lines
 from tasks.records.records import build_record, plan_records
 from tasks.refs import DocumentRef, record_id
 from tests.helpers import match, parsed
@@ -132,7 +132,7 @@ def test_a_ledger_line_is_the_entry_models_json(
     """The ledger's lines are written without models: byte for byte what the model writes,
     and read back as the same entry."""
     entry = LedgerEntry(path=path, sha256=sha256, outcome=outcome, record=record, reason=reason)
-    line = ledger_line(path, sha256, ledger_tail(outcome, record, reason))
+    line = ledger_line(path, sha256, outcome, ledger_end(record, reason))
     assert line == (entry.model_dump_json() + "\n").encode()
     assert LedgerEntry.model_validate_json(line) == entry
 

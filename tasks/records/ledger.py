@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import repeat
 from operator import contains, itemgetter
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic_core import to_json
 
@@ -41,33 +41,26 @@ def ledger_lines(
     """One JSON line per input, in path order (`in_input_order`), `LINES_AT_ONCE` lines to
     a chunk; `hashes` holds the SHA-256 of every file read (a placed document's ref has its
     own: looking a million paths up in it cost 0.4 s). The order is settled on plain tuples
-    (a million entries as models took most of a gigabyte): each entry's path, SHA-256 and
-    the end of its line, the same bytes for every file of a record that placed the same
-    way."""
+    (a million entries as models took most of a gigabyte): each entry's path, SHA-256,
+    outcome and the end of its line, made once for all the files of a record (a million
+    records' ends made thrice each cost 3 s)."""
     rows: list[Row] = [
-        (
-            rejection.path,
-            hashes.get(rejection.path),
-            ledger_tail("rejected", None, rejection.reason),
-        )
+        (rejection.path, hashes.get(rejection.path), "rejected", ledger_end(None, rejection.reason))
         for rejection in rejected
     ]
     for plan in plans:
-        source = plan.source
-        rows.append((source.path, source.sha256, ledger_tail("source", plan.id, None)))
-        if plan.attached:
-            variant, duplicate = (ledger_tail(placed, plan.id, None) for placed in _ATTACHED)
-            rows += [(item.document.path, item.document.sha256,
-                      duplicate if item.duplicate else variant)
-                     for item in plan.attached]  # fmt: skip
+        source, end = plan.source, ledger_end(plan.id, None)
+        rows.append((source.path, source.sha256, "source", end))
+        rows += [(item.document.path, item.document.sha256,
+                  "duplicate" if item.duplicate else "variant", end)
+                 for item in plan.attached]  # fmt: skip
     rows.sort(key=_row_order(rows))
     for start in range(0, len(rows), LINES_AT_ONCE):
         batch = rows[start : start + LINES_AT_ONCE]
-        yield b"".join([ledger_line(path, sha256, tail) for path, sha256, tail in batch])
+        yield b"".join([ledger_line(*row) for row in batch])
 
 
-_ATTACHED: tuple[Outcome, Outcome] = ("variant", "duplicate")
-Row = tuple[str, str | None, bytes]  # path, SHA-256, the line's end (`ledger_tail`)
+Row = tuple[str, str | None, Outcome, bytes]  # path, SHA-256, outcome, `ledger_end`
 
 
 def _row_order(rows: list[Row]) -> Callable[[Row], str]:
@@ -78,26 +71,31 @@ def _row_order(rows: list[Row]) -> Callable[[Row], str]:
     return itemgetter(0)
 
 
-def ledger_line(path: str, sha256: str | None, tail: bytes) -> bytes:
+def ledger_line(path: str, sha256: str | None, outcome: Outcome, end: bytes) -> bytes:
     r"""`LedgerEntry(...).model_dump_json()` and a newline, byte for byte, without making
     and validating a model: the fields are this run's own checked values, and a million
     models cost 6 s of a 1M-file run's write. The path is encoded by pydantic's own JSON
     encoder; the other fields are hex digits, the outcome's and reason's fixed codes, or
-    null. `tail`: the line's end, `ledger_tail`'s.
+    null. `end`: the line's record and reason, `ledger_end`'s.
 
-    >>> ledger_line("a.txt", None, ledger_tail("rejected", None, RejectReason.EMPTY))
+    >>> ledger_line("a.txt", None, "rejected", ledger_end(None, RejectReason.EMPTY))
     b'{"path":"a.txt","sha256":null,"outcome":"rejected","record":null,"reason":"empty"}\n'
     """
-    return b'{"path":%b,"sha256":%b%b' % (to_json(path), _quoted(sha256), tail)
-
-
-def ledger_tail(outcome: Outcome, record: str | None, reason: RejectReason | None) -> bytes:
-    """The end of a ledger line, after the SHA-256: what became of the file."""
-    return b',"outcome":"%b","record":%b,"reason":%b}\n' % (
-        outcome.encode(),
-        _quoted(record),
-        _quoted(reason and reason.value),
+    return b'{"path":%b,"sha256":%b,"outcome":"%b%b' % (
+        to_json(path),
+        _quoted(sha256),
+        _OUTCOMES[outcome],
+        end,
     )
+
+
+_OUTCOMES: dict[str, bytes] = {outcome: outcome.encode() for outcome in get_args(Outcome)}
+
+
+def ledger_end(record: str | None, reason: RejectReason | None) -> bytes:
+    """The end of a ledger line, after its outcome: the record it went to, or why it was
+    rejected."""
+    return b'","record":%b,"reason":%b}\n' % (_quoted(record), _quoted(reason and reason.value))
 
 
 def _quoted(text: str | None) -> bytes:
