@@ -84,3 +84,8 @@ def test_a_damaged_map_is_not_read(tmp_path: Path, damage: object) -> None:
 
 def test_a_missing_map_is_none(tmp_path: Path) -> None:
     assert read_map(tmp_path / LINES_FILE) is None
+
+
+def test_a_record_id_of_another_width_is_refused() -> None:
+    with pytest.raises(ValueError, match="not of its column's width"):
+        map_bytes(_made([(b"d" * 16, "0" * 15, 1)]), SHA, "salt")

@@ -89,11 +89,14 @@ def _positions(column: bytes, width: int) -> dict[bytes, int]:
 
 def map_bytes(lines: NewLines, sha256: str, salt: str) -> bytes:
     """The saved form of `lines`, the map of an `articles.jsonl` of SHA-256 `sha256`."""
+    count = len(lines.lengths)
+    if (len(lines.digests), len(lines.ids)) != (count * DIGEST_BYTES, count * ID_BYTES):
+        raise ValueError("a line's digest or record id is not of its column's width")
     lengths = array("Q", lines.lengths)
     if sys.byteorder == "big":
         lengths.byteswap()
     body = b"".join((bytes(lines.digests), bytes(lines.ids), lengths.tobytes()))
-    header = {"layout": LAYOUT, "sha256": sha256, "salt": salt, "lines": len(lines.lengths),
+    header = {"layout": LAYOUT, "sha256": sha256, "salt": salt, "lines": count,
               "checksum": _checksum(body)}  # fmt: skip
     return json.dumps(header).encode() + b"\n" + body
 
