@@ -60,7 +60,7 @@ def plan_digest(plan: Planned, salt: str) -> bytes:
 
 def record_lines(out: Path, plans: Iterable[Planned], salt: str, made: NewLines) -> Iterator[bytes]:
     """The new `articles.jsonl`'s lines, in plan order (lines copied one after the other
-    come as one piece): copied from the one in OUT when its map (`load_line_map`) holds the
+    come as one piece): copied from the one in OUT when its map (tasks/output/line_map.py) holds the
     plan's digest, else made from the record's line there (tasks/records/patch.py) or built,
     reading the parse cache (opened by the thread that consumes the lines). `made` receives
     the new file's map."""
@@ -99,11 +99,6 @@ def _line_at(descriptor: int, offset: int, length: int) -> ArticleRecord:
     return ArticleRecord.model_validate_json(read_exactly(descriptor, offset, length, ARTICLES))
 
 
-def load_line_map(out: Path) -> LineMap | None:
-    """The map OUT's last run saved: None when there is none or it cannot be read."""
-    return read_map(out / LINES_FILE)
-
-
 def save_line_map(out: Path, made: NewLines, sha256: str, salt: str) -> None:
     """The map of the `articles.jsonl` now in OUT, whose SHA-256 is `sha256` (once it is
     in place), its lines built with `salt`."""
@@ -119,7 +114,7 @@ def _copyable(
     to copy its lines from, when that file is the one the map was made for (the same
     SHA-256, hashed through the descriptor the lines are read with) and its lines were built
     with `salt`; else nothing."""
-    previous = load_line_map(out)
+    previous = read_map(out / LINES_FILE)
     if previous is None or previous.salt != salt:
         return None, None
     try:
