@@ -36,7 +36,12 @@ from flows.prefect_env import (
 )
 from flows.progress import reporting_to, sink_for
 from flows.summary import summary_rows, to_json, to_text
-from tasks.memory import ending_after_run, settle, settle_for_exit, settling_scope
+from tasks.memory import (
+    ending_after_run,
+    paused_garbage_collection,
+    settle_for_exit,
+    settling_scope,
+)
 from tasks.models import ArticleRecord, RunSummary
 from tasks.output.lock import OutputBusyError, output_lock
 from tasks.output.paths import RUN
@@ -92,14 +97,15 @@ def _ingest(arguments: argparse.Namespace) -> int:
             if launched
             else checked_meanwhile(arguments.input, arguments.out, options)
         )
-        with meanwhile:
+        # Prefect's modules, for the life of the process, make no garbage cycle: collecting
+        # while they load only walked them again (0.79-0.84 s against 0.88-0.93 s).
+        with paused_garbage_collection(), meanwhile:
             from flows.ingest import ingest_flow
             from flows.prefetch import prefetching
             from flows.runners import task_runner
             from flows.workers import warm_up
 
             import_run_modules()
-        settle()  # Prefect's modules, for the life of the process
         if runner.kind == "threads":
             # The worker processes' fork server: its imports and tables (~1 s) are made
             # while this process waits for the server, not when the run needs its first pool

@@ -20,18 +20,16 @@ from flows.stages import (
 )
 from flows.up_to_date import Pending, Walk
 from flows.workers import tasks_run_here, warm_up, worker_processes
-from tasks.batch import shard
+from tasks.batch import shard, shard_count
 from tasks.models import InputFile, Rejection, RunSummary, StepSummary
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally
 from tasks.refs import DocumentRef
 
-SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
 MIN_SHARD, MAX_SHARD = 32, 4096
-# A shard is two task runs (its files, then saving their parses), each 20-27 ms of CPU
-# against a lasting Prefect server, 17-23 of them the server's, on the same cores. So a worker
-# takes fewer shards when each would hold less than this many files (about 0.75 s of work
-# at 2.5 ms a file): a run that reads 1 % of 118,145 files makes 2 shards, not 8.
-MIN_FILES_PER_SHARD = 300
+# Reading, decoding, cleaning and parsing a file take about this long: a shard holds 300
+# files or more (tasks/batch.py `shard_count`), so a run that reads 1 % of 118,145 files
+# makes 2 shards, not 8.
+FILE_SECONDS = 0.0025
 
 
 def shard_size(files: int, workers: int, chosen: int | None) -> int:
@@ -44,8 +42,8 @@ def shard_size(files: int, workers: int, chosen: int | None) -> int:
     """
     if chosen is not None:
         return chosen
-    per_worker = min(max(files // (workers * MIN_FILES_PER_SHARD), 1), SHARDS_PER_WORKER)
-    return min(max(math.ceil(files / (workers * per_worker)), MIN_SHARD), MAX_SHARD)
+    shards = shard_count(files, workers, FILE_SECONDS)
+    return min(max(math.ceil(files / shards), MIN_SHARD), MAX_SHARD)
 
 
 @dataclass

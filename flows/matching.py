@@ -33,7 +33,7 @@ from flows.stages import (
     update_index_task,
 )
 from flows.workers import index_workers, tasks_run_here, worker_count
-from tasks.batch import shard
+from tasks.batch import shard, shard_count
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
 from tasks.match.index_update import SourceChange
@@ -44,13 +44,16 @@ from tasks.match.reuse import (
     kept_decisions,
     reused_assignment,
 )
-from tasks.match.shards import MatchShard, pack_sources, worth_sharding
+from tasks.match.shards import (
+    DECIDE_SECONDS_PER_VARIANT,
+    MatchShard,
+    pack_sources,
+    worth_sharding,
+)
 from tasks.match.thresholds import Thresholds
 from tasks.output.cache_read import cached_texts
 from tasks.output.decisions import Decisions
 from tasks.refs import DocumentRef
-
-SHARDS_PER_WORKER = 4  # as for the files: balanced, and progress to show
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,9 @@ def match_variants(
     here = client is None and key is None
     if here or not worth_sharding(shipped, len(variants), workers):  # here, where OUT is
         return match_task(out, fingerprint, opaque(variants), thresholds, opaque(reached))
-    size = math.ceil(len(variants) / (workers * SHARDS_PER_WORKER))
+    size = math.ceil(
+        len(variants) / shard_count(len(variants), workers, DECIDE_SECONDS_PER_VARIANT)
+    )
     parts = [[(variant.path, variant.sha256) for variant in part] for part in shard(variants, size)]
     if key is not None:  # the workers read the variants' texts from the parse cache
         shards = [MatchShard(key, part, thresholds, reached=_of(reached, part)) for part in parts]

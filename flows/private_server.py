@@ -3,14 +3,15 @@ ingest` (instead of Prefect's temporary server), `copydesk serve` (schedules nee
 scheduler service, which the temporary server never starts) and `--runner dask` (each Dask
 worker would otherwise start a temporary server of its own).
 
-It is `prefect server start` on a free local port, managed by this process. Prefect's own
+It is Prefect's API server, as `prefect server start --no-ui` runs it (flows/server_start.py),
+on a free local port, managed by this process. Prefect's own
 temporary server is a plain child in the caller's process group: Ctrl-C, `timeout` or any
 signal to the group kills it along with the run, and the run then retries its events
 against a dead server for minutes; a SIGKILLed run leaves it orphaned. This one runs in its
 own session (a signal to the caller's group does not reach it: the caller stops first, then
 stops the server), dies with this process even if it is killed (Linux: the parent-death
 signal), and a server that stops on its own ends the process with one line (exit code 1)
-instead of endless connection tracebacks. It also starts faster (about 4 s against 6-8 s),
+instead of endless connection tracebacks. It also starts faster (about 2 s against 6-8 s),
 and for one run without the services that only scheduled runs need (`SCHEDULING_SERVICES`)."""
 
 from __future__ import annotations
@@ -106,11 +107,10 @@ def launch(*, schedules: bool = False) -> Launched:
 
 
 def server_command(port: int) -> list[str]:
-    """`prefect server start` on `port` of this machine alone, without its web UI, its
-    database schema checked once rather than at every start (flows/server_start.py). `-P`:
-    a folder named `flows` where the user runs copydesk is not imported instead."""
-    return [sys.executable, "-P", "-m", "flows.server_start", "server", "start", "--no-ui",
-            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    """Prefect's API on `port` of this machine alone, without its web UI, its database
+    schema checked once rather than at every start (flows/server_start.py). `-P`: a folder
+    named `flows` where the user runs copydesk is not imported instead."""
+    return [sys.executable, "-P", "-m", "flows.server_start", str(port)]
 
 
 def server_environment(schedules: bool) -> dict[str, str]:

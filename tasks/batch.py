@@ -34,6 +34,23 @@ def attempt(path: str, step: Callable[[], Out]) -> Out | Rejection:
         return Rejection(path=path, reason=RejectReason.INTERNAL_ERROR, detail=detail)
 
 
+SHARDS_PER_WORKER = 4  # a few tasks per worker: balanced, and progress to show
+# A shard is a task run or two, each 20-27 ms of CPU against a Prefect server (most of it the
+# server's, on the same cores): a worker takes fewer shards when each would hold less work.
+MIN_SHARD_SECONDS = 0.75
+
+
+def shard_count(items: int, workers: int, seconds_per_item: float) -> int:
+    """How many shards `items` make on `workers`: `SHARDS_PER_WORKER` each, fewer when each
+    would hold less than `MIN_SHARD_SECONDS` of work, at least one each.
+
+    >>> shard_count(22_639, 2, 0.0025), shard_count(1_170, 2, 0.0025), shard_count(993, 2, 0.002)
+    (8, 2, 2)
+    """
+    least = max(round(MIN_SHARD_SECONDS / seconds_per_item), 1)
+    return workers * min(max(items // (workers * least), 1), SHARDS_PER_WORKER)
+
+
 T = TypeVar("T")
 
 

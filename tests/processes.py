@@ -11,14 +11,14 @@ def _parent(stat: Path) -> int:
 
 
 def private_server(pid: int) -> int:
-    """The pid of the `prefect server start` child of process `pid`."""
+    """The pid of the private server child (`python -m flows.server_start`) of process `pid`."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parent = _parent(stat)
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, ValueError):
             continue
-        if parent == pid and b"server\0start" in command:
+        if parent == pid and b"flows.server_start" in command:
             return int(stat.parent.name)
     raise AssertionError(f"process {pid} has no private Prefect server")
 

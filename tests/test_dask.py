@@ -43,6 +43,7 @@ def test_dask_runner_gives_the_default_runners_output(
         return real_submit(sources, shard)
 
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
+    monkeypatch.setattr("tasks.batch.MIN_SHARD_SECONDS", 0.0)  # 4 shards a worker, as at scale
     monkeypatch.setattr(match_scattered_shard_task, "submit", counting)
     with task_runner(RunnerChoice(kind="dask", workers=2)) as runner:
         on_dask = ingest_flow.with_options(task_runner=runner)

@@ -5,13 +5,14 @@ then."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from flows.server_start import SCHEMA_NOTE, bring_schema_up_to_date, schema_revision
+from flows.server_start import HOST, SCHEMA_NOTE, bring_schema_up_to_date, schema_revision, serve
 
 
 class Migration:
@@ -86,6 +87,7 @@ def test_a_real_server_migrates_once_then_starts_on_the_noted_schema(
 ) -> None:
     """Two private servers in a new PREFECT_HOME: the first migrates and notes the
     revision, the second finds it noted and still serves the API (flow runs included)."""
+    import urllib.error
     import urllib.request
 
     from flows import private_server
@@ -102,6 +104,8 @@ def test_a_real_server_migrates_once_then_starts_on_the_noted_schema(
             )  # fmt: skip
             with urllib.request.urlopen(request, timeout=10) as answer:
                 assert json.loads(answer.read()) == [], start
+            with pytest.raises(urllib.error.HTTPError, match="404"):  # no web UI
+                urllib.request.urlopen(launched.url.removesuffix("/api") + "/", timeout=10)
         finally:
             private_server.stop_server(launched.process, private_server.STOP_SECONDS)
             private_server._running.remove(launched.process)
@@ -110,3 +114,29 @@ def test_a_real_server_migrates_once_then_starts_on_the_noted_schema(
         notes.append((tmp_path / SCHEMA_NOTE).stat().st_mtime_ns)
     assert notes[0] == notes[1]  # the second start did not migrate (nor write the note)
     assert "Traceback" not in launched.log_path.read_text()
+
+
+def test_the_api_runs_with_its_app_exempt_from_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` turns the collector off before Prefect loads; `serve` makes the app, freezes
+    what is alive and turns the collector back on before the API starts serving."""
+    import prefect.server.api.server
+    import uvicorn
+
+    app = object()
+    served: dict[str, object] = {}
+
+    def run(**options: object) -> None:
+        served.update(options, collecting=gc.isenabled(), frozen=gc.get_freeze_count())
+
+    monkeypatch.setattr(prefect.server.api.server, "create_app", lambda final: app)
+    monkeypatch.setattr(uvicorn, "run", run)
+    gc.disable()
+    try:
+        serve(4321)
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert served["app"] is app
+    assert (served["host"], served["port"]) == (HOST, 4321)
+    assert served["collecting"] is True
+    assert isinstance(served["frozen"], int) and served["frozen"] > 0
