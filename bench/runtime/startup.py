@@ -1,7 +1,8 @@
 """Start-up: `copydesk ingest` of the two seed files, where nearly all the time is overhead.
 
 Usage: ``python -m bench.runtime.startup [--rounds 5] [--no-wait]``. Each round runs the
-seeds with a warm Prefect home (one that served a run already), two ways, alternating which
+seeds into an emptied output folder (one left current would be found so before Prefect
+starts) with a warm Prefect home (one that served a run already), two ways, alternating which
 goes first: as a user's machine runs it (a warm bytecode cache: a ``PYTHONPYCACHEPREFIX``
 folder the warm-up run filled), and as this project's machine does, with
 ``PYTHONDONTWRITEBYTECODE=1``: the installed packages' bytecode (compiled by pip) is read,
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         for way in WAYS if number % 2 == 0 else WAYS[::-1]:
             if environments[way] is cold:
                 remove_own_bytecode()
+            shutil.rmtree(out)  # a run that writes: OUT left current would skip Prefect
             measured = run_cli(command, wait=args.wait, home=home, environment=environments[way])
             walls[way].append(measured.wall)
     rows = [
