@@ -228,3 +228,44 @@ def test_a_new_copy_of_a_source_reaches_its_variant_which_is_scored_without_a_lo
     assert (decided.matches, decided.reaches) == (expected.matches, expected.reaches)
     assert [match.source for match in decided.matches] == ["s1"]
     assert decided.reaches["v0"].candidates[:2] == ("s1", "s5")
+
+
+@pytest.mark.parametrize("added", ["a copy of the source", "a source sharing no word"])
+def test_copies_of_a_variant_are_judged_once_and_alike(
+    monkeypatch: pytest.MonkeyPatch, added: str
+) -> None:
+    """A text under three paths (decided once, alike) gets one judgement per change, each
+    copy's verdict made of its own decision: reached by the added copy of its source, or
+    kept."""
+    from tasks.match import reuse
+
+    story = "Mayor Brennan opened the Kettleby harbour bridge. The council said."
+    before = [document("s5", story, DAY), document("s7", "Zinc and wheat in Tokyo.", DAY)]
+    text = "Mayor Brennan opened the Kettleby harbour bridge."
+    variants = [document(path, text, None) for path in ("v0", "v1", "v2")]
+    refs = refs_of(variants)
+    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), refs)}
+    new = document("s1", story if added == "a copy of the source" else "Ferry storm.", DAY)
+    change = changed(before, [*before, new])
+    hashes = {source.path: source.origin.sha256 for source in before}
+    judged: list[str] = []
+    real_judge = reuse.judge
+
+    def counting(variant: DocumentRef, decided: Decided | None, change: SourceChange) -> object:
+        judged.append(variant.path)
+        return real_judge(variant, decided, change)
+
+    monkeypatch.setattr(reuse, "judge", counting)
+    kept = kept_decisions(hashes, earlier, change, refs)
+    assert judged == ["v0"]
+    monkeypatch.setattr(reuse, "judge", real_judge)
+    one_by_one = [kept_decisions(hashes, earlier, change, [ref]) for ref in refs]
+    assert kept == Kept(
+        {path: d for k in one_by_one for path, d in k.held.items()},
+        {path: r for k in one_by_one for path, r in k.reached.items()},
+    )
+    if added == "a copy of the source":
+        assert list(kept.reached) == ["v0", "v1", "v2"] and not kept.held
+        assert all(r.reach == earlier["v0"].reach() for r in kept.reached.values())
+    else:
+        assert kept.held == earlier and not kept.reached
