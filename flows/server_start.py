@@ -86,10 +86,20 @@ def bring_schema_up_to_date(
 
 
 def migrate() -> None:
-    """What Prefect's server does at its start when `migrate_on_start` (its `create_db`)."""
+    """What Prefect's server does at its start when `migrate_on_start` (its `create_db`),
+    with the cyclic garbage collector on (`main` turns it off): unlike the imports, a
+    migration (once per Prefect version) may leave garbage cycles, collected before the
+    server freezes what is alive."""
     from prefect.server.database import provide_database_interface
 
-    asyncio.run(provide_database_interface().create_db())
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        asyncio.run(provide_database_interface().create_db())
+        gc.collect()
+    finally:
+        if not enabled:
+            gc.disable()
 
 
 def main(port: int) -> None:
