@@ -140,3 +140,35 @@ def test_the_api_runs_with_its_app_exempt_from_collection(monkeypatch: pytest.Mo
     assert (served["host"], served["port"]) == (HOST, 4321)
     assert served["collecting"] is True
     assert isinstance(served["frozen"], int) and served["frozen"] > 0
+
+
+def test_a_migration_runs_and_is_collected_with_the_collector_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`main` loads Prefect with the collector off; a migration turns it on for its run and
+    collects what it left before the server freezes what is alive."""
+    import prefect.server.database
+
+    from flows import server_start
+
+    seen: list[bool] = []
+
+    class Database:
+        async def create_db(self) -> None:
+            seen.append(gc.isenabled())
+
+    collected: list[bool] = []
+
+    def collect() -> int:
+        collected.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(prefect.server.database, "provide_database_interface", Database)
+    monkeypatch.setattr(gc, "collect", collect)
+    gc.disable()
+    try:
+        server_start.migrate()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [True] and collected == [True]
