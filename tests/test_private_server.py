@@ -71,6 +71,28 @@ def test_the_api_url_is_set_while_the_server_starts(
     assert not PREFECT_API_URL.value()
 
 
+@pytest.mark.parametrize(
+    ("schedules", "persister", "ended_by"),
+    [(False, False, signal.SIGKILL), (False, True, signal.SIGTERM), (True, False, signal.SIGTERM)],
+)
+def test_a_server_for_one_run_is_killed_once_it_holds_nothing_unsaved(
+    launched: Launched, schedules: bool, persister: bool, ended_by: signal.Signals
+) -> None:
+    """Asked to stop, uvicorn takes 0.15 s; a server for one run, whose every answered call
+    is committed, is killed, unless it runs scheduling services or a service that holds
+    writes in memory (here the event persister, turned on by a user)."""
+    from prefect.settings import temporary_settings
+
+    services = {
+        "server.services.event_persister.enabled": persister,
+        "server.services.task_run_recorder.enabled": False,
+        "server.services.triggers.enabled": False,
+    }
+    with temporary_settings(services), api_server(launched, schedules=schedules):
+        pass
+    assert launched.process.returncode == -ended_by
+
+
 def service_settings(environment: dict[str, str]) -> dict[str, object]:
     """Which of Prefect's server services a server started with `environment` runs."""
     from prefect.settings import Settings

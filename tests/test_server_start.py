@@ -11,8 +11,18 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Scope
 
-from flows.server_start import HOST, SCHEMA_NOTE, bring_schema_up_to_date, schema_revision, serve
+from flows.server_start import (
+    HOST,
+    SCHEMA_NOTE,
+    bring_schema_up_to_date,
+    prepare_routes,
+    schema_revision,
+    serve,
+)
 
 
 class Migration:
@@ -116,19 +126,39 @@ def test_a_real_server_migrates_once_then_starts_on_the_noted_schema(
     assert "Traceback" not in launched.log_path.read_text()
 
 
-def test_the_api_runs_with_its_app_exempt_from_collection(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`main` turns the collector off before Prefect loads; `serve` makes the app, freezes
-    what is alive and turns the collector back on before the API starts serving."""
+class Route(BaseRoute):
+    """A route that notes the paths it is matched against, and matches none of them."""
+
+    def __init__(self) -> None:
+        self.matched: list[str] = []
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        self.matched.append(scope["path"])
+        return Match.NONE, {}
+
+
+def test_the_api_runs_with_its_app_exempt_from_collection_and_its_routes_prepared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`main` turns the collector off before Prefect loads; `serve` makes the app (without
+    the full collection `final` means on a FastAPI that copies no route), freezes what is
+    alive, turns the collector back on and prepares the routes before the API serves."""
     import prefect.server.api.server
     import uvicorn
 
-    app = object()
+    route = Route()
+    app = Starlette(routes=[route])
+    made: list[bool] = []
     served: dict[str, object] = {}
+
+    def create_app(final: bool) -> Starlette:
+        made.append(final)
+        return app
 
     def run(**options: object) -> None:
         served.update(options, collecting=gc.isenabled(), frozen=gc.get_freeze_count())
 
-    monkeypatch.setattr(prefect.server.api.server, "create_app", lambda final: app)
+    monkeypatch.setattr(prefect.server.api.server, "create_app", create_app)
     monkeypatch.setattr(uvicorn, "run", run)
     gc.disable()
     try:
@@ -136,10 +166,21 @@ def test_the_api_runs_with_its_app_exempt_from_collection(monkeypatch: pytest.Mo
     finally:
         gc.unfreeze()
         gc.enable()
+    assert made == [False]  # FastAPI 0.150, as pinned
     assert served["app"] is app
     assert (served["host"], served["port"]) == (HOST, 4321)
     assert served["collecting"] is True
     assert isinstance(served["frozen"], int) and served["frozen"] > 0
+    assert route.matched == ["/-"]
+
+
+def test_every_route_is_matched_once_also_within_mounts() -> None:
+    """`prepare_routes` matches each route, those of a mounted app too, against a path that
+    none of them answers."""
+    outer, inner, deeper = Route(), Route(), Route()
+    mounted = Starlette(routes=[inner, Mount("/more", routes=[deeper])])
+    prepare_routes([outer, Mount("/api", app=mounted)])
+    assert outer.matched == inner.matched == deeper.matched == ["/-"]
 
 
 def test_a_migration_runs_and_is_collected_with_the_collector_on(
