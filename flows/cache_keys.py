@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flows.options import IngestOptions
 from tasks.output.cache import cache_fingerprint
 from tasks.output.decisions import decisions_fingerprint
+from tasks.output.fingerprint import code_fingerprint
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardWork
 
@@ -30,6 +31,12 @@ class CacheKeys:
     parses: str
     today: dt.date
     decisions: str
+
+    @property
+    def lines(self) -> str:
+        """What the lines of `articles.jsonl` are built with besides their plans (the salt
+        of their digests, tasks/output/record_lines.py): the code and the decisions' key."""
+        return f"{code_fingerprint()}|{self.decisions}"
 
     @classmethod
     def of(cls, options: IngestOptions, work: ShardWork | None = None) -> CacheKeys:

@@ -28,6 +28,7 @@ from flows.heartbeats import heartbeats
 from flows.interrupts import reclaim_signals
 from flows.matching import keep_decisions, match_changed
 from flows.options import IngestOptions
+from flows.prefetch import take_checked_lines
 from flows.progress import StageClock, current_sink
 from flows.runtime import opaque
 from flows.stages import discover_task, plan_records_task, save_line_map_task, write_task
@@ -39,7 +40,6 @@ from tasks.memory import release, settling_scope
 from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
 from tasks.output.cache_read import DamagedParse
-from tasks.output.fingerprint import code_fingerprint
 from tasks.output.line_map import NewLines
 from tasks.output.lock import output_lock
 from tasks.output.paths import ARTICLES
@@ -137,7 +137,8 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         variants = [document for document in parsed if document.role == "variant"]
         groups = group_duplicate_sources(sources)
         thresholds = options.thresholds()
-        fingerprint = CacheKeys.of(options, work).decisions
+        keys = CacheKeys.of(options, work)
+        fingerprint = keys.decisions
         matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
         assignment = matched.assignment
     with clock.stage("build_records"):  # planned here, each built as it is written
@@ -160,8 +161,8 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
         reused=reused,
         not_read=result.not_read,
     )
-    lines, salt = NewLines(), f"{code_fingerprint()}|{fingerprint}"
-    articles = record_lines(Path(out_dir), plans, salt, lines)
+    lines, salt = NewLines(), keys.lines
+    articles = record_lines(Path(out_dir), plans, salt, lines, take_checked_lines(out_dir, salt))
     ledger = ledger_lines(result.hashes, plans, rejected)
     written = write_task(
         out_dir, opaque(articles), opaque(rejected), opaque(ledger), summary, state,

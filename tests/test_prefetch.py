@@ -1,9 +1,11 @@
-"""The CLI reads the parse cache's refs and the last run's decisions while it waits
-(flows/prefetch.py): the flow takes them when they were read for its run, else reads them
-itself; either way its output is a fresh run's. A read not taken is stopped."""
+"""The CLI reads the parse cache's refs and the last run's decisions, and checks OUT's
+articles.jsonl against its map, while it waits (flows/prefetch.py): the flow takes them when
+they were made for its run, else makes them itself; either way its output is a fresh run's.
+A read not taken is stopped."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,10 +16,12 @@ from flows.cache_keys import CacheKeys
 from flows.checked_meanwhile import checked_meanwhile
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions
-from flows.prefetch import needed, prefetching, take_decisions, take_refs
+from flows.prefetch import needed, prefetching, take_checked_lines, take_decisions, take_refs
 from flows.up_to_date import withdrawn_after
 from tasks.output.cache_read import load_cached_refs
 from tasks.output.decisions import load_decisions
+from tasks.output.paths import ARTICLES
+from tasks.output.record_lines import checked_lines
 from tasks.output.stoppable import LoadStopped
 from tests.conftest import TODAY
 from tests.corpus import paragraphs, source_text, variant_text, write
@@ -47,6 +51,10 @@ def _ingested(tmp_path: Path) -> tuple[Path, Path]:
     ingest_flow(str(folder), str(out), OPTIONS)
     write(folder, LATER)
     return folder, out
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _prefetch_threads() -> list[threading.Thread]:
@@ -93,15 +101,20 @@ def test_each_read_is_taken_once_and_as_the_flow_would_read_it(tmp_path: Path) -
         needed()  # as the flow says once its child found OUT stale
         refs = take_refs(str(out), keys.parses, keys.today)
         decisions = take_decisions(str(out), keys.decisions)
+        lines = take_checked_lines(str(out), keys.lines)
         again = (
             take_refs(str(out), keys.parses, keys.today),
             take_decisions(str(out), keys.decisions),
+            take_checked_lines(str(out), keys.lines),
         )
     assert refs == load_cached_refs(out, keys.parses, keys.today) and len(refs) == 3
     assert decisions is not None and decisions.value is not None and decisions.value.decided
     loaded = load_decisions(out, keys.decisions)
     assert loaded is not None and decisions.value.decided == loaded.decided
-    assert again == (None, None)
+    checked = checked_lines(out, keys.lines)
+    assert lines is not None and checked is not None and lines.stamp == checked.stamp
+    assert lines.lines.sha256 == checked.lines.sha256 == sha256_of(out / ARTICLES)
+    assert again == (None, None, None)
     assert take_refs(str(out), keys.parses, keys.today) is None  # none left past the block
 
 

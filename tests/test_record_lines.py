@@ -8,6 +8,7 @@ import hashlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from tasks.output.cache import add_parses
 from tasks.output.line_map import DIGEST_BYTES, NewLines
 from tasks.output.paths import ARTICLES, CACHE_FILE
 from tasks.output.ranges import CopiedRanges
-from tasks.output.record_lines import record_lines, save_line_map
+from tasks.output.record_lines import CheckedLines, checked_lines, record_lines, save_line_map
 from tasks.records.records import Attached, Planned, plan_records
 from tests.helpers import match, parsed
 
@@ -117,6 +118,67 @@ def test_a_replaced_or_removed_file_is_built_again(tmp_path: Path) -> None:
     assert b"".join(record_lines(tmp_path, plans, SALT, NewLines())) == built
     path.unlink()
     assert b"".join(record_lines(tmp_path, plans, SALT, NewLines())) == built
+
+
+def _checked_long_ago(out: Path) -> CheckedLines:
+    """OUT's file checked as the CLI checks it ahead, as if its last change were older than
+    `RACY_NS` then."""
+    checked = checked_lines(out, SALT)
+    assert checked is not None
+    return CheckedLines(checked.lines, checked.stamp, checked.taken_ns + 10**12)
+
+
+def _hashes_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files `hashlib.file_digest` hashes from now on."""
+    hashed: list[str] = []
+    digest = hashlib.file_digest
+
+    def counted(handle: Any, name: str) -> Any:
+        hashed.append(name)
+        return digest(handle, name)
+
+    monkeypatch.setattr(hashlib, "file_digest", counted)
+    return hashed
+
+
+def test_a_file_checked_ahead_is_not_hashed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plans = _plans(tmp_path, 80.0)
+    _written(tmp_path, plans)
+    built = (tmp_path / ARTICLES).read_bytes()
+    checked = _checked_long_ago(tmp_path)
+    hashed = _hashes_counted(monkeypatch)
+    (tmp_path / CACHE_FILE).unlink()  # any record built again would fail to read it
+    assert b"".join(record_lines(tmp_path, plans, SALT, NewLines(), checked)) == built
+    assert hashed == []
+    assert checked_lines(tmp_path, "other") is None  # lines built with other code or options
+
+
+def test_a_file_replaced_after_its_check_is_hashed_again(tmp_path: Path) -> None:
+    """Same size, same modification time, another file (by rename, as a restore does)."""
+    plans = _plans(tmp_path, 80.0)
+    _written(tmp_path, plans)
+    path, spare = tmp_path / ARTICLES, tmp_path / "spare"
+    built, status = path.read_bytes(), path.stat()
+    checked = _checked_long_ago(tmp_path)
+    spare.write_bytes(built.replace(b"First story.", b"First STORY."))
+    os.utime(spare, ns=(status.st_atime_ns, status.st_mtime_ns))
+    spare.replace(path)
+    assert b"".join(record_lines(tmp_path, plans, SALT, NewLines(), checked)) == built
+
+
+def test_a_check_racing_the_files_last_change_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked right after it was written: a same-size edit within the clock's tick could
+    leave its stamp as it was, so the write hashes it again."""
+    plans = _plans(tmp_path, 80.0)
+    _written(tmp_path, plans)
+    checked = checked_lines(tmp_path, SALT)
+    hashed = _hashes_counted(monkeypatch)
+    list(record_lines(tmp_path, plans, SALT, NewLines(), checked))
+    assert hashed == ["sha256"]
 
 
 def test_lines_that_follow_each_other_are_copied_as_one_piece(tmp_path: Path) -> None:
