@@ -4,7 +4,6 @@ the parse cache as it is done; the run keeps their `DocumentRef`s."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 from flows.cache_keys import parse_fingerprint
@@ -20,14 +19,14 @@ from flows.stages import (
 )
 from flows.up_to_date import Pending, Walk
 from flows.workers import tasks_run_here, warm_up, worker_processes
-from tasks.batch import shard, shard_count
+from tasks.batch import items_per_shard, shard
 from tasks.models import InputFile, Rejection, RunSummary, StepSummary
 from tasks.pipeline import STEPS, ShardResult, ShardWork, StepTally
 from tasks.refs import DocumentRef
 
 MIN_SHARD, MAX_SHARD = 32, 4096
 # Reading, decoding, cleaning and parsing a file take about this long: a shard holds 300
-# files or more (tasks/batch.py `shard_count`), so a run that reads 1 % of 118,145 files
+# files or more (tasks/batch.py `items_per_shard`), so a run that reads 1 % of 118,145 files
 # makes 2 shards, not 8.
 FILE_SECONDS = 0.0025
 
@@ -42,8 +41,7 @@ def shard_size(files: int, workers: int, chosen: int | None) -> int:
     """
     if chosen is not None:
         return chosen
-    shards = shard_count(files, workers, FILE_SECONDS)
-    return min(max(math.ceil(files / shards), MIN_SHARD), MAX_SHARD)
+    return min(max(items_per_shard(files, workers, FILE_SECONDS), MIN_SHARD), MAX_SHARD)
 
 
 @dataclass

@@ -11,7 +11,6 @@ concatenated in variant order.
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -33,7 +32,7 @@ from flows.stages import (
     update_index_task,
 )
 from flows.workers import index_workers, tasks_run_here, worker_count
-from tasks.batch import shard, shard_count
+from tasks.batch import items_per_shard, shard
 from tasks.match.assign import Assignment, merge_assignments
 from tasks.match.copies import distinct, for_copies
 from tasks.match.index_update import SourceChange
@@ -173,9 +172,7 @@ def match_variants(
     here = client is None and key is None
     if here or not worth_sharding(shipped, len(variants), workers):  # here, where OUT is
         return match_task(out, fingerprint, opaque(variants), thresholds, opaque(reached))
-    size = math.ceil(
-        len(variants) / shard_count(len(variants), workers, DECIDE_SECONDS_PER_VARIANT)
-    )
+    size = items_per_shard(len(variants), workers, DECIDE_SECONDS_PER_VARIANT)
     parts = [[(variant.path, variant.sha256) for variant in part] for part in shard(variants, size)]
     if key is not None:  # the workers read the variants' texts from the parse cache
         shards = [MatchShard(key, part, thresholds, reached=_of(reached, part)) for part in parts]

@@ -24,17 +24,25 @@ from pathlib import Path
 
 from tasks.output.paths import unwritable
 
+# The server's services that keep events' consequences, writing them later: the two that
+# record task-run history from events (see above), and the triggers (automations react to
+# persisted events; with none persisted they have nothing to do). Off by default; a
+# private server that runs one of them is asked to stop, not killed (flows/private_server.py).
+EVENT_SERVICES = ("TASK_RUN_RECORDER", "EVENT_PERSISTER", "TRIGGERS")
+
+
+def service_switch(service: str) -> str:
+    """The environment variable that turns Prefect's server service `service` on or off."""
+    return f"PREFECT_SERVER_SERVICES_{service}_ENABLED"
+
+
 QUIET_SETTINGS = {
     # Telemetry phones home, which fails offline: the server's ...
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # ... and the client's, which on a terminal also prints a "collects anonymous usage
     # data" banner at import (the README promises telemetry is off).
     "DO_NOT_TRACK": "1",
-    # The services that record task-run history from events, see above.
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
-    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
-    # Automations react to persisted events; with none persisted they have nothing to do.
-    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    **{service_switch(service): "false" for service in EVENT_SERVICES},
 }
 DRAIN_TIMEOUT_SECONDS = 30.0
 # What Prefect imports only once a flow run starts, after the server has answered: its flow

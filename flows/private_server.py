@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.prefect_env import prefect_home
+from flows.prefect_env import EVENT_SERVICES, prefect_home, service_switch
 
 SERVER_LOG = "copydesk-server.log"  # in PREFECT_HOME
 START_SECONDS = 120.0
@@ -119,7 +119,7 @@ def server_environment(schedules: bool) -> dict[str, str]:
     environment = dict(os.environ)
     if not schedules:
         for name in SCHEDULING_SERVICES:
-            environment.setdefault(f"PREFECT_SERVER_SERVICES_{name}_ENABLED", "false")
+            environment.setdefault(service_switch(name), "false")
         for name, value in BLOCK_REGISTRATION_OFF.items():
             environment.setdefault(name, value)
     return environment
@@ -171,17 +171,15 @@ def _holds_nothing_unsaved(schedules: bool) -> bool:
     """Whether the server can be killed, not asked to stop, once its run has ended and the
     run's last log lines were sent: it committed every call it answered to its database
     (SQLite: a transaction per call, which a killed process keeps), and runs no service
-    that holds writes in memory: not the scheduling ones (`schedules`), and not the event
-    persister, the task-run recorder or the triggers, unless a user turned them on. Asking
-    costs 0.15 s: uvicorn looks for a stop request every 0.1 s, then waits 0.1 s more for
-    its connections to close."""
+    that holds writes in memory: not the scheduling ones (`schedules`), and none of the
+    `EVENT_SERVICES`, unless a user turned one on. Asking costs 0.15 s: uvicorn looks for a
+    stop request every 0.1 s, then waits 0.1 s more for its connections to close."""
     if schedules:
         return False
     from prefect.settings import get_current_settings
 
     services = get_current_settings().server.services
-    buffered = (services.event_persister, services.task_run_recorder, services.triggers)
-    return not any(service.enabled for service in buffered)
+    return not any(getattr(services, name.lower()).enabled for name in EVENT_SERVICES)
 
 
 def _send_logs_left() -> None:

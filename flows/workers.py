@@ -6,7 +6,7 @@ whole flow and Prefect first: 7.7 s before the first of 8 trivial tasks finished
 0.2 s in threads (measured side by side). So the shard tasks stay Prefect task runs in this
 process, and each hands its shard to a plain process pool whose workers import the stage
 code alone (`tasks.pipeline`, no Prefect): they are forked from a server process started
-once ("forkserver": no thread of this process is copied), ready in about a second. The
+once ("forkserver": no thread of this process is copied), ready in about half a second. The
 fork server also makes the word weights' reference table once (tasks/match/preload.py),
 which every worker then inherits instead of making its own each run.
 
@@ -92,8 +92,8 @@ def index_workers(key: str, out: Path, fingerprint: str) -> Iterator[None]:
 
 def warm_up(files: int) -> None:
     """Start the fork server now when a run of `files` files is likely to use worker
-    processes: its imports (about 0.7 s) then overlap the run's first stages instead of
-    delaying the first pool's first shard."""
+    processes: its imports and tables (0.35 s of a core) then overlap the run's first
+    stages instead of delaying the first pool's first shard."""
     if files >= MIN_FILES and worker_count() >= 2 and tasks_run_here():
         _context()
         forkserver.ensure_running()

@@ -8,6 +8,7 @@ shard goes on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -49,6 +50,15 @@ def shard_count(items: int, workers: int, seconds_per_item: float) -> int:
     """
     least = max(round(MIN_SHARD_SECONDS / seconds_per_item), 1)
     return workers * min(max(items // (workers * least), 1), SHARDS_PER_WORKER)
+
+
+def items_per_shard(items: int, workers: int, seconds_per_item: float) -> int:
+    """How many of `items` a shard holds when they make `shard_count` shards.
+
+    >>> items_per_shard(1_170, 2, 0.0025), items_per_shard(5, 2, 0.0025)
+    (585, 3)
+    """
+    return math.ceil(items / shard_count(items, workers, seconds_per_item))
 
 
 T = TypeVar("T")
