@@ -127,12 +127,12 @@ _started: list[_Prefetch] = []  # at most one: the CLI's, for the flow run it st
 @contextmanager
 def prefetching(out: Path, options: IngestOptions, stale: bool) -> Iterator[None]:
     """Read the refs of `out`'s parse cache, then its decisions, as a run with `options`
-    reads them, in a thread while the block runs; stopped at its end, if the flow did not
-    take them. The caller holds OUT's lock (tasks/output/lock.py), so that nothing writes
-    them meanwhile. Unless OUT is known to be `stale`, nothing is done before `needed` says it is
-    (OUT may be current: the flow then takes nothing, and the reads would only slow its
-    creation, and hold, at a million files, a few hundred megabytes of refs and most of a
-    gigabyte of decisions)."""
+    reads them, then check its `articles.jsonl` against its map, in a thread while the
+    block runs; stopped at its end, if the flow did not take them. The caller holds OUT's
+    lock (tasks/output/lock.py), so that nothing writes them meanwhile. Unless OUT is known
+    to be `stale`, nothing is done before `needed` says it is (OUT may be current: the flow
+    then takes nothing, and the reads would only slow its creation, and hold, at a million
+    files, a few hundred megabytes of refs and most of a gigabyte of decisions)."""
     prefetch = _Prefetch(out.absolute(), options)
     if stale:
         prefetch.stale.set()
@@ -148,7 +148,7 @@ def prefetching(out: Path, options: IngestOptions, stale: bool) -> Iterator[None
 
 
 def needed() -> None:
-    """OUT is stale: the run will ask for the refs, then the decisions."""
+    """OUT is stale: the run will ask for the refs, the decisions, then the lines' check."""
     for prefetch in _started:
         prefetch.stale.set()
 
@@ -156,24 +156,26 @@ def needed() -> None:
 def take_refs(out: str, fingerprint: str, today: dt.date) -> dict[str, DocumentRef] | None:
     """The refs read for this output folder, parse fingerprint and day, once; None when
     none were (read them)."""
-    key = (Path(out).absolute(), fingerprint, today)
-    fetched = next((found for p in _reading() if (found := p.refs.take(key))), None)
+    fetched = _taken(lambda prefetch: prefetch.refs, (Path(out).absolute(), fingerprint, today))
     return fetched.value if fetched else None
 
 
 def take_decisions(out: str, fingerprint: str) -> Fetched[Decisions | None] | None:
     """The decisions read for this output folder and decisions fingerprint, once; None
     when they were not read (read them)."""
-    key = (Path(out).absolute(), fingerprint)
-    return next((found for p in _reading() if (found := p.decisions.take(key))), None)
+    return _taken(lambda prefetch: prefetch.decisions, (Path(out).absolute(), fingerprint))
 
 
 def take_checked_lines(out: str, salt: str) -> CheckedLines | None:
     """OUT's `articles.jsonl` as checked against its map for lines built with `salt`, once;
     None when it was not checked, or did not match."""
-    key = (Path(out).absolute(), salt)
-    fetched = next((found for p in _reading() if (found := p.lines.take(key))), None)
+    fetched = _taken(lambda prefetch: prefetch.lines, (Path(out).absolute(), salt))
     return fetched.value if fetched else None
+
+
+def _taken(slot: Callable[[_Prefetch], _Slot[T]], key: tuple[object, ...]) -> Fetched[T] | None:
+    """What a prefetch whose reads began read into its `slot` under `key`, once."""
+    return next((found for prefetch in _reading() if (found := slot(prefetch).take(key))), None)
 
 
 def _reading() -> list[_Prefetch]:

@@ -7,23 +7,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
+from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.match import candidates
-from tasks.match.assign import assign_variants, decide_all, merge_assignments
+from tasks.match.assign import Reach, assign_variants, decide_all, merge_assignments
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import SourceChange, update_index
 from tasks.match.match_index import MatchIndex
 from tasks.match.reuse import (
+    DERIVED,
     Decided,
     Kept,
     decisions_of,
     in_variant_order,
     kept_decisions,
     reused_assignment,
+    same_reach,
 )
 from tasks.match.score import lookup_text
 from tasks.models import ParsedDocument
@@ -269,3 +272,28 @@ def test_copies_of_a_variant_are_judged_once_and_alike(
         assert all(r.reach == earlier["v0"].reach() for r in kept.reached.values())
     else:
         assert kept.held == earlier and not kept.reached
+
+
+def test_copies_have_the_same_reach_and_any_other_reach_differs() -> None:
+    """Copies of a text decided alike have the `same_reach`, weights included though they are
+    not compared (the text's, at or above the compared cutoff); a decision that differs in
+    any other field its `Reach` is compared by, or in its text, does not."""
+    sources = [document("s5", "Mayor Brennan opened the Kettleby harbour bridge.", DAY)]
+    text = "Mayor Brennan opened the Kettleby harbour bridge today."
+    variants = [document(path, text, None) for path in ("v0", "v1")]
+    one, other = decisions_of(assign_variants(sources, variants), refs_of(variants))
+    assert same_reach(one, other) and one.weights == other.weights
+    compared = {field.name for field in fields(Reach) if field.compare}
+    assert compared > DERIVED  # a proper subset of the compared fields
+    changes: dict[str, object] = {
+        "sha256": "0" * 64,
+        "looked_up": [*one.looked_up, "zinc"],
+        "cutoff": 1.0 if one.cutoff is None else None,
+        "fallback": not one.fallback,
+        "candidates": [*one.candidates, "s9"],
+        "similarities": [*one.similarities, 0.5],
+        "floor": one.floor + 1,
+    }
+    assert set(changes) == {"sha256", *compared - DERIVED}
+    for name, value in changes.items():
+        assert not same_reach(one, other.model_copy(update={name: value})), name
