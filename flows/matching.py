@@ -38,6 +38,7 @@ from tasks.match.copies import distinct, for_copies
 from tasks.match.index_update import SourceChange
 from tasks.match.reached import Reached
 from tasks.match.reuse import (
+    Decided,
     decisions_of,
     in_variant_order,
     kept_decisions,
@@ -60,7 +61,8 @@ class Matched:
     """The run's decisions, and which of them are the last run's, kept as they were."""
 
     assignment: Assignment
-    kept: Decisions | None  # the last run's decisions that still hold, as loaded
+    held: dict[str, Decided]  # the last run's decisions that still hold, by variant path
+    kept: Decisions | None  # the same, as loaded (by text)
 
 
 def match_changed(
@@ -79,8 +81,7 @@ def match_changed(
     change = update_index_task(out, opaque(sources), track=previous is not None)
     with ExitStack() as stack:
         workers = MatchWorkers(stack, out, fingerprint)
-        kept, reached = _still_held(previous, change, variants, workers.to_decide)
-        held = kept.decided if kept is not None else {}
+        kept, held, reached = _still_held(previous, change, variants, workers.to_decide)
         todo = [variant for variant in variants if variant.path not in held]
         fresh = Assignment([], [], {})
         if todo:  # a file present under several paths is decided once
@@ -90,8 +91,8 @@ def match_changed(
             key = workers.key
             decided = match_variants(out, fingerprint, sources, once, thresholds, reached, key)
             fresh = for_copies(decided, todo)
-    merged = merge_assignments([reused_assignment(held.values()), fresh])
-    return Matched(in_variant_order(merged, variants), kept)
+    merged = merge_assignments([reused_assignment(held), fresh])
+    return Matched(in_variant_order(merged, variants), held, kept)
 
 
 def _still_held(
@@ -99,14 +100,15 @@ def _still_held(
     change: SourceChange,
     variants: list[DocumentRef],
     to_decide: Callable[[DocumentRef], None],
-) -> tuple[Decisions | None, dict[str, Reached]]:
+) -> tuple[Decisions | None, dict[str, Decided], dict[str, Reached]]:
     """The last run's decisions that still hold after `change`, the update of the stored
-    index, as they were loaded, and those that only added sources can change
-    (tasks/match/reached.py); the others are not kept past this."""
+    index, as they were loaded (by text) and by variant path, and those that only added
+    sources can change (tasks/match/reached.py); the others are not kept past this."""
     if previous is None:
-        return None, {}
+        return None, {}, {}
     kept = kept_decisions(previous.sources, previous.decided, change, variants, to_decide)
-    return replace(previous, decided=kept.held), kept.reached
+    by_text = {decided.sha256: decided for decided in kept.held.values()}
+    return replace(previous, decided=by_text), kept.held, kept.reached
 
 
 class MatchWorkers:
@@ -140,10 +142,11 @@ def keep_decisions(
     """The decisions and their candidates' scores, for the next run's `match_changed`;
     once the outputs are written (a failed run leaves the folder as it was)."""
     matched_against = {source.path: source.sha256 for source in sources}
-    kept = matched.kept
-    held = kept.decided if kept else {}
+    held = matched.held
     decided = decisions_of(matched.assignment, variants, held)
-    save_decisions_task(out, fingerprint, opaque(matched_against), opaque(decided), opaque(kept))
+    save_decisions_task(
+        out, fingerprint, opaque(matched_against), opaque(decided), opaque(matched.kept)
+    )
     # by key: the copies of a file share their pairs (decided once, tasks/match/copies.py)
     made = {key: (path, (key, scored)) for path, reach in matched.assignment.reaches.items()
             if path not in held for key, scored in reach.scores}  # fmt: skip

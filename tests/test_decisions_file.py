@@ -3,6 +3,7 @@ saved as the bytes they were loaded from, and only while that file is unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -16,12 +17,22 @@ FINGERPRINT = "f" * 64
 SOURCES = {"a.txt": "1" * 64}
 
 
+def text_of(variant: str) -> str:
+    """The SHA-256 of `variant`'s text (a text of its own)."""
+    return hashlib.sha256(variant.encode()).hexdigest()
+
+
 def decided(variant: str, floor: float = 0.5) -> Decided:
     return Decided(
-        variant=variant, sha256="2" * 64, looked_up=["storm", "harbour"], cutoff=0.25,
+        variant=variant, sha256=text_of(variant), looked_up=["storm", "harbour"], cutoff=0.25,
         fallback=False, candidates=["a.txt"], similarities=[floor], floor=floor,
         weights={"storm": 0.5, "harbour": 1.0},
     )  # fmt: skip
+
+
+def keyed(*decisions: Decided) -> dict[str, Decided]:
+    """`decisions` as they are loaded: by text."""
+    return {decision.sha256: decision for decision in decisions}
 
 
 def saved(out: Path) -> list[bytes]:
@@ -39,9 +50,9 @@ def test_saved_and_loaded_they_are_the_same(tmp_path: Path) -> None:
     save_decisions(tmp_path, FINGERPRINT, SOURCES, [decided("v1.txt"), decided("v2.txt")])
     loaded = load_decisions(tmp_path, FINGERPRINT)
     assert loaded is not None and loaded.sources == SOURCES
-    assert loaded.decided == {"v1.txt": decided("v1.txt"), "v2.txt": decided("v2.txt")}
+    assert loaded.decided == keyed(decided("v1.txt"), decided("v2.txt"))
     lines, content = saved(tmp_path), (tmp_path / DECISIONS_FILE).read_bytes()
-    offset, length = loaded.spans["v2.txt"]
+    offset, length = loaded.spans[text_of("v2.txt")]
     assert content[offset : offset + length] == lines[2]
     assert load_decisions(tmp_path, "other fingerprint") is None
 
@@ -52,16 +63,16 @@ def test_kept_decisions_are_copied_and_new_ones_encoded(tmp_path: Path) -> None:
     respaced(tmp_path, 2)
     loaded = load_decisions(tmp_path, FINGERPRINT)
     assert loaded is not None
-    kept, again = loaded.decided["v1.txt"], decided("v2.txt", floor=0.75)
+    kept, again = loaded.decided[text_of("v1.txt")], decided("v2.txt", floor=0.75)
     before = saved(tmp_path)
     save_decisions(tmp_path, FINGERPRINT, SOURCES, [kept, again, decided("v3.txt")], loaded)
     after = saved(tmp_path)
     assert after[1] == before[1]  # copied, space and all
     assert after[2] == again.model_dump_json().encode() + b"\n"
     assert after[3] == decided("v3.txt").model_dump_json().encode() + b"\n"
-    assert load_decisions(tmp_path, FINGERPRINT).decided == {  # type: ignore[union-attr]
-        "v1.txt": kept, "v2.txt": again, "v3.txt": decided("v3.txt")
-    }  # fmt: skip
+    assert load_decisions(tmp_path, FINGERPRINT).decided == keyed(  # type: ignore[union-attr]
+        kept, again, decided("v3.txt")
+    )
 
 
 def test_nothing_is_copied_from_a_file_changed_since_it_was_loaded(tmp_path: Path) -> None:
@@ -71,7 +82,7 @@ def test_nothing_is_copied_from_a_file_changed_since_it_was_loaded(tmp_path: Pat
     assert loaded is not None
     path = tmp_path / DECISIONS_FILE
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
-    save_decisions(tmp_path, FINGERPRINT, SOURCES, [loaded.decided["v1.txt"]], loaded)
+    save_decisions(tmp_path, FINGERPRINT, SOURCES, [loaded.decided[text_of("v1.txt")]], loaded)
     assert saved(tmp_path)[1] == decided("v1.txt").model_dump_json().encode() + b"\n"
 
 
@@ -100,7 +111,7 @@ def test_kept_decisions_in_a_row_are_copied_as_one_range(
         return _pread(descriptor, length, offset)
 
     monkeypatch.setattr(os, "pread", counted)
-    kept = [loaded.decided[name] for name in names]
+    kept = [loaded.decided[text_of(name)] for name in names]
     save_decisions(tmp_path, FINGERPRINT, SOURCES, [*kept[:2], decided("new.txt"), *kept[2:]],
                    loaded)  # fmt: skip
     assert saved(tmp_path) == [*before[:3], _encoded(decided("new.txt")), *before[3:]]

@@ -7,26 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from dataclasses import fields
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.match import candidates
-from tasks.match.assign import Reach, assign_variants, decide_all, merge_assignments
+from tasks.match.assign import assign_variants, decide_all, merge_assignments
 from tasks.match.index_store import IndexStore
 from tasks.match.index_update import SourceChange, update_index
 from tasks.match.match_index import MatchIndex
 from tasks.match.reuse import (
-    DERIVED,
     Decided,
     Kept,
     decisions_of,
     in_variant_order,
     kept_decisions,
     reused_assignment,
-    same_reach,
 )
 from tasks.match.score import lookup_text
 from tasks.models import ParsedDocument
@@ -114,6 +111,17 @@ def updated(
     return change, MatchIndex(store, lambda path, _: now[path])
 
 
+def by_text(decided: list[Decided]) -> dict[str, Decided]:
+    """Decisions as a run loads them: by the SHA-256 of the text."""
+    return {decision.sha256: decision for decision in decided}
+
+
+def only(decided: dict[str, Decided]) -> Decided:
+    """The one decision of `decided`."""
+    (decision,) = decided.values()
+    return decision
+
+
 def refs_of(documents: list[ParsedDocument]) -> list[DocumentRef]:
     return [DocumentRef.of(document) for document in documents]
 
@@ -130,9 +138,7 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
     before_texts, after_texts, variant_texts = history
     before, after = sources_of(before_texts), sources_of(after_texts)
     variants = [document(f"v{number}", text, None) for number, text in enumerate(variant_texts)]
-    earlier = {
-        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
-    }
+    earlier = by_text(decisions_of(assign_variants(before, variants), refs_of(variants)))
 
     hashes = {source.path: source.origin.sha256 for source in before}
     refs = refs_of(variants)
@@ -144,7 +150,7 @@ def test_decisions_kept_and_made_again_are_a_fresh_runs(
         assert heard == [variant.path for variant in again]
     # Those the added sources reach are not looked up again (tasks/match/reached.py).
     fresh = decide_all(index, again, reached=kept.reached)
-    reused = reused_assignment(kept.held.values())
+    reused = reused_assignment(kept.held)
     combined = in_variant_order(merge_assignments([reused, fresh]), refs)
 
     expected = assign_variants(after, variants)
@@ -166,9 +172,7 @@ def _a_source_sharing_no_word() -> tuple[
     before = sources_of(["Mayor Brennan opened the Kettleby harbour bridge. The council said."])
     after = [*before, *sources_of(["", "Zinc and wheat futures in Tokyo."])]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
-    earlier = {
-        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
-    }
+    earlier = by_text(decisions_of(assign_variants(before, variants), refs_of(variants)))
     hashes = {source.path: source.origin.sha256 for source in before}
     return hashes, earlier, before, after, refs_of(variants)
 
@@ -176,9 +180,9 @@ def _a_source_sharing_no_word() -> tuple[
 def test_a_source_sharing_no_word_keeps_every_decision() -> None:
     hashes, earlier, before, after, variants = _a_source_sharing_no_word()
     assert kept_decisions(hashes, earlier, changed(before, after), variants) == Kept(
-        {"v0": earlier["v0"]}, {}
+        {"v0": only(earlier)}, {}
     )
-    assert earlier["v0"].match is not None
+    assert only(earlier).match is not None
 
 
 def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words() -> None:
@@ -189,10 +193,8 @@ def test_a_variant_found_by_the_fallback_look_up_sees_a_new_source_of_its_words(
     )
     variants = [document("v0", "Brennan said the harbour.", None)]
     after = [*before, document("s9", "Brennan said the harbour.", DAY)]
-    earlier = {
-        d.variant: d for d in decisions_of(assign_variants(before, variants), refs_of(variants))
-    }
-    assert earlier["v0"].fallback
+    earlier = by_text(decisions_of(assign_variants(before, variants), refs_of(variants)))
+    assert only(earlier).fallback
     hashes = {source.path: source.origin.sha256 for source in before}
     assert kept_decisions(hashes, earlier, changed(before, after), refs_of(variants)) == Kept(
         {}, {}
@@ -206,7 +208,7 @@ def test_no_decision_is_kept_when_the_index_held_other_sources() -> None:
     holds sources the kept decisions were not made against."""
     hashes, earlier, before, after, variants = _a_source_sharing_no_word()
     kept = kept_decisions(hashes, earlier, changed(before, after), variants)
-    assert kept == Kept({"v0": earlier["v0"]}, {})
+    assert kept == Kept({"v0": only(earlier)}, {})
     assert kept_decisions(hashes, earlier, changed(after, after), variants) == Kept({}, {})
 
 
@@ -219,7 +221,7 @@ def test_a_new_copy_of_a_source_reaches_its_variant_which_is_scored_without_a_lo
     before = [document("s5", story, DAY), document("s7", "Zinc and wheat in Tokyo.", DAY)]
     variants = [document("v0", "Mayor Brennan opened the Kettleby harbour bridge.", None)]
     refs = refs_of(variants)
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), refs)}
+    earlier = by_text(decisions_of(assign_variants(before, variants), refs))
     after = [*before, document("s1", story, DAY)]  # before s5 in path order
     change, index = updated(before, after)
     hashes = {source.path: source.origin.sha256 for source in before}
@@ -247,7 +249,7 @@ def test_copies_of_a_variant_are_judged_once_and_alike(
     text = "Mayor Brennan opened the Kettleby harbour bridge."
     variants = [document(path, text, None) for path in ("v0", "v1", "v2")]
     refs = refs_of(variants)
-    earlier = {d.variant: d for d in decisions_of(assign_variants(before, variants), refs)}
+    earlier = by_text(decisions_of(assign_variants(before, variants), refs))
     new = document("s1", story if added == "a copy of the source" else "Ferry storm.", DAY)
     change = changed(before, [*before, new])
     hashes = {source.path: source.origin.sha256 for source in before}
@@ -269,31 +271,31 @@ def test_copies_of_a_variant_are_judged_once_and_alike(
     )
     if added == "a copy of the source":
         assert list(kept.reached) == ["v0", "v1", "v2"] and not kept.held
-        assert all(r.reach == earlier["v0"].reach() for r in kept.reached.values())
+        assert all(r.reach == only(earlier).reach() for r in kept.reached.values())
     else:
-        assert kept.held == earlier and not kept.reached
+        assert kept.held == {ref.path: only(earlier) for ref in refs} and not kept.reached
 
 
-def test_copies_have_the_same_reach_and_any_other_reach_differs() -> None:
-    """Copies of a text decided alike have the `same_reach`, weights included though they are
-    not compared (the text's, at or above the compared cutoff); a decision that differs in
-    any other field its `Reach` is compared by, or in its text, does not."""
+def test_copies_of_a_text_are_kept_once_and_reused_each_under_its_own_path() -> None:
+    """The decisions kept for the next run hold a text once (its first variant's); reused,
+    they give each copy what a fresh run gives it: the match, rejection and reach under its
+    own path."""
     sources = [document("s5", "Mayor Brennan opened the Kettleby harbour bridge.", DAY)]
-    text = "Mayor Brennan opened the Kettleby harbour bridge today."
-    variants = [document(path, text, None) for path in ("v0", "v1")]
-    one, other = decisions_of(assign_variants(sources, variants), refs_of(variants))
-    assert same_reach(one, other) and one.weights == other.weights
-    compared = {field.name for field in fields(Reach) if field.compare}
-    assert compared > DERIVED  # a proper subset of the compared fields
-    changes: dict[str, object] = {
-        "sha256": "0" * 64,
-        "looked_up": [*one.looked_up, "zinc"],
-        "cutoff": 1.0 if one.cutoff is None else None,
-        "fallback": not one.fallback,
-        "candidates": [*one.candidates, "s9"],
-        "similarities": [*one.similarities, 0.5],
-        "floor": one.floor + 1,
-    }
-    assert set(changes) == {"sha256", *compared - DERIVED}
-    for name, value in changes.items():
-        assert not same_reach(one, other.model_copy(update={name: value})), name
+    texts = {"v0": "Mayor Brennan opened the Kettleby harbour bridge today.",
+             "v1": "Zinc and wheat futures in Tokyo.",
+             "v2": "Mayor Brennan opened the Kettleby harbour bridge today.",
+             "v3": "Zinc and wheat futures in Tokyo."}  # fmt: skip
+    variants = [document(path, text, None) for path, text in texts.items()]
+    refs = refs_of(variants)
+    fresh = assign_variants(sources, variants)
+    decided = decisions_of(fresh, refs)
+    assert [decision.variant for decision in decided] == ["v0", "v1"]
+    loaded = by_text(decided)
+    reused = reused_assignment({ref.path: loaded[ref.sha256] for ref in refs})
+    assert [match.variant for match in reused.matches] == ["v0", "v2"]
+    assert [rejection.path for rejection in reused.rejected] == ["v1", "v3"]
+    assert (reused.matches, reused.rejected, reused.reaches) == (
+        fresh.matches,
+        fresh.rejected,
+        fresh.reaches,
+    )

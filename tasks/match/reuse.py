@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, Reach
 from tasks.match.index_update import SourceChange
@@ -34,7 +33,10 @@ from tasks.refs import DocumentRef
 
 
 class Decided(Model):
-    """One variant's decision, and what it rested on (`Reach`), as the next run reads it."""
+    """One text's decision, and what it rested on (`Reach`), as the next run reads it. It
+    names the variant it was made for (`variant`, its match's or rejection's path: the first
+    of that text's then, perhaps gone since); every copy of the text has it under its own
+    path (tasks/match/copies.py), so the next run reads and judges a text once."""
 
     variant: str
     sha256: str
@@ -52,20 +54,26 @@ class Decided(Model):
         return Reach(tuple(self.looked_up), self.cutoff, self.fallback, tuple(self.candidates),
                      tuple(self.similarities), self.floor, self.weights)  # fmt: skip
 
+    def match_of(self, path: str) -> Match | None:
+        """The match, as the copy at `path` has it."""
+        match = self.match
+        if match is None or match.variant == path:
+            return match
+        return match.model_copy(update={"variant": path})
 
-# A decision's fields that make its `Reach` (those a `Reach` is compared by), but its query
-# weights: they are its text's (the same SHA-256) at or above its cutoff (compared), so they
-# are equal whenever those are (comparing them took 2.8 of 4.6 µs a copy).
-DERIVED = {"weights"}
-_reach_of = attrgetter(
-    *(field.name for field in fields(Reach) if field.compare and field.name not in DERIVED)
-)
+    def rejection_of(self, path: str) -> Rejection | None:
+        """The rejection, as the copy at `path` has it."""
+        rejection = self.rejection
+        if rejection is None or rejection.path == path:
+            return rejection
+        return rejection.model_copy(update={"path": path})
 
 
 @dataclass(frozen=True)
 class Kept:
-    """Of an earlier run's decisions, those that still hold (by variant path), and those
-    that only sources added since can change (tasks/match/reached.py)."""
+    """Of an earlier run's decisions, those that still hold (by variant path: copies of a
+    text share its decision), and those that only sources added since can change
+    (tasks/match/reached.py)."""
 
     held: dict[str, Decided]
     reached: dict[str, Reached]
@@ -78,28 +86,24 @@ def kept_decisions(
     variants: Sequence[DocumentRef],
     to_decide: Callable[[DocumentRef], None] = lambda variant: None,
 ) -> Kept:
-    """Of the earlier run's decisions (`decided`, by variant path, made against sources of
-    `sources_before`: path -> SHA-256), those that still hold after `change`, the update of
-    the index to this run's sources, and those that added sources reach. None is kept when
-    the index held other sources than those (a run stopped between updating it and keeping
-    its decisions), nor when there were or are no sources (a rejection then says so).
-    `to_decide` hears of each variant found to need deciding, as it is found."""
+    """Of the earlier run's decisions (`decided`, by the SHA-256 of the text, made against
+    sources of `sources_before`: path -> SHA-256), those that still hold after `change`, the
+    update of the index to this run's sources, and those that added sources reach. None is
+    kept when the index held other sources than those (a run stopped between updating it and
+    keeping its decisions), nor when there were or are no sources (a rejection then says so).
+    `to_decide` hears of each variant found to need deciding, as it is found. A text is
+    judged once, for all its copies (the scale archive holds each text about 5 times:
+    10,755 variants, 2,246 texts)."""
     kept = Kept({}, {})
     if not sources_before or not change.now or change.before != sources_before:
         return kept
-    # Copies of a text (one file under several paths) are decided once, alike, and a change
-    # judges them alike: each text's first judgement is reused for its copies (the scale
-    # archive holds each text about 5 times: 10,755 variants, 2,246 texts).
-    by_text: dict[str, tuple[Decided, Decided | Reached | None]] = {}
+    verdicts: dict[str, Decided | Reached | None] = {}
     for variant in variants:
-        earlier = decided.get(variant.path)
-        first = by_text.get(variant.sha256)
-        if earlier is not None and first is not None and same_reach(first[0], earlier):
-            judged = judged_alike(first[1], earlier)
+        text = variant.sha256
+        if text in verdicts:
+            judged = verdicts[text]
         else:
-            judged = judge(variant, earlier, change)
-            if earlier is not None:
-                by_text.setdefault(variant.sha256, (earlier, judged))
+            judged = verdicts[text] = judge(variant, decided.get(text), change)
         if isinstance(judged, Decided):
             kept.held[variant.path] = judged
             continue
@@ -137,31 +141,22 @@ def judge(
     return Reached(decided.reach(), reaching) if reaching else decided
 
 
-def same_reach(one: Decided, other: Decided) -> bool:
-    """Whether two decisions rest on the same text and the same `Reach`, so that any change
-    judges them alike (compared field by field, not as two `reach()`: 1.8 µs a copy on the
-    million-file archive's 89,335 copies)."""
-    return one.sha256 == other.sha256 and _reach_of(one) == _reach_of(other)
-
-
-def judged_alike(judged: Decided | Reached | None, decided: Decided) -> Decided | Reached | None:
-    """`judge`'s verdict on a decision with the `same_reach` as one it gave `judged` for:
-    the same, but a kept decision is this one."""
-    return decided if isinstance(judged, Decided) else judged
-
-
 def decisions_of(
     assignment: Assignment,
     variants: Iterable[DocumentRef],
     kept: Mapping[str, Decided] | None = None,
 ) -> list[Decided]:
-    """The decisions worth keeping for the next run: those with what they rested on, in the
-    order of `variants`. `kept` holds the last run's decisions that still hold, by variant:
-    taken as they are, not made again (a 1 % rerun keeps nearly all of them)."""
+    """The decisions worth keeping for the next run, one per text (its first variant's):
+    those with what they rested on, in the order of `variants`. `kept` holds the last
+    run's decisions that still hold, by variant: taken as they are, not made again (a 1 %
+    rerun keeps nearly all of them)."""
     matches = {match.variant: match for match in assignment.matches}
     rejections = {rejection.path: rejection for rejection in assignment.rejected}
     decided = []
+    texts: set[str] = set()
     for variant in variants:
+        if variant.sha256 in texts:
+            continue
         earlier = kept.get(variant.path) if kept else None
         if earlier is not None:
             decided.append(earlier)
@@ -181,19 +176,27 @@ def decisions_of(
                 match=matches.get(variant.path),
                 rejection=rejections.get(variant.path),
             ))  # fmt: skip
+        else:
+            continue
+        texts.add(variant.sha256)
     return decided
 
 
-def reused_assignment(decided: Iterable[Decided]) -> Assignment:
+def reused_assignment(held: Mapping[str, Decided]) -> Assignment:
+    """The assignment the `held` decisions (by variant path) make, each under its own path."""
     matches: list[Match] = []
     rejected: list[Rejection] = []
     reach: dict[str, Reach] = {}
-    for item in decided:
-        if item.match is not None:
-            matches.append(item.match)
-        if item.rejection is not None:
-            rejected.append(item.rejection)
-        reach[item.variant] = item.reach()
+    reaches: dict[int, Reach] = {}  # by decision: copies share it
+    for path, item in held.items():
+        if (match := item.match_of(path)) is not None:
+            matches.append(match)
+        if (rejection := item.rejection_of(path)) is not None:
+            rejected.append(rejection)
+        made = reaches.get(id(item))
+        if made is None:
+            made = reaches[id(item)] = item.reach()
+        reach[path] = made
     return Assignment(matches, rejected, reach)
 
 
