@@ -155,12 +155,14 @@ def decisions_of(
     decided = []
     texts: set[str] = set()
     for variant in variants:
-        if variant.sha256 in texts:
-            continue
         earlier = kept.get(variant.path) if kept else None
+        reach = assignment.reaches.get(variant.path)
+        if variant.sha256 in texts or (earlier is None and reach is None):
+            continue  # its text's decision is in already, or it has none to keep
+        texts.add(variant.sha256)
         if earlier is not None:
             decided.append(earlier)
-        elif (reach := assignment.reaches.get(variant.path)) is not None:
+        elif reach is not None:
             # Not validated again: these are this run's own typed values (validating each
             # query's weights took 1.4 s of a +1 % run at a million files).
             decided.append(Decided.model_construct(
@@ -176,9 +178,6 @@ def decisions_of(
                 match=matches.get(variant.path),
                 rejection=rejections.get(variant.path),
             ))  # fmt: skip
-        else:
-            continue
-        texts.add(variant.sha256)
     return decided
 
 
