@@ -180,7 +180,6 @@ def stored_fingerprint(connection: sqlite3.Connection) -> str | None:
 
 
 @functools.cache  # a million cached sources share a few thousand dates
-@functools.cache  # as `_date`
 def plausible(date: str, today: dt.date) -> bool:
     """Whether a cached date (ISO) is still plausible on `today`."""
     try:
