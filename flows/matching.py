@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ class Matched:
 
     assignment: Assignment
     held: dict[str, Decided]  # the last run's decisions that still hold, by variant path
-    kept: Decisions | None  # the same, as loaded (by text)
+    loaded: Decisions | None  # the last run's decisions, as loaded (by text)
 
 
 def match_changed(
@@ -81,7 +81,7 @@ def match_changed(
     change = update_index_task(out, opaque(sources), track=previous is not None)
     with ExitStack() as stack:
         workers = MatchWorkers(stack, out, fingerprint)
-        kept, held, reached = _still_held(previous, change, variants, workers.to_decide)
+        held, reached = _still_held(previous, change, variants, workers.to_decide)
         todo = [variant for variant in variants if variant.path not in held]
         fresh = Assignment([], [], {})
         if todo:  # a file present under several paths is decided once
@@ -92,7 +92,7 @@ def match_changed(
             decided = match_variants(out, fingerprint, sources, once, thresholds, reached, key)
             fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held), fresh])
-    return Matched(in_variant_order(merged, variants), held, kept)
+    return Matched(in_variant_order(merged, variants), held, previous)
 
 
 def _still_held(
@@ -100,15 +100,14 @@ def _still_held(
     change: SourceChange,
     variants: list[DocumentRef],
     to_decide: Callable[[DocumentRef], None],
-) -> tuple[Decisions | None, dict[str, Decided], dict[str, Reached]]:
+) -> tuple[dict[str, Decided], dict[str, Reached]]:
     """The last run's decisions that still hold after `change`, the update of the stored
-    index, as they were loaded (by text) and by variant path, and those that only added
-    sources can change (tasks/match/reached.py); the others are not kept past this."""
+    index (by variant path), and those that only added sources can change
+    (tasks/match/reached.py)."""
     if previous is None:
-        return None, {}, {}
+        return {}, {}
     kept = kept_decisions(previous.sources, previous.decided, change, variants, to_decide)
-    by_text = {decided.sha256: decided for decided in kept.held.values()}
-    return replace(previous, decided=by_text), kept.held, kept.reached
+    return kept.held, kept.reached
 
 
 class MatchWorkers:
@@ -145,7 +144,7 @@ def keep_decisions(
     held = matched.held
     decided = decisions_of(matched.assignment, variants, held)
     save_decisions_task(
-        out, fingerprint, opaque(matched_against), opaque(decided), opaque(matched.kept)
+        out, fingerprint, opaque(matched_against), opaque(decided), opaque(matched.loaded)
     )
     # by key: the copies of a file share their pairs (decided once, tasks/match/copies.py)
     made = {key: (path, (key, scored)) for path, reach in matched.assignment.reaches.items()

@@ -42,9 +42,19 @@ def for_copies(decided: Assignment, variants: Sequence[DocumentRef]) -> Assignme
     for variant in variants:
         first = firsts[variant.sha256]
         if first in matches:
-            found.append(matches[first].model_copy(update={"variant": variant.path}))
+            found.append(match_at(matches[first], variant.path))
         if first in rejections:
-            rejected.append(rejections[first].model_copy(update={"path": variant.path}))
+            rejected.append(rejection_at(rejections[first], variant.path))
         if first in decided.reaches:
             reaches[variant.path] = decided.reaches[first]
     return Assignment(found, rejected, reaches)
+
+
+def match_at(match: Match, path: str) -> Match:
+    """`match`, a copy's, as the copy at `path` has it."""
+    return match if match.variant == path else match.model_copy(update={"variant": path})
+
+
+def rejection_at(rejection: Rejection, path: str) -> Rejection:
+    """`rejection`, a copy's, as the copy at `path` has it."""
+    return rejection if rejection.path == path else rejection.model_copy(update={"path": path})

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, Reach
+from tasks.match.copies import match_at, rejection_at
 from tasks.match.index_update import SourceChange
 from tasks.match.reached import Reached
 from tasks.models import Match, Model, Rejection
@@ -53,20 +54,6 @@ class Decided(Model):
     def reach(self) -> Reach:
         return Reach(tuple(self.looked_up), self.cutoff, self.fallback, tuple(self.candidates),
                      tuple(self.similarities), self.floor, self.weights)  # fmt: skip
-
-    def match_of(self, path: str) -> Match | None:
-        """The match, as the copy at `path` has it."""
-        match = self.match
-        if match is None or match.variant == path:
-            return match
-        return match.model_copy(update={"variant": path})
-
-    def rejection_of(self, path: str) -> Rejection | None:
-        """The rejection, as the copy at `path` has it."""
-        rejection = self.rejection
-        if rejection is None or rejection.path == path:
-            return rejection
-        return rejection.model_copy(update={"path": path})
 
 
 @dataclass(frozen=True)
@@ -188,10 +175,10 @@ def reused_assignment(held: Mapping[str, Decided]) -> Assignment:
     reach: dict[str, Reach] = {}
     reaches: dict[int, Reach] = {}  # by decision: copies share it
     for path, item in held.items():
-        if (match := item.match_of(path)) is not None:
-            matches.append(match)
-        if (rejection := item.rejection_of(path)) is not None:
-            rejected.append(rejection)
+        if item.match is not None:
+            matches.append(match_at(item.match, path))
+        if item.rejection is not None:
+            rejected.append(rejection_at(item.rejection, path))
         made = reaches.get(id(item))
         if made is None:
             made = reaches[id(item)] = item.reach()
