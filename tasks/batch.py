@@ -64,6 +64,23 @@ def items_per_shard(items: int, workers: int, seconds_per_item: float) -> int:
 T = TypeVar("T")
 
 
+def dealt(items: Sequence[T], count: int) -> list[list[T]]:
+    """`items` dealt into `count` shards in turn, as cards are (fewer when there are fewer
+    items): what is costly to process clusters in input order (a run's new files are a new
+    folder's, and each is decided afresh while the rest reuse earlier work), and dealt
+    shards get the same mix of it, so that workers finish together. Consecutive shards of
+    a +1 % run's 993 variants to decide took 0.68-0.81 s and 0.92-0.94 s on two workers.
+
+    >>> dealt([1, 2, 3, 4, 5], 2)
+    [[1, 3, 5], [2, 4]]
+    >>> dealt([1], 3)
+    [[1]]
+    """
+    if count < 1:
+        raise ValueError(f"shard count must be at least 1, got {count}")
+    return [list(items[start::count]) for start in range(min(count, len(items)))]
+
+
 def shard(items: Sequence[T], size: int) -> list[list[T]]:
     """Split `items` into consecutive shards of at most `size`, keeping order.
 

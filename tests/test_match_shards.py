@@ -12,8 +12,9 @@ import pytest
 
 from flows.matching import MatchWorkers
 from flows.workers import index_workers, run_in_worker
-from tasks.batch import shard
+from tasks.batch import dealt
 from tasks.match.assign import assign_variants, merge_assignments
+from tasks.match.reuse import in_variant_order
 from tasks.match.score import SourceText
 from tasks.match.shards import MatchShard, decide_shard
 from tasks.match.thresholds import Thresholds
@@ -65,9 +66,9 @@ def test_shards_in_worker_processes_decide_as_one_process_does(
     ):  # the workers read the variants from the cache
         # started at once: they open the index while the run does what comes first
         assert len(set(multiprocessing.active_children()) - before) == 2
-        shards = [MatchShard("run", part, thresholds) for part in shard(keys, 7)]
+        shards = [MatchShard("run", part, thresholds) for part in dealt(keys, 4)]
         parts = [run_in_worker(decide_shard, part) for part in shards]
-    sharded = merge_assignments(parts)
+    sharded = in_variant_order(merge_assignments(parts), refs[len(sources) :])
     assert [m.model_dump_json() for m in sharded.matches] == [
         m.model_dump_json() for m in alone.matches
     ]

@@ -4,7 +4,7 @@ Each variant's decision depends only on the sources and on that variant (assign.
 variants can be split across processes. A local pool's workers open the run's stored index
 and parse cache read-only (tasks/output/index_file.py): nothing is built or shipped. Dask's
 workers, which need not see the output folder, get the sources once as one pickle (made once,
-scattered) and index them in memory. The decisions, concatenated in shard order, are the
+scattered) and index them in memory. The decisions, put back in variant order, are the
 ones one process would make. Starting workers (and, on Dask, shipping the sources) costs
 something, deciding costs more per variant: `worth_sharding` weighs the two.
 """
