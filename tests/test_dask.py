@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import flows.matching
 from flows.cli import main
 from flows.ingest import ingest_flow
 from flows.options import IngestOptions, RunnerChoice
@@ -42,6 +43,16 @@ def test_dask_runner_gives_the_default_runners_output(
         submitted.append(shard.unquote())
         return real_submit(sources, shard)
 
+    real_client = flows.matching._dask_client
+
+    def with_workers() -> Any:
+        # Sharding is forced: the count must be the cluster's, also when the scheduler
+        # briefly reports fewer (a worker reconnecting; production would match in one task).
+        client = real_client()
+        client.wait_for_workers(2, timeout=60)
+        return client
+
+    monkeypatch.setattr("flows.matching._dask_client", with_workers)
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
     monkeypatch.setattr("tasks.batch.MIN_SHARD_SECONDS", 0.0)  # 4 shards a worker, as at scale
     monkeypatch.setattr(match_scattered_shard_task, "submit", counting)
