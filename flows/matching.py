@@ -5,8 +5,8 @@ This run's worker processes open the stored index and the parse cache when they 
 Dask's workers, which need not see OUT, get the sources as one pickle made once, scattered
 (broadcast) before the shard tasks, which name the scattered data as an input so that Dask
 resolves it on the worker. The decision is the same either way (tasks/match/shards.py):
-every variant is decided alone against all the sources, and the shards' results (of
-variants dealt to them in turn, tasks/batch.py `dealt`) are put back in variant order.
+every variant is decided alone against all the sources, the variants dealt to the shards in
+turn (tasks/batch.py `dealt`), and the run's decisions put back in variant order.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from prefect.context import FlowRunContext
-from prefect.futures import PrefectFuture
 
 from flows.prefetch import take_decisions
 from flows.runtime import opaque
@@ -175,12 +174,13 @@ def match_variants(
     here = client is None and key is None
     if here or not worth_sharding(shipped, len(variants), workers):  # here, where OUT is
         return match_task(out, fingerprint, opaque(variants), thresholds, opaque(reached))
-    dealt_out = dealt(variants, shard_count(len(variants), workers, DECIDE_SECONDS_PER_VARIANT))
-    parts = [[(variant.path, variant.sha256) for variant in part] for part in dealt_out]
+    count = shard_count(len(variants), workers, DECIDE_SECONDS_PER_VARIANT)
+    parts = [[(variant.path, variant.sha256) for variant in part]
+             for part in dealt(variants, count)]  # fmt: skip
     if key is not None:  # the workers read the variants' texts from the parse cache
         shards = [MatchShard(key, part, thresholds, reached=_of(reached, part)) for part in parts]
         futures = [match_shard_task.submit(opaque(part)) for part in shards]
-        return _merged(futures, variants)
+        return merge_assignments(future.result() for future in futures)
     assert client is not None
     key = uuid.uuid4().hex
     with cached_texts(Path(out)) as texts:  # Dask's workers get them
@@ -191,12 +191,7 @@ def match_variants(
                       for part in parts]  # fmt: skip
     scattered = client.scatter(packed, broadcast=True)
     futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in with_texts]
-    return _merged(futures, variants)
-
-
-def _merged(futures: list[PrefectFuture[Assignment]], variants: list[DocumentRef]) -> Assignment:
-    """The shards' assignments (of variants `dealt` to them) as one, in variant order."""
-    return in_variant_order(merge_assignments(future.result() for future in futures), variants)
+    return merge_assignments(future.result() for future in futures)
 
 
 def _of(reached: dict[str, Reached], part: list[tuple[str, str]]) -> dict[str, Reached]:

@@ -111,7 +111,8 @@ def decide_all(
 
 
 def merge_assignments(parts: Iterable[Assignment]) -> Assignment:
-    """The assignments of consecutive shards of the variants, as one (in variant order)."""
+    """The assignments of shards of the variants, as one, in shard order (a run puts its
+    decisions in variant order once: tasks/match/reuse.py `in_variant_order`)."""
     matches: list[Match] = []
     rejected: list[Rejection] = []
     reaches: dict[str, Reach] = {}
