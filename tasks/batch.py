@@ -76,6 +76,9 @@ def dealt(items: Sequence[T], count: int) -> list[list[T]]:
     [[1, 3, 5], [2, 4]]
     >>> dealt([1], 3)
     [[1]]
+    >>> dealt([1], 0)
+    Traceback (most recent call last):
+    ValueError: shard count must be at least 1, got 0
     """
     if count < 1:
         raise ValueError(f"shard count must be at least 1, got {count}")
