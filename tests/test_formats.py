@@ -3,11 +3,14 @@ gives the same title, date and body; what the markup hides is found, what it add
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tasks.extract.formats import InputFormat
+from tasks.extract.formats import InputFormat, _suffix
 from tasks.models import Fix, InputFile, ParsedDocument
 from tasks.parse.header import DateRules
 from tasks.pipeline import ShardResult, ShardWork, process_shard
@@ -172,3 +175,10 @@ def test_an_html_date_from_its_markup_and_never_from_its_prose(tmp_path: Path) -
         "prose.html": None,  # never guessed from the story's own words
         "header.html": "2025-05-11",  # a date header opening the main text, as in a text file
     }
+
+
+@given(st.text(alphabet="./aZ#", max_size=12))
+def test_an_extension_is_found_as_posixpath_splits_it(path: str) -> None:
+    """Leading dots of a name (`.bashrc`, `..a`) start no extension; a folder's dot is not
+    the file's."""
+    assert _suffix(path) == posixpath.splitext(path)[1].lower()

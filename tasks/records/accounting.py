@@ -23,7 +23,8 @@ def check_accounting(
 
     The inputs are the files found plus the entries discovery refused (loops, unreadable
     folders); `rejected` must include the latter."""
-    seen = [path for record in records for path in record.paths]
+    seen = [record.source.path for record in records]  # no list made per record
+    seen += [item.document.path for record in records for item in record.attached]
     seen += [rejection.path for rejection in rejected]
     expected = [file.path for file in files]
     expected += [rejection.path for rejection in discovered_rejections]

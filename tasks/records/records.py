@@ -43,10 +43,6 @@ class Planned:
     def id(self) -> str:
         return self.source.record_id
 
-    @property
-    def paths(self) -> list[str]:
-        return [self.source.path, *(item.document.path for item in self.attached)]
-
 
 def variant_ref(item: Attached, document: ParsedDocument) -> VariantRef:
     """A variant's entry (`document` is its parse): its provenance plus the match evidence."""
