@@ -209,9 +209,10 @@ class Scores:
         cls, numbers: list[npt.NDArray[np.intc]], products: list[npt.NDArray[np.float64]]
     ) -> Scores:
         """Each source's products summed in the order given, one after the other, as a
-        Python loop adding them to a dict would (the same floats: a tie between two sources
-        stays a tie): numpy's `bincount` adds its weights in order. About a quarter of
-        a look-up's time against the loop's 60 % (up to 8,000 postings a variant)."""
+        Python loop adding them to a dict did (the same floats: a tie between two sources
+        stays a tie), since numpy's `bincount` adds its weights in order. Up to 8,000
+        postings a look-up: 520 look-ups on the index of 118,145 files took 0.162 s against
+        the loop's 0.244 s."""
         if not numbers:
             return cls(np.zeros(0, np.intp), np.zeros(0))
         sources = np.concatenate(numbers)
