@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,7 +27,7 @@ from flows.files import (
 )
 from flows.heartbeats import heartbeats
 from flows.interrupts import reclaim_signals
-from flows.matching import keep_decisions, match_changed
+from flows.matching import MatchWorkers, keep_decisions, match_changed
 from flows.options import IngestOptions
 from flows.prefetch import take_checked_lines
 from flows.progress import StageClock, current_sink
@@ -36,6 +37,7 @@ from flows.summary import summary_rows, to_markdown
 from flows.up_to_date import Pending, Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
+from tasks.match.shards import worth_sharding
 from tasks.memory import release, settling_scope
 from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
@@ -131,16 +133,25 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     if current is not None:
         update = {"timings": clock.timings, "unchanged": True, "not_read": result.not_read}
         return current.model_copy(update=update)
-    parsed, reused = documents_in_order(files, out_dir, result, work, clock)
-    with clock.stage("match"):
-        sources = [document for document in parsed if document.role == "source"]
-        variants = [document for document in parsed if document.role == "variant"]
-        groups = group_duplicate_sources(sources)
-        thresholds = options.thresholds()
-        keys = CacheKeys.of(options, work)
-        fingerprint = keys.decisions
-        matched = match_changed(out_dir, fingerprint, groups.canonical, variants, thresholds)
-        assignment = matched.assignment
+    keys = CacheKeys.of(options, work)
+    fingerprint = keys.decisions
+    with ExitStack() as stack:  # the match workers, stopped once the variants are decided
+        workers = MatchWorkers(stack, out_dir, fingerprint)
+        if worth_sharding(0, len(result.fresh), workers.count):
+            # Many files parsed now: many variants to decide. The workers read the stored
+            # index one after the other on the core the run leaves idle until it has
+            # updated it, and then follow the update (tasks/match/index_journal.py).
+            workers.start(in_turn=True)
+        parsed, reused = documents_in_order(files, out_dir, result, work, clock)
+        with clock.stage("match"):
+            sources = [document for document in parsed if document.role == "source"]
+            variants = [document for document in parsed if document.role == "variant"]
+            groups = group_duplicate_sources(sources)
+            thresholds = options.thresholds()
+            matched = match_changed(
+                out_dir, fingerprint, groups.canonical, variants, thresholds, workers
+            )
+            assignment = matched.assignment
     with clock.stage("build_records"):  # planned here, each built as it is written
         plans = plan_records_task(
             opaque(groups), opaque(variants), opaque(assignment.matches)

@@ -11,6 +11,7 @@ turn (tasks/batch.py `dealt`), and the run's decisions put back in variant order
 
 from __future__ import annotations
 
+import pickle
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -71,26 +72,30 @@ def match_changed(
     sources: list[DocumentRef],
     variants: list[DocumentRef],
     thresholds: Thresholds,
+    workers: MatchWorkers,
 ) -> Matched:
     """`match_variants`, deciding again only the variants that what changed since the last
     run's decisions can reach (tasks/match/reuse.py), once OUT's stored index holds exactly
-    `sources` (updated here). The match workers start as soon as enough variants are found
-    to need deciding: they open the index while the rest of the decisions are checked."""
+    `sources` (updated here). The match `workers` start as soon as enough variants are
+    found to need deciding, unless they have already: they open the index while the rest of
+    the decisions are checked. Started before the update, each follows it by its journal
+    (tasks/match/index_journal.py)."""
     fetched = take_decisions(out, fingerprint)  # read while the CLI waited
     previous = fetched.value if fetched else load_decisions_task(out, fingerprint)
-    change = update_index_task(out, opaque(sources), track=previous is not None)
-    with ExitStack() as stack:
-        workers = MatchWorkers(stack, out, fingerprint)
-        held, reached = _still_held(previous, change, variants, workers.to_decide)
-        todo = [variant for variant in variants if variant.path not in held]
-        fresh = Assignment([], [], {})
-        if todo:  # a file present under several paths is decided once
-            once = distinct(todo)
-            for variant in once:
-                workers.to_decide(variant)
-            key = workers.key
-            decided = match_variants(out, fingerprint, sources, once, thresholds, reached, key)
-            fresh = for_copies(decided, todo)
+    early = workers.key is not None
+    change = update_index_task(out, opaque(sources), previous is not None, journal=early)
+    held, reached = _still_held(previous, change, variants, workers.to_decide)
+    todo = [variant for variant in variants if variant.path not in held]
+    fresh = Assignment([], [], {})
+    if todo:  # a file present under several paths is decided once
+        once = distinct(todo)
+        for variant in once:
+            workers.to_decide(variant)
+        followed = change if early else None
+        decided = match_variants(
+            out, fingerprint, sources, once, thresholds, reached, workers.key, followed
+        )
+        fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held), fresh])
     return Matched(in_variant_order(merged, variants), held, previous)
 
@@ -112,12 +117,12 @@ def _still_held(
 
 class MatchWorkers:
     """Worker processes holding OUT's stored index (`index_workers`, under `key`), started
-    into `stack` once deciding the distinct variants found `to_decide` is worth them and
-    tasks run here; `key` is None until then."""
+    into `stack` once deciding the distinct variants found `to_decide` is worth them, or
+    at `start`, when tasks run here; `key` is None until then."""
 
     def __init__(self, stack: ExitStack, out: str, fingerprint: str) -> None:
         self._stack, self._out, self._fingerprint = stack, out, fingerprint
-        self._here, self._count = tasks_run_here(), worker_count()
+        self._here, self.count = tasks_run_here(), worker_count()
         self._found: set[str] = set()
         self.key: str | None = None
 
@@ -125,9 +130,16 @@ class MatchWorkers:
         if self.key is not None or not self._here:
             return
         self._found.add(variant.sha256)  # copies are decided once
-        if worth_sharding(0, len(self._found), self._count):
+        if worth_sharding(0, len(self._found), self.count):
+            self.start()
+
+    def start(self, in_turn: bool = False) -> None:
+        """Start them now, when tasks run here (not on Dask's workers); `in_turn`: they read
+        the index one after the other (`index_workers`)."""
+        if self.key is None and self._here:
             key = uuid.uuid4().hex
-            self._stack.enter_context(index_workers(key, Path(self._out), self._fingerprint))
+            out = Path(self._out)
+            self._stack.enter_context(index_workers(key, out, self._fingerprint, in_turn))
             self.key = key
 
 
@@ -160,13 +172,15 @@ def match_variants(
     thresholds: Thresholds,
     reached: dict[str, Reached] | None = None,
     key: str | None = None,
+    followed: SourceChange | None = None,
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
     index and the pair scores kept under the decisions' `fingerprint`: in shards on the
-    `MatchWorkers` holding it under `key`, or on Dask's workers (which index `sources`
-    themselves, and score every pair), when that is worth it; else in one task (so also
-    without a `key` when tasks run here). Those `reached` names are not looked up
-    (tasks/match/reached.py: not on Dask, whose indexes number the sources otherwise)."""
+    `MatchWorkers` holding it under `key` (as it was before the update `followed`, when
+    they started before it), or on Dask's workers (which index `sources` themselves, and
+    score every pair), when that is worth it; else in one task (so also without a `key`
+    when tasks run here). Those `reached` names are not looked up (tasks/match/reached.py:
+    not on Dask, whose indexes number the sources otherwise)."""
     client = None if tasks_run_here() else _dask_client()
     workers = worker_count() if client is None else len(client.scheduler_info()["workers"])
     shipped = 0 if client is None else len(sources)
@@ -178,7 +192,9 @@ def match_variants(
     parts = [[(variant.path, variant.sha256) for variant in part]
              for part in dealt(variants, count)]  # fmt: skip
     if key is not None:  # the workers read the variants' texts from the parse cache
-        shards = [MatchShard(key, part, thresholds, reached=_of(reached, part)) for part in parts]
+        version, journal = _journal(followed)
+        shards = [MatchShard(key, part, thresholds, reached=_of(reached, part),
+                             version=version, journal=journal) for part in parts]  # fmt: skip
         futures = [match_shard_task.submit(opaque(part)) for part in shards]
         return merge_assignments(future.result() for future in futures)
     assert client is not None
@@ -192,6 +208,16 @@ def match_variants(
     scattered = client.scatter(packed, broadcast=True)
     futures = [match_scattered_shard_task.submit(scattered, opaque(part)) for part in with_texts]
     return merge_assignments(future.result() for future in futures)
+
+
+def _journal(followed: SourceChange | None) -> tuple[str | None, bytes | None]:
+    """The version the workers are to follow `followed` to, and its journal pickled once
+    for all the shards (each worker unpickles it once); nothing when they started after
+    the update."""
+    if followed is None:
+        return None, None
+    journal = followed.journal
+    return followed.version, None if journal is None else pickle.dumps(journal, protocol=5)
 
 
 def _of(reached: dict[str, Reached], part: list[tuple[str, str]]) -> dict[str, Reached]:

@@ -114,8 +114,10 @@ def save_scores_task(
 
 
 @stage_task("update_index", io=True)
-def update_index_task(out: str, sources: Sequence[DocumentRef], track: bool) -> SourceChange:
-    return update_stored_index(Path(out), sources, track)
+def update_index_task(
+    out: str, sources: Sequence[DocumentRef], track: bool, journal: bool
+) -> SourceChange:
+    return update_stored_index(Path(out), sources, track, journal)
 
 
 @stage_task("match")

@@ -17,6 +17,7 @@ import pytest
 from flows.cli import main
 from flows.ingest import TASK_THREADS, ingest_flow
 from flows.options import IngestOptions
+from flows.stages import update_index_task
 from flows.workers import index_workers
 from tasks.errors import TransientError
 from tasks.match.thresholds import MATCH_THRESHOLD
@@ -24,6 +25,7 @@ from tasks.models import ArticleRecord, InputFile, RawDocument
 from tasks.output.lock import OutputBusyError
 from tasks.read.read import IO_RETRIES, read_document
 from tasks.records.accounting import AccountingError
+from tasks.refs import DocumentRef
 from tests.conftest import SEEDS, SOURCE_SEED, TODAY, VARIANT_SEED
 from tests.corpus import paragraphs, source_text, variant_text, write
 from tests.helpers import output_lines, snapshot
@@ -337,12 +339,50 @@ def test_matching_in_shard_tasks_writes_what_one_task_writes(
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "one"), OPTIONS)
     started: list[Path] = []
 
-    def counting(key: str, out: Path, fingerprint: str) -> AbstractContextManager[None]:
+    def counting(
+        key: str, out: Path, fingerprint: str, in_turn: bool
+    ) -> AbstractContextManager[None]:
         started.append(out)
-        return index_workers(key, out, fingerprint)
+        return index_workers(key, out, fingerprint, in_turn)
 
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
     monkeypatch.setattr("flows.matching.index_workers", counting)
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "two"), OPTIONS)
     assert started == [tmp_path / "two"]
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_a_rerun_that_parsed_many_files_starts_its_match_workers_before_the_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They read the stored index while the run updates it, then follow the update
+    (tasks/match/index_journal.py): the rerun writes what a fresh run writes. A first run's
+    find no index yet, and open the one its update made at their first shard."""
+    files = {}
+    for number in range(12):
+        body = paragraphs(number)
+        files[f"source-{number:02}.txt"] = source_text(body, f"2025-05-{number + 1:02}")
+        files[f"variant-{number:02}.txt"] = variant_text(body[: 1 + number % 4])
+    write(tmp_path / "in", {name: text for name, text in files.items() if name[-6] in "024"})
+    events: list[str] = []
+
+    def counting(
+        key: str, out: Path, fingerprint: str, in_turn: bool
+    ) -> AbstractContextManager[None]:
+        events.append("workers in turn" if in_turn else "workers")
+        return index_workers(key, out, fingerprint, in_turn)
+
+    def updating(out: str, sources: list[DocumentRef], track: bool, journal: bool) -> object:
+        events.append("update")
+        return update_index_task(out, sources, track, journal)
+
+    monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
+    monkeypatch.setattr("flows.ingest.worth_sharding", lambda *counts: True)
+    monkeypatch.setattr("flows.matching.index_workers", counting)
+    monkeypatch.setattr("flows.matching.update_index_task", updating)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    write(tmp_path / "in", files)
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)
+    assert events == ["workers in turn", "update"] * 2
+    ingest_flow(str(tmp_path / "in"), str(tmp_path / "fresh"), OPTIONS)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "fresh")

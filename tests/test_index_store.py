@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.match import candidates, index_update
+from tasks.match.index_journal import IndexJournal
 from tasks.match.index_store import IndexStore, LoadedPostings, unpack_postings
 from tasks.match.index_update import update_index
 from tasks.output import databases
@@ -136,3 +137,44 @@ def test_an_index_of_other_code_is_made_afresh_whatever_its_tables(
 def _stored(out: Path) -> dict[str, tuple[int, list[tuple[str, float]] | None]]:
     with databases.opened(out / INDEX_FILE, "ro") as connection:
         return contents(IndexStore(connection))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(SOURCES, min_size=2, max_size=5))
+def test_postings_read_before_an_update_follow_it_by_its_journal(
+    runs: list[dict[str, str]],
+) -> None:
+    """A match worker that read the index before the run updated it replays the update's
+    journal and holds what reading it after gives: counts, lists (in any order), sources,
+    also when a removed source's number is given to an added one."""
+    store = IndexStore.in_memory()
+    store.name_version("v0")
+    update(store, runs[0])
+    for step, sources in enumerate(runs[1:], start=1):
+        before, after = f"v{step - 1}", f"v{step}"
+        store.name_version(before)
+        loaded = LoadedPostings(store)
+        journal = IndexJournal(before, after)
+        keys = [(path, hashlib.sha256(text.encode()).hexdigest()) for path, text in sources.items()]
+        update_index(store, keys, sources.__getitem__, track=True, journal=journal)
+        store.name_version(after)
+        loaded.follow(journal)
+        again = LoadedPostings(store)
+        assert loaded.version == again.version == after
+        assert loaded.held_by(WORDS) == again.held_by(WORDS)
+        every = [number for number, _ in store.indexed().values()]
+        assert loaded.sources(range(-1, 40)) == again.sources(range(-1, 40))
+        assert loaded.sources(every) == store.sources(every)
+        for word in WORDS:
+            made, read = loaded.postings(word), again.postings(word)
+            assert sorted(zip(made.sources, made.weights, strict=True)) == sorted(
+                zip(read.sources, read.weights, strict=True)
+            )
+
+
+def test_a_journal_replays_onto_its_own_version_only() -> None:
+    store = IndexStore.in_memory()
+    store.name_version("v0")
+    loaded = LoadedPostings(store)
+    with pytest.raises(AssertionError, match="its own version"):
+        loaded.follow(IndexJournal("v1", "v2"))

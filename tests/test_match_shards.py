@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import pickle
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,17 @@ from flows.matching import MatchWorkers
 from flows.workers import index_workers, run_in_worker
 from tasks.batch import dealt
 from tasks.match.assign import assign_variants, merge_assignments
+from tasks.match.index_journal import IndexJournal
+from tasks.match.match_index import MatchIndex
 from tasks.match.reuse import in_variant_order
 from tasks.match.score import SourceText
-from tasks.match.shards import MatchShard, decide_shard
+from tasks.match.shards import MatchShard, decide_shard, install
 from tasks.match.thresholds import Thresholds
 from tasks.models import ParsedDocument
 from tasks.output import databases
 from tasks.output.cache import add_parses
 from tasks.output.cache_read import CachedTexts, MissingParse
-from tasks.output.index_file import update_stored_index
+from tasks.output.index_file import install_stored_index, open_match_index, update_stored_index
 from tasks.output.paths import CACHE_FILE
 from tasks.refs import DocumentRef
 from tests.corpus import paragraphs
@@ -113,7 +117,7 @@ def test_the_match_workers_start_once_enough_distinct_variants_need_deciding(
     started: list[str] = []
 
     @contextmanager
-    def starting(key: str, out: Path, fingerprint: str) -> Iterator[None]:
+    def starting(key: str, out: Path, fingerprint: str, in_turn: bool) -> Iterator[None]:
         started.append(key)
         yield
 
@@ -129,3 +133,63 @@ def test_the_match_workers_start_once_enough_distinct_variants_need_deciding(
                 keys.append(workers.key and "key")
         assert keys == expected
     assert len(started) == 1
+
+
+@pytest.mark.parametrize("journal", [True, False], ids=["by its journal", "read again"])
+def test_an_index_read_before_the_update_decides_as_one_read_after_it(
+    tmp_path: Path, journal: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Match workers started before the run updates the stored index (flows/matching.py)
+    follow the update: by its journal, or, without one (or with another version's), by
+    reading the index again; either way they decide as workers started after it."""
+    sources, variants = corpus()
+    refs = add_parses(tmp_path, "fingerprint", [*sources, *variants])
+    update_stored_index(tmp_path, refs[5:40], track=False)  # the last run's sources
+    early = open_match_index(tmp_path, "fingerprint")
+    now = refs[:35]  # five added, five removed
+    change = update_stored_index(tmp_path, now, track=True, journal=True)
+    assert change.journal is not None and change.version is not None
+    assert early.version == change.journal.before != change.version
+    packed = pickle.dumps(change.journal if journal else IndexJournal("other", change.version))
+    keys = [(variant.path, variant.origin.sha256) for variant in variants]
+    thresholds = Thresholds()
+    installed: dict[str, MatchIndex] = {}  # this test's, closed below
+    monkeypatch.setattr("tasks.match.shards._installed", installed)
+    monkeypatch.setattr("tasks.match.shards._openers", {})
+    install("early", early, partial(open_match_index, tmp_path, "fingerprint"))
+    followed = decide_shard(MatchShard("early", keys, thresholds, version=change.version,
+                                       journal=packed))  # fmt: skip
+    assert (installed["early"] is early) == journal
+    assert installed["early"].version == change.version
+    install("late", open_match_index(tmp_path, "fingerprint"))  # closes the early one
+    late = decide_shard(MatchShard("late", keys, thresholds))
+    installed["late"].close()
+    alone = assign_variants(sources[:35], variants, thresholds)
+    for decided in (followed, late):
+        assert [m.model_dump_json() for m in decided.matches] == [
+            m.model_dump_json() for m in alone.matches
+        ]
+        assert [r.model_dump_json() for r in decided.rejected] == [
+            r.model_dump_json() for r in alone.rejected
+        ]
+
+
+def test_a_worker_that_finds_no_index_yet_opens_it_at_its_first_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started before the run's update, a worker may find no index (or a damaged one,
+    which the update makes again): it does not fail, and reads the update's."""
+    monkeypatch.setattr("tasks.match.shards._installed", {})
+    monkeypatch.setattr("tasks.match.shards._openers", {})
+    sources, variants = corpus()
+    refs = add_parses(tmp_path, "fingerprint", [*sources, *variants])
+    install_stored_index("run", str(tmp_path), "fingerprint")  # no index.sqlite yet
+    change = update_stored_index(tmp_path, refs[: len(sources)], track=False, journal=True)
+    assert change.journal is None and change.version is not None  # nothing to follow from
+    keys = [(variant.path, variant.origin.sha256) for variant in variants]
+    shard = MatchShard("run", keys, Thresholds(), version=change.version)
+    decided = decide_shard(shard)
+    alone = assign_variants(sources, variants, Thresholds())
+    assert [m.model_dump_json() for m in decided.matches] == [
+        m.model_dump_json() for m in alone.matches
+    ]

@@ -32,6 +32,7 @@ from typing import Any
 
 from tasks.match import candidates
 from tasks.match.candidates import Postings
+from tasks.match.index_journal import IndexJournal
 
 INDEX_FORMAT = 2  # bump when the layout changes
 MAX_PIECES = 4  # pieces of a posting list before it is written whole again
@@ -50,6 +51,8 @@ CREATE TABLE IF NOT EXISTS words (
 );
 CREATE TABLE IF NOT EXISTS postings (word TEXT NOT NULL, piece BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS postings_of_word ON postings (word);
+-- A random name for what the last update left (tasks/match/index_journal.py).
+CREATE TABLE IF NOT EXISTS version (name TEXT NOT NULL);
 """
 _CHUNK = 900  # parameters per IN (...) query: under SQLite's default limit of 999
 
@@ -151,6 +154,20 @@ class IndexStore:
         rows = self.connection.execute("SELECT path, id, sha256 FROM sources")
         return {path: (number, sha) for path, number, sha in rows}
 
+    def version(self) -> str | None:
+        """The name of what the last update left (None before the first, or in an index
+        made before updates were named)."""
+        try:
+            row = self.connection.execute("SELECT name FROM version").fetchone()
+        except sqlite3.OperationalError:  # no such table: written by older code
+            return None
+        return None if row is None else str(row[0])
+
+    def name_version(self, name: str) -> None:
+        """Name what this update leaves `name` (the caller commits)."""
+        self.connection.execute("DELETE FROM version")
+        self.connection.execute("INSERT INTO version VALUES (?)", (name,))
+
 
 class LoadedPostings:
     """The stored index's counts, posting lists and sources' keys read in one scan each, for
@@ -161,14 +178,41 @@ class LoadedPostings:
     files), 17 MB of it the postings' bytes."""
 
     def __init__(self, store: IndexStore) -> None:
-        rows = store.connection.execute("SELECT word, held_by FROM words")
-        self._held: dict[str, int] = dict(rows)
-        self._pieces: dict[str, list[bytes]] = {}
-        pieces = store.connection.execute("SELECT word, piece FROM postings")
-        for word, piece in pieces:
-            self._pieces.setdefault(word, []).append(piece)
-        keys = store.connection.execute("SELECT id, path, sha256 FROM sources")
-        self._keys = {number: (path, sha) for number, path, sha in keys}
+        connection = store.connection
+        snapshot = not connection.in_transaction  # one read, named by its version
+        if snapshot:  # a run may update the index meanwhile (tasks/match/index_journal.py)
+            connection.execute("BEGIN")
+        try:
+            self.version = store.version()
+            self._held: dict[str, int] = dict(connection.execute("SELECT word, held_by FROM words"))
+            self._pieces: dict[str, list[bytes]] = {}
+            for word, piece in connection.execute("SELECT word, piece FROM postings"):
+                self._pieces.setdefault(word, []).append(piece)
+            keys = connection.execute("SELECT id, path, sha256 FROM sources")
+            self._keys = {number: (path, sha) for number, path, sha in keys}
+        finally:
+            if snapshot:
+                connection.execute("COMMIT")
+
+    def follow(self, journal: IndexJournal) -> None:
+        """Hold what `journal`'s update left, from what it started from, which this holds."""
+        assert journal.before == self.version, "a journal replays onto its own version only"
+        for word, count in journal.held.items():
+            if count > 0:
+                self._held[word] = count
+            else:
+                self._held.pop(word, None)
+        for word, pieces in journal.replaced.items():
+            if pieces:
+                self._pieces[word] = list(pieces)
+            else:
+                self._pieces.pop(word, None)
+        for word, pieces in journal.appended.items():
+            self._pieces.setdefault(word, []).extend(pieces)
+        for number in journal.removed:
+            self._keys.pop(number, None)
+        self._keys.update(journal.added)
+        self.version = journal.after
 
     def held_by(self, words: Iterable[str]) -> dict[str, int]:
         held = self._held

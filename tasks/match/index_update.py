@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from tasks.batch import shard
 from tasks.match import candidates
 from tasks.match.candidates import Postings, source_weights
+from tasks.match.index_journal import IndexJournal
 from tasks.match.index_store import (
     MAX_PIECES,
     IndexStore,
@@ -47,6 +48,8 @@ class SourceChange:
     added: dict[str, Postings]
     flipped: set[str]
     seen_by_fallback: set[str]
+    journal: IndexJournal | None = None  # the writes, when asked for (index_journal.py)
+    version: str | None = None  # the name of what the update left, once it is committed
 
 
 @dataclass
@@ -62,25 +65,26 @@ def update_index(
     sources: Sequence[tuple[str, str]],
     text_of: Callable[[str], str],
     track: bool,
+    journal: IndexJournal | None = None,
 ) -> SourceChange:
     """Index `sources` (path, SHA-256) and nothing else; `text_of(path)` is what the index
     reads of any of them. The postings of the added sources are kept in the change only
-    when `track` (an earlier run's decisions are to be checked against it). The caller
-    commits."""
+    when `track` (an earlier run's decisions are to be checked against it); the writes are
+    noted in `journal`, when given, and kept in the change. The caller commits."""
     indexed = store.indexed()
     now = dict(sources)
     removed = [(number, path) for path, (number, sha) in indexed.items() if now.get(path) != sha]
     added = [(path, sha) for path, sha in sources if path not in indexed or indexed[path][1] != sha]
     counts, rebuild, gained_all = _Counts(), set[str](), defaultdict[str, Postings](Postings)
-    _apply(store, _remove_sources(store.connection, removed), {}, counts, rebuild)
+    _apply(store, _remove_sources(store.connection, removed, journal), {}, counts, rebuild, journal)
     for part in shard(added, ADD_AT_ONCE):
-        gained = _add_sources(store.connection, part, text_of)
-        _apply(store, {}, gained, counts, rebuild)
+        gained = _add_sources(store.connection, part, text_of, journal)
+        _apply(store, {}, gained, counts, rebuild, journal)
         if track:
             for word, postings in gained.items():
                 gained_all[word].extend(postings)
     if rebuild:
-        _rebuild(store, rebuild, text_of)
+        _rebuild(store, rebuild, text_of, journal)
     return SourceChange(
         before={path: sha for path, (_, sha) in indexed.items()},
         now=len(now),
@@ -92,6 +96,7 @@ def update_index(
             for word, count in counts.now.items()
             if min(counts.before[word], count) <= candidates.MAX_FALLBACK_POSTINGS
         },
+        journal=journal,
     )
 
 
@@ -100,7 +105,7 @@ def _looked_up(sources: int) -> bool:
 
 
 def _remove_sources(
-    connection: sqlite3.Connection, removed: list[tuple[int, str]]
+    connection: sqlite3.Connection, removed: list[tuple[int, str]], journal: IndexJournal | None
 ) -> dict[str, set[int]]:
     """Delete the `removed` sources (number, path); the numbers each of their words loses."""
     lost: dict[str, set[int]] = defaultdict(set)
@@ -111,11 +116,16 @@ def _remove_sources(
         for word in unpack_words(packed):
             lost[word].add(number)
         connection.execute("DELETE FROM sources WHERE id = ?", (number,))
+        if journal is not None:
+            journal.removed_source(number)
     return lost
 
 
 def _add_sources(
-    connection: sqlite3.Connection, added: list[tuple[str, str]], text_of: Callable[[str], str]
+    connection: sqlite3.Connection,
+    added: list[tuple[str, str]],
+    text_of: Callable[[str], str],
+    journal: IndexJournal | None,
 ) -> dict[str, Postings]:
     """Insert the `added` sources (path, SHA-256); the postings they bring, by word."""
     numbers: dict[str, list[int]] = defaultdict(list)
@@ -127,6 +137,8 @@ def _add_sources(
             "INSERT INTO sources (path, sha256, words) VALUES (?, ?, ?)", row
         ).lastrowid
         assert number is not None
+        if journal is not None:
+            journal.added_source(number, path, sha)
         for word, weight in weighed.items():
             numbers[word].append(number)
             weights[word].append(weight)
@@ -139,10 +151,11 @@ def _apply(
     gained: dict[str, Postings],
     counts: _Counts,
     rebuild: set[str],
+    journal: IndexJournal | None,
 ) -> None:
     """Write the words' new counts and postings: a piece more for a word that only gained
     sources, its list whole for one that lost any or has `MAX_PIECES` pieces; note in
-    `rebuild` those whose postings must be made again."""
+    `rebuild` those whose postings must be made again, and in `journal` what was written."""
     touched = set(lost) | set(gained)
     stored = _stored_rows(store.connection, touched)
     rows: list[tuple[str, int, int]] = []  # word, count, pieces
@@ -176,6 +189,10 @@ def _apply(
     connection.executemany("DELETE FROM postings WHERE word = ?",
                            [(word,) for word in (*dropped, *rewritten)])  # fmt: skip
     connection.executemany("INSERT INTO postings (word, piece) VALUES (?, ?)", pieces_added)
+    if journal is not None:
+        journal.deleted_pieces((*dropped, *rewritten))
+        journal.added_pieces(pieces_added)
+        journal.counted(rows)
     connection.executemany("DELETE FROM words WHERE word = ?",
                            [(word,) for word, count, _ in rows if count <= 0])  # fmt: skip
     connection.executemany(
@@ -205,7 +222,12 @@ def _without(postings: Postings, gone: set[int]) -> Postings:
     return kept
 
 
-def _rebuild(store: IndexStore, rebuild: set[str], text_of: Callable[[str], str]) -> None:
+def _rebuild(
+    store: IndexStore,
+    rebuild: set[str],
+    text_of: Callable[[str], str],
+    journal: IndexJournal | None,
+) -> None:
     """The postings of `rebuild`'s words that are kept again, from every source holding
     one (read from their stored words, weighed from their texts)."""
     remade: dict[str, Postings] = defaultdict(Postings)
@@ -220,7 +242,10 @@ def _rebuild(store: IndexStore, rebuild: set[str], text_of: Callable[[str], str]
     held = store.held_by(remade)
     kept = [word for word in remade if held.get(word, 0) <= candidates.MAX_FALLBACK_POSTINGS]
     connection = store.connection
+    made = [(word, pack_postings(remade[word])) for word in kept]
     connection.executemany("DELETE FROM postings WHERE word = ?", [(word,) for word in kept])
-    connection.executemany("INSERT INTO postings (word, piece) VALUES (?, ?)",
-                           [(word, pack_postings(remade[word])) for word in kept])  # fmt: skip
+    connection.executemany("INSERT INTO postings (word, piece) VALUES (?, ?)", made)
+    if journal is not None:
+        journal.deleted_pieces(kept)
+        journal.added_pieces(made)
     connection.executemany("UPDATE words SET pieces = 1 WHERE word = ?", [(w,) for w in kept])

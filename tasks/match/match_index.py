@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from tasks.match.candidates import Candidate, CandidateIndex, PostingLists
-from tasks.match.index_store import IndexStore
+from tasks.match.index_journal import IndexJournal
+from tasks.match.index_store import IndexStore, LoadedPostings
 from tasks.match.index_update import update_index
 from tasks.match.pair_scores import decode_scored, encode_scored, pair_key
 from tasks.match.score import Scored, Text, Units, lookup_text, score_candidate
@@ -51,6 +52,26 @@ class MatchIndex:
         self._store, self._text_of = store, text_of
         self._named: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._units: OrderedDict[int, Units] = OrderedDict()
+
+    @property
+    def version(self) -> str | None:
+        """The version of the stored index whose posting lists this holds, if it holds them
+        (`LoadedPostings`)."""
+        return self._lists.version if isinstance(self._lists, LoadedPostings) else None
+
+    def follow(self, journal: IndexJournal) -> bool:
+        """Hold the stored index as `journal`'s update left it (tasks/match/index_journal.py),
+        if this holds the version that update started from (else False: read it again).
+        Nothing read of the sources before is kept: a removed source's number may name an
+        added one."""
+        lists = self._lists
+        if not isinstance(lists, LoadedPostings) or lists.version != journal.before:
+            return False
+        lists.follow(journal)
+        self.source_count = self._store.count()
+        self._named.clear()
+        self._units.clear()
+        return True
 
     def close(self) -> None:
         self._store.connection.close()

@@ -12,7 +12,7 @@ something, deciding costs more per variant: `worth_sharding` weighs the two.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tasks.match.assign import Assignment, decide_all
@@ -30,12 +30,15 @@ DECIDE_SECONDS_PER_VARIANT = 0.002
 START_SECONDS = 0.5
 
 _installed: dict[str, MatchIndex] = {}  # this process's index, by the key of its sources
+_openers: dict[str, Callable[[], MatchIndex]] = {}  # how a local worker opens it (again)
 
 
 @dataclass(frozen=True)
 class MatchShard:
     """Variants to decide: by path and SHA-256, their texts read where the index is (from
-    the parse cache), unless `texts` ships them (to Dask's workers)."""
+    the parse cache), unless `texts` ships them (to Dask's workers). A local worker that
+    read the stored index before the run updated it follows the update to `version` (by
+    its `journal`, pickled once for all the shards: tasks/match/index_journal.py)."""
 
     key: str  # names the sources of this run (one index per process and key)
     variants: Sequence[tuple[str, str]]
@@ -43,6 +46,8 @@ class MatchShard:
     candidates: int = CANDIDATES
     texts: Sequence[SourceText] | None = None
     reached: dict[str, Reached] | None = None  # variants not looked up (reached.py)
+    version: str | None = None
+    journal: bytes | None = None
 
 
 def worth_sharding(shipped: int, variants: int, workers: int) -> bool:
@@ -74,21 +79,45 @@ def install_index(key: str, packed: bytes) -> None:
     install(key, index_in_memory(sources))
 
 
-def install(key: str, index: MatchIndex) -> None:
-    """Make `index` this process's, under `key`."""
+def install(
+    key: str, index: MatchIndex | None, opener: Callable[[], MatchIndex] | None = None
+) -> None:
+    """Make `index` this process's, under `key`; `opener` opens it again when a shard
+    needs a later version of the stored index, or none could be read yet (None)."""
     for replaced in _installed.values():  # one run's index per process: another run's goes
         replaced.close()
     _installed.clear()
-    _installed[key] = index
+    _openers.clear()
+    if index is not None:
+        _installed[key] = index
+    if opener is not None:
+        _openers[key] = opener
 
 
 def decide_shard(shard: MatchShard) -> Assignment:
     """Decide a shard of variants against the index installed in this process."""
     index = _installed.get(shard.key)
+    if index is None or (shard.version is not None and index.version != shard.version):
+        index = _followed(shard, index)
     if index is None:
         raise RuntimeError("no match index in this process: none was installed")
     texts: Iterable[Text] = shard.texts or (index.text(*key) for key in shard.variants)
     return decide_all(index, texts, shard.thresholds, shard.candidates, shard.reached)
+
+
+def _followed(shard: MatchShard, index: MatchIndex | None) -> MatchIndex | None:
+    """This process's index as the run's update left it (`shard.version`): by the update's
+    journal when `index` holds the version it started from, else opened again (a worker
+    started before the update that read another version, or could not read it: none yet,
+    or a damaged one the update made again)."""
+    journal = pickle.loads(shard.journal) if shard.journal is not None else None
+    if index is not None and journal is not None and index.follow(journal):
+        return index
+    opener = _openers.get(shard.key)
+    if opener is None:
+        return index
+    install(shard.key, opener(), opener)
+    return _installed[shard.key]
 
 
 def decide_shard_with(packed: bytes, shard: MatchShard) -> Assignment:
