@@ -170,7 +170,7 @@ def documents_in_order(
 ) -> tuple[list[DocumentRef], int]:
     """The refs of every readable file's parse, in input order (those of the cached ones
     loaded with the cache's keys, `load_cached_refs`), and how many came from the cache."""
-    # One pass in input order: sorting the refs by it took 0.2 s at 118,145 files.
+    # One pass in input order, rather than sorting the refs by it.
     fresh = {document.path: document for document in result.fresh}
     hashes, cached = result.hashes, result.cached
     documents = [

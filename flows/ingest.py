@@ -37,7 +37,6 @@ from flows.summary import summary_rows, to_markdown
 from flows.up_to_date import Pending, Walk, current_output, handed_over
 from flows.workers import warm_up
 from tasks.match.duplicates import group_duplicate_sources
-from tasks.match.shards import worth_sharding
 from tasks.memory import release, settling_scope
 from tasks.models import RunSummary
 from tasks.output.cache import CacheRemade, drop_parse
@@ -137,11 +136,7 @@ def _ingest(input_dir: str, out_dir: str, options: IngestOptions) -> RunSummary:
     fingerprint = keys.decisions
     with ExitStack() as stack:  # the match workers, stopped once the variants are decided
         workers = MatchWorkers(stack, out_dir, fingerprint)
-        if worth_sharding(0, len(result.fresh), workers.count):
-            # Many files parsed now: many variants to decide. The workers read the stored
-            # index one after the other on the core the run leaves idle until it has
-            # updated it, and then follow the update (tasks/match/index_journal.py).
-            workers.start(in_turn=True)
+        workers.expect(len(result.fresh))
         parsed, reused = documents_in_order(files, out_dir, result, work, clock)
         with clock.stage("match"):
             sources = [document for document in parsed if document.role == "source"]

@@ -82,7 +82,7 @@ def match_changed(
     (tasks/match/index_journal.py)."""
     fetched = take_decisions(out, fingerprint)  # read while the CLI waited
     previous = fetched.value if fetched else load_decisions_task(out, fingerprint)
-    early = workers.key is not None
+    early = workers.key is not None  # they follow the update by its journal
     change = update_index_task(out, opaque(sources), previous is not None, journal=early)
     held, reached = _still_held(previous, change, variants, workers.to_decide)
     todo = [variant for variant in variants if variant.path not in held]
@@ -91,9 +91,8 @@ def match_changed(
         once = distinct(todo)
         for variant in once:
             workers.to_decide(variant)
-        followed = change if early else None
         decided = match_variants(
-            out, fingerprint, sources, once, thresholds, reached, workers.key, followed
+            out, fingerprint, sources, once, thresholds, reached, workers.key, change
         )
         fresh = for_copies(decided, todo)
     merged = merge_assignments([reused_assignment(held), fresh])
@@ -132,6 +131,14 @@ class MatchWorkers:
         self._found.add(variant.sha256)  # copies are decided once
         if worth_sharding(0, len(self._found), self.count):
             self.start()
+
+    def expect(self, parsed_now: int) -> None:
+        """Start them now, reading the index in turn, if the run parsed enough documents
+        now (`parsed_now`) to be likely to decide many variants: they then read the index
+        on the core the run leaves idle until it has updated it, and follow the update
+        (tasks/match/index_journal.py)."""
+        if worth_sharding(0, parsed_now, self.count):
+            self.start(in_turn=True)
 
     def start(self, in_turn: bool = False) -> None:
         """Start them now, when tasks run here (not on Dask's workers); `in_turn`: they read
@@ -172,12 +179,12 @@ def match_variants(
     thresholds: Thresholds,
     reached: dict[str, Reached] | None = None,
     key: str | None = None,
-    followed: SourceChange | None = None,
+    change: SourceChange | None = None,
 ) -> Assignment:
     """Each variant's best source, or its rejection with the evidence, against OUT's stored
     index and the pair scores kept under the decisions' `fingerprint`: in shards on the
-    `MatchWorkers` holding it under `key` (as it was before the update `followed`, when
-    they started before it), or on Dask's workers (which index `sources` themselves, and
+    `MatchWorkers` holding it under `key` (which follow the update `change`, when they
+    started before it), or on Dask's workers (which index `sources` themselves, and
     score every pair), when that is worth it; else in one task (so also without a `key`
     when tasks run here). Those `reached` names are not looked up (tasks/match/reached.py:
     not on Dask, whose indexes number the sources otherwise)."""
@@ -192,7 +199,7 @@ def match_variants(
     parts = [[(variant.path, variant.sha256) for variant in part]
              for part in dealt(variants, count)]  # fmt: skip
     if key is not None:  # the workers read the variants' texts from the parse cache
-        version, journal = _journal(followed)
+        version, journal = _journal(change)
         shards = [MatchShard(key, part, thresholds, reached=_of(reached, part),
                              version=version, journal=journal) for part in parts]  # fmt: skip
         futures = [match_shard_task.submit(opaque(part)) for part in shards]
@@ -210,14 +217,14 @@ def match_variants(
     return merge_assignments(future.result() for future in futures)
 
 
-def _journal(followed: SourceChange | None) -> tuple[str | None, bytes | None]:
-    """The version the workers are to follow `followed` to, and its journal pickled once
-    for all the shards (each worker unpickles it once); nothing when they started after
-    the update."""
-    if followed is None:
+def _journal(change: SourceChange | None) -> tuple[str | None, bytes | None]:
+    """The version of the index the update `change` left, and its journal (when noted: the
+    workers started before it) pickled once for all the shards (a worker unpickles it
+    once, if it holds an earlier version)."""
+    if change is None:
         return None, None
-    journal = followed.journal
-    return followed.version, None if journal is None else pickle.dumps(journal, protocol=5)
+    journal = change.journal
+    return change.version, None if journal is None else pickle.dumps(journal, protocol=5)
 
 
 def _of(reached: dict[str, Reached], part: list[tuple[str, str]]) -> dict[str, Reached]:

@@ -377,7 +377,6 @@ def test_a_rerun_that_parsed_many_files_starts_its_match_workers_before_the_upda
         return update_index_task(out, sources, track, journal)
 
     monkeypatch.setattr("flows.matching.worth_sharding", lambda *counts: True)
-    monkeypatch.setattr("flows.ingest.worth_sharding", lambda *counts: True)
     monkeypatch.setattr("flows.matching.index_workers", counting)
     monkeypatch.setattr("flows.matching.update_index_task", updating)
     ingest_flow(str(tmp_path / "in"), str(tmp_path / "out"), OPTIONS)

@@ -154,11 +154,11 @@ def test_postings_read_before_an_update_follow_it_by_its_journal(
         before, after = f"v{step - 1}", f"v{step}"
         store.name_version(before)
         loaded = LoadedPostings(store)
-        journal = IndexJournal(before, after)
+        journal = IndexJournal(before)
         keys = [(path, hashlib.sha256(text.encode()).hexdigest()) for path, text in sources.items()]
         update_index(store, keys, sources.__getitem__, track=True, journal=journal)
         store.name_version(after)
-        loaded.follow(journal)
+        loaded.follow(journal, after)
         again = LoadedPostings(store)
         assert loaded.version == again.version == after
         assert loaded.held_by(WORDS) == again.held_by(WORDS)
@@ -177,4 +177,4 @@ def test_a_journal_replays_onto_its_own_version_only() -> None:
     store.name_version("v0")
     loaded = LoadedPostings(store)
     with pytest.raises(AssertionError, match="its own version"):
-        loaded.follow(IndexJournal("v1", "v2"))
+        loaded.follow(IndexJournal("v1"), "v2")

@@ -150,7 +150,7 @@ def test_an_index_read_before_the_update_decides_as_one_read_after_it(
     change = update_stored_index(tmp_path, now, track=True, journal=True)
     assert change.journal is not None and change.version is not None
     assert early.version == change.journal.before != change.version
-    packed = pickle.dumps(change.journal if journal else IndexJournal("other", change.version))
+    packed = pickle.dumps(change.journal if journal else IndexJournal("other"))
     keys = [(variant.path, variant.origin.sha256) for variant in variants]
     thresholds = Thresholds()
     installed: dict[str, MatchIndex] = {}  # this test's, closed below

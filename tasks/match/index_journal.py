@@ -11,10 +11,11 @@ sources added and removed. Reading only what the update touched would not save m
 update at 118,145 files touched 14,789 of 58,645 words, which held 15.4 of the lists' 17.1 MB
 (the common words are in every source).
 
-Each committed update gives the index a new random version (none before the first); a
-journal names the version it starts from and the one it ends at. A worker that holds any
-other version (a damaged index made again, a run stopped between two updates) reads the
-index again: replaying a journal onto another version would hold what no update wrote.
+Each committed update that writes anything gives the index a new random version (none
+before the first). A journal names the version it starts from; the worker is told the one
+it ends at (the update's, which the run knows). A worker that holds any other version (a
+damaged index made again, a run stopped between two updates) reads the index again:
+replaying a journal onto another version would hold what no update wrote.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class IndexJournal:
-    """The writes of one update from version `before` to version `after`, as they were
+    """The writes of one update of the index at version `before`, as they were
     made: a word's count of sources (0 or less: the word is gone), the pieces of a posting
     list added after the list held before (`appended`) or after it was deleted
     (`replaced`, whole: empty when the list is no longer kept), the sources added (number
@@ -33,7 +34,6 @@ class IndexJournal:
     again to a source added after)."""
 
     before: str
-    after: str
     held: dict[str, int] = field(default_factory=dict)
     replaced: dict[str, list[bytes]] = field(default_factory=dict)
     appended: dict[str, list[bytes]] = field(default_factory=dict)

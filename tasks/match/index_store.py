@@ -194,8 +194,9 @@ class LoadedPostings:
             if snapshot:
                 connection.execute("COMMIT")
 
-    def follow(self, journal: IndexJournal) -> None:
-        """Hold what `journal`'s update left, from what it started from, which this holds."""
+    def follow(self, journal: IndexJournal, version: str) -> None:
+        """Hold what `journal`'s update left (named `version`), from what it started from,
+        which this holds."""
         assert journal.before == self.version, "a journal replays onto its own version only"
         for word, count in journal.held.items():
             if count > 0:
@@ -212,7 +213,7 @@ class LoadedPostings:
         for number in journal.removed:
             self._keys.pop(number, None)
         self._keys.update(journal.added)
-        self.version = journal.after
+        self.version = version
 
     def held_by(self, words: Iterable[str]) -> dict[str, int]:
         held = self._held

@@ -59,15 +59,16 @@ class MatchIndex:
         (`LoadedPostings`)."""
         return self._lists.version if isinstance(self._lists, LoadedPostings) else None
 
-    def follow(self, journal: IndexJournal) -> bool:
-        """Hold the stored index as `journal`'s update left it (tasks/match/index_journal.py),
-        if this holds the version that update started from (else False: read it again).
+    def follow(self, journal: IndexJournal, version: str) -> bool:
+        """Hold the stored index as `journal`'s update left it, named `version`
+        (tasks/match/index_journal.py), if this holds the version that update started from
+        (else False: read it again).
         Nothing read of the sources before is kept: a removed source's number may name an
         added one."""
         lists = self._lists
         if not isinstance(lists, LoadedPostings) or lists.version != journal.before:
             return False
-        lists.follow(journal)
+        lists.follow(journal, version)
         self.source_count = self._store.count()
         self._named.clear()
         self._units.clear()

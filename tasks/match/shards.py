@@ -110,8 +110,13 @@ def _followed(shard: MatchShard, index: MatchIndex | None) -> MatchIndex | None:
     journal when `index` holds the version it started from, else opened again (a worker
     started before the update that read another version, or could not read it: none yet,
     or a damaged one the update made again)."""
-    journal = pickle.loads(shard.journal) if shard.journal is not None else None
-    if index is not None and journal is not None and index.follow(journal):
+    version, journal = shard.version, shard.journal
+    if (
+        index is not None
+        and version is not None
+        and journal is not None
+        and index.follow(pickle.loads(journal), version)
+    ):
         return index
     opener = _openers.get(shard.key)
     if opener is None:

@@ -80,15 +80,13 @@ def _update(
             connection.execute("INSERT INTO meta VALUES (?)", (fingerprint,))
         store = IndexStore(connection)
         before = store.version()
-        noted = IndexJournal(before, before) if journal and before is not None else None
+        noted = IndexJournal(before) if journal and before is not None else None
         written = connection.total_changes
         change = update_index(store, list(sources.items()), text_of, track, noted)
         wrote = connection.total_changes != written
         after = before if before is not None and not wrote else uuid.uuid4().hex
         if after != before:  # an update that wrote nothing leaves the file as it was
             store.name_version(after)
-        if noted is not None:
-            noted.after = after
         databases.commit(connection)
     return replace(change, version=after)
 
